@@ -1,0 +1,53 @@
+// The engine's inputs and outputs: what a scan reads, what it asks, and the plan it returns.
+import type { Dependency, LocatedError, Logger, UpdateType } from '../types.js';
+
+/** Where the files of a repository come from (a local directory, a GitHub tree...). */
+export interface FileSource {
+  /** Repository-relative paths with forward slashes. */
+  list(): Promise<string[]>;
+  read(path: string): Promise<string>;
+}
+
+/** What the engine needs to know about images in OCI registries. Implemented by datasources/oci. */
+export interface ImageLookup {
+  /** All tags of a repository (e.g. docker.io/library/node), following pagination. */
+  getTags(depName: string): Promise<string[]>;
+  /** The digest of a tag or digest reference, as the registry reports it (index digest for multi-arch). */
+  getDigest(depName: string, tagOrDigest: string): Promise<string>;
+}
+
+export interface ScanContext {
+  images: ImageLookup;
+  log: Logger;
+}
+
+export interface ScanOptions {
+  /** Dependency names or file paths (globs) never to look up or propose. */
+  ignore?: string[];
+  /** Pin digests on references that have none (pinned process). Default true. */
+  pinDigests?: boolean;
+  /** Decide, per dependency, whether it follows the pinned or rebuild process. */
+  processFor?: (dep: Dependency) => 'pinned' | 'rebuild';
+}
+
+/** One proposed change of one dependency in one file. */
+export interface PlannedUpdate {
+  manager: string;
+  file: string;
+  line: number;
+  depName: string;
+  /** Full references as written: node:20.11-alpine@sha256:... */
+  from: string;
+  to: string;
+  updateType: UpdateType;
+  newValue: string | null;
+  newDigest: string | null;
+  /** Index of the dependency in its file's extract() output. */
+  depIndex: number;
+}
+
+export interface ScanResult {
+  dependencies: Dependency[];
+  updates: PlannedUpdate[];
+  errors: LocatedError[];
+}

@@ -1,0 +1,106 @@
+// Shared contracts between managers, datasources, versioning and the engine. No I/O here.
+
+/** A half-open range of UTF-16 offsets into a file's text: text.slice(start, end). */
+export interface TextRange {
+  start: number;
+  end: number;
+}
+
+/** One dependency found in one file. Serializable: the CLI prints these. */
+export interface Dependency {
+  manager: string;
+  /** Where versions of this dependency live: 'docker', 'npm', 'pypi', 'debian', 'alpine'. */
+  datasource: string;
+  /** Repository-relative path with forward slashes. */
+  file: string;
+  /** 1-based line of the value in the file. */
+  line: number;
+  /** Normalized name, e.g. docker.io/library/node. */
+  depName: string;
+  /** Tag or version as written (after variable expansion), or null. */
+  currentValue: string | null;
+  /** Pinned digest (sha256:...), or null. */
+  currentDigest: string | null;
+  /** For images: the full reference as written after ARG expansion. */
+  reference?: string;
+  /** Set when Freshen will not look this dependency up, with why. */
+  skipReason?: string;
+  /**
+   * Manager-private data that update() needs to edit exactly the right bytes (ranges of the tag
+   * and digest, the ARG line the value came from...). Not part of the CLI output.
+   */
+  location?: unknown;
+  /** Manager-specific extras that the engine or renderers may read (stage, platform...). */
+  extra?: Record<string, unknown>;
+}
+
+export interface LocatedError {
+  file: string;
+  line?: number;
+  depName?: string;
+  message: string;
+}
+
+export interface ExtractResult {
+  deps: Dependency[];
+  errors: LocatedError[];
+}
+
+/** The new value a dependency should have. null digest = no digest in the reference. */
+export interface DependencyChange {
+  newValue: string | null;
+  newDigest: string | null;
+}
+
+/** A manager knows one file format: it finds dependencies and rewrites their bytes. No I/O. */
+export interface Manager {
+  name: string;
+  /** True when this manager reads files at that repository-relative path. */
+  matches(path: string): boolean;
+  extract(text: string, file: string): ExtractResult;
+  /**
+   * Returns the new text with only the bytes of this dependency changed. `dep` comes from
+   * extract(text, file) of this very text. Throws UpdateError when the change cannot be written.
+   */
+  update(text: string, dep: Dependency, change: DependencyChange): string;
+}
+
+export class UpdateError extends Error {
+  override name = 'UpdateError';
+}
+
+/** A parse error with a position, thrown by parsers and turned into a LocatedError. */
+export class ParseError extends Error {
+  override name = 'ParseError';
+  constructor(
+    message: string,
+    readonly line?: number,
+  ) {
+    super(message);
+  }
+}
+
+export type UpdateType = 'major' | 'minor' | 'patch' | 'digest' | 'pin';
+
+/** A version comparison scheme. Pure functions, table-tested. */
+export interface Versioning {
+  name: string;
+  isValid(version: string): boolean;
+  /** negative if a < b, 0 if equal, positive if a > b. Both must be valid. */
+  compare(a: string, b: string): number;
+}
+
+export interface Logger {
+  debug(obj: object | string, msg?: string): void;
+  info(obj: object | string, msg?: string): void;
+  warn(obj: object | string, msg?: string): void;
+  error(obj: object | string, msg?: string): void;
+  child?(bindings: Record<string, unknown>): Logger;
+}
+
+export const silentLogger: Logger = {
+  debug() {},
+  info() {},
+  warn() {},
+  error() {},
+};
