@@ -1,0 +1,29 @@
+// A FileSource over a local directory (the CLI's), skipping VCS and dependency folders.
+import { readdir, readFile } from 'node:fs/promises';
+import { join, relative, sep } from 'node:path';
+import type { FileSource } from './types.js';
+
+const SKIPPED_DIRS = new Set(['.git', 'node_modules', '.hg', '.svn', 'vendor']);
+const MAX_FILE_BYTES = 1024 * 1024;
+
+export function directorySource(root: string): FileSource {
+  return {
+    async list() {
+      const files: string[] = [];
+      const walk = async (dir: string): Promise<void> => {
+        for (const entry of await readdir(dir, { withFileTypes: true })) {
+          const full = join(dir, entry.name);
+          if (entry.isDirectory() && !SKIPPED_DIRS.has(entry.name)) await walk(full);
+          else if (entry.isFile()) files.push(relative(root, full).split(sep).join('/'));
+        }
+      };
+      await walk(root);
+      return files.sort();
+    },
+    async read(path) {
+      const bytes = await readFile(join(root, path));
+      if (bytes.length > MAX_FILE_BYTES) throw new Error(`file is larger than ${MAX_FILE_BYTES} bytes; skipped`);
+      return bytes.toString('utf8');
+    },
+  };
+}

@@ -1,0 +1,64 @@
+// Runs every matching manager over every file of a source; a broken file only affects itself.
+import { managers } from '../managers/index.js';
+import type { Dependency, LocatedError, Manager } from '../types.js';
+import type { FileSource } from './types.js';
+
+export interface ExtractedFile {
+  file: string;
+  text: string;
+  /** Dependencies of this file by manager name, in extract() order (depIndex refers to these). */
+  depsByManager: Map<string, Dependency[]>;
+}
+
+export interface ExtractAllResult {
+  files: ExtractedFile[];
+  dependencies: Dependency[];
+  errors: LocatedError[];
+}
+
+export function managedPath(path: string): boolean {
+  return managers.some((m) => m.matches(path));
+}
+
+export function managerByName(name: string): Manager {
+  const manager = managers.find((m) => m.name === name);
+  if (!manager) throw new Error(`unknown manager "${name}"`);
+  return manager;
+}
+
+/** extract() that never throws: an unexpected exception becomes a located error for the file. */
+export function safeExtract(manager: Manager, text: string, file: string): { deps: Dependency[]; errors: LocatedError[] } {
+  try {
+    return manager.extract(text, file);
+  } catch (err) {
+    const line = typeof (err as { line?: unknown }).line === 'number' ? (err as { line: number }).line : undefined;
+    return { deps: [], errors: [{ file, ...(line !== undefined ? { line } : {}), message: errorMessage(err) }] };
+  }
+}
+
+export async function extractAll(source: FileSource): Promise<ExtractAllResult> {
+  const paths = (await source.list()).filter(managedPath).sort();
+  const result: ExtractAllResult = { files: [], dependencies: [], errors: [] };
+  for (const file of paths) {
+    let text: string;
+    try {
+      text = await source.read(file);
+    } catch (err) {
+      result.errors.push({ file, message: `cannot read file: ${errorMessage(err)}` });
+      continue;
+    }
+    const depsByManager = new Map<string, Dependency[]>();
+    for (const manager of managers.filter((m) => m.matches(file))) {
+      const { deps, errors } = safeExtract(manager, text, file);
+      depsByManager.set(manager.name, deps);
+      result.dependencies.push(...deps);
+      result.errors.push(...errors);
+    }
+    result.files.push({ file, text, depsByManager });
+  }
+  return result;
+}
+
+export function errorMessage(err: unknown): string {
+  return err instanceof Error ? err.message : String(err);
+}

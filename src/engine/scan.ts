@@ -1,0 +1,51 @@
+// scan(): extract -> look up -> decide, returning the plan. The CLI and the app both call this.
+import { minimatch } from 'minimatch';
+import type { Dependency, LocatedError } from '../types.js';
+import { decideImageUpdates, ScanLookups } from './decide.js';
+import { errorMessage, extractAll } from './extract.js';
+import type { FileSource, PlannedUpdate, ScanContext, ScanOptions, ScanResult } from './types.js';
+
+export function isIgnored(dep: Dependency, ignore: readonly string[]): boolean {
+  return ignore.some(
+    (pattern) =>
+      minimatch(dep.depName, pattern) ||
+      minimatch(dep.file, pattern, { dot: true }) ||
+      // Short names as people write them: `node` or `node:*` for docker.io/library/node.
+      minimatch(dep.depName.replace(/^docker\.io\/(library\/)?/, ''), pattern),
+  );
+}
+
+export async function scan(source: FileSource, ctx: ScanContext, options: ScanOptions = {}): Promise<ScanResult> {
+  const extracted = await extractAll(source);
+  const errors: LocatedError[] = [...extracted.errors];
+  const updates: PlannedUpdate[] = [];
+  const lookups = new ScanLookups(ctx.images);
+  const ignore = options.ignore ?? [];
+
+  const jobs: Promise<void>[] = [];
+  for (const file of extracted.files) {
+    for (const [manager, deps] of file.depsByManager) {
+      deps.forEach((dep, depIndex) => {
+        if (dep.skipReason || dep.datasource !== 'docker' || isIgnored(dep, ignore)) return;
+        const process = options.processFor?.(dep) ?? 'pinned';
+        jobs.push(
+          decideImageUpdates(dep, lookups, { process, pinDigests: options.pinDigests ?? true }).then(
+            (proposals) => {
+              for (const p of proposals) {
+                updates.push({ manager, file: dep.file, line: dep.line, depName: dep.depName, depIndex, ...p });
+              }
+            },
+            (err: unknown) => {
+              ctx.log.warn({ depName: dep.depName, file: dep.file, err: errorMessage(err) }, 'lookup failed');
+              errors.push({ file: dep.file, line: dep.line, depName: dep.depName, message: errorMessage(err) });
+            },
+          ),
+        );
+      });
+    }
+  }
+  await Promise.all(jobs);
+  updates.sort((a, b) => a.file.localeCompare(b.file) || a.line - b.line || a.updateType.localeCompare(b.updateType));
+  errors.sort((a, b) => a.file.localeCompare(b.file) || (a.line ?? 0) - (b.line ?? 0));
+  return { dependencies: extracted.dependencies, updates, errors };
+}
