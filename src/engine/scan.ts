@@ -1,9 +1,11 @@
 // scan(): extract -> look up -> decide, returning the plan. The CLI and the app both call this.
 import { minimatch } from 'minimatch';
-import type { Dependency, LocatedError } from '../types.js';
+import type { Dependency, LocatedError, UpdateType } from '../types.js';
 import { decideImageUpdates, ScanLookups } from './decide.js';
 import { errorMessage, extractAll } from './extract.js';
 import type { FileSource, PlannedUpdate, ScanContext, ScanOptions, ScanResult } from './types.js';
+
+const UPDATE_ORDER: UpdateType[] = ['pin', 'digest', 'patch', 'minor', 'major'];
 
 export function isIgnored(dep: Dependency, ignore: readonly string[]): boolean {
   return ignore.some(
@@ -45,7 +47,11 @@ export async function scan(source: FileSource, ctx: ScanContext, options: ScanOp
     }
   }
   await Promise.all(jobs);
-  updates.sort((a, b) => a.file.localeCompare(b.file) || a.line - b.line || a.updateType.localeCompare(b.updateType));
+  updates.sort(
+    (a, b) =>
+      a.file.localeCompare(b.file) || a.line - b.line || a.depIndex - b.depIndex ||
+      UPDATE_ORDER.indexOf(a.updateType) - UPDATE_ORDER.indexOf(b.updateType),
+  );
   errors.sort((a, b) => a.file.localeCompare(b.file) || (a.line ?? 0) - (b.line ?? 0));
   return { dependencies: extracted.dependencies, updates, errors };
 }

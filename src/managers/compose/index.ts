@@ -1,0 +1,67 @@
+// Compose files: the image of every service (`services.*.image`), rewritten in place by byte range.
+import { isScalar } from 'yaml';
+import type { Document } from 'yaml';
+import type { Dependency, ExtractResult, LocatedError, Manager } from '../../types.js';
+import {
+  imageValueDependency,
+  mapEntries,
+  mapGet,
+  parseYamlFile,
+  scalarString,
+  skippedImageDependency,
+  updateImageValue,
+} from '../yaml-values.js';
+import type { ImageSite, ParsedYaml } from '../yaml-values.js';
+import { interpolate } from './interpolate.js';
+
+const MANAGER = 'compose';
+const COMPOSE_FILE = /(?:^|\/)(?:docker-)?compose(?:\.[^/]+)?\.ya?ml$/;
+
+interface Found {
+  deps: Dependency[];
+  errors: LocatedError[];
+  /** Scalars already seen: an alias or merge of the same value is not a second dependency. */
+  seen: Set<number>;
+}
+
+function serviceImage(name: string, service: unknown, doc: Document.Parsed, parsed: ParsedYaml, file: string, found: Found): void {
+  const image = mapGet(service, 'image', doc);
+  if (image === null || (isScalar(image) && image.value === null)) return;
+  const start = image.range?.[0] ?? 0;
+  if (!isScalar(image)) {
+    found.errors.push({ file, line: parsed.lineOf(start), message: `services.${name}.image must be a string` });
+    return;
+  }
+  if (found.seen.has(start)) return;
+  found.seen.add(start);
+  const written = scalarString(image, parsed.text);
+  if (!written || written.text === '') return;
+  const site: ImageSite = { manager: MANAGER, file, valueStart: start, lineOf: parsed.lineOf };
+  const resolved = interpolate(written);
+  if ('skipReason' in resolved) found.deps.push(skippedImageDependency(written.text, resolved.skipReason, site));
+  else found.deps.push(imageValueDependency(resolved.value, site));
+}
+
+function extract(text: string, file: string): ExtractResult {
+  const parsed = parseYamlFile(text, file);
+  if (Array.isArray(parsed)) return { deps: [], errors: parsed };
+  const found: Found = { deps: [], errors: [], seen: new Set() };
+  for (const doc of parsed.documents) {
+    const services = mapGet(doc.contents, 'services', doc);
+    if (services === null || (isScalar(services) && services.value === null)) continue;
+    const entries = mapEntries(services, doc);
+    if (!entries) {
+      found.errors.push({ file, line: parsed.lineOf(services.range?.[0] ?? 0), message: 'services must be a mapping' });
+      continue;
+    }
+    for (const { key, value } of entries) serviceImage(key, value, doc, parsed, file, found);
+  }
+  return { deps: found.deps, errors: found.errors };
+}
+
+export const composeManager: Manager = {
+  name: MANAGER,
+  matches: (path) => COMPOSE_FILE.test(path),
+  extract,
+  update: (text, dep, change) => updateImageValue(text, dep, change, extract),
+};

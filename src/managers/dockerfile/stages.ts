@@ -1,0 +1,195 @@
+// Build stages and the variables each instruction sees: global ARGs, stage ARGs and ENVs.
+import { flagValue } from './instruction.js';
+import { sliceMapped, spanOf, splitOnWhitespace } from './mapped.js';
+import type { DockerfileProblem, Instruction, MappedText, Scope, Stage, StageBase, Variable } from './types.js';
+import { expandWord } from './variables.js';
+import { splitWords } from './words.js';
+
+const STAGE_NAME = /^[a-z][a-z0-9-_.]*$/;
+
+export interface StagesResult {
+  stages: Stage[];
+  globalArgs: Instruction[];
+  globalScope: Scope;
+  variables: Variable[];
+}
+
+class StageBuilder {
+  readonly stages: Stage[] = [];
+  readonly globalArgs: Instruction[] = [];
+  readonly variables: Variable[] = [];
+  private globalScope: Scope = new Map();
+  private scope: Scope = new Map();
+  private current: Stage | null = null;
+
+  constructor(
+    private readonly escapeChar: string,
+    private readonly errors: DockerfileProblem[],
+  ) {}
+
+  result(): StagesResult {
+    this.closeStage();
+    return { stages: this.stages, globalArgs: this.globalArgs, globalScope: this.globalScope, variables: this.variables };
+  }
+
+  add(instruction: Instruction): void {
+    if (instruction.keyword === 'FROM') return this.startStage(instruction);
+    if (!this.current) return this.addGlobal(instruction);
+    this.current.instructions.push(instruction);
+    this.current.scopes.push(this.scope);
+    if (instruction.keyword === 'ARG') this.scope = this.declareArgs(instruction, this.scope, false);
+    if (instruction.keyword === 'ENV') this.scope = this.declareEnv(instruction, this.scope);
+  }
+
+  private addGlobal(instruction: Instruction): void {
+    if (instruction.keyword !== 'ARG') {
+      this.errors.push({ line: instruction.line, message: `${instruction.keyword} before the first FROM: only ARG may come before it` });
+      return;
+    }
+    this.globalArgs.push(instruction);
+    this.globalScope = this.declareArgs(instruction, this.globalScope, true);
+  }
+
+  private closeStage(): void {
+    if (this.current) this.current.finalScope = this.scope;
+  }
+
+  private startStage(from: Instruction): void {
+    this.closeStage();
+    const words = splitOnWhitespace(from.args);
+    const validShape = words.length === 1 || (words.length === 3 && words[1]!.text.toLowerCase() === 'as');
+    if (!validShape) this.errors.push({ line: from.line, message: 'FROM requires either one or three arguments (FROM <image> [AS <name>])' });
+    const name = words.length === 3 ? this.stageName(words[2]!.text, from.line) : null;
+    const stage: Stage = {
+      index: this.stages.length,
+      name,
+      from,
+      base: this.stageBase(words[0], from.line),
+      platform: this.platform(from),
+      instructions: [],
+      scopes: [],
+      finalScope: new Map(),
+    };
+    this.stages.push(stage);
+    this.current = stage;
+    this.scope = this.inheritedEnv(stage.base);
+  }
+
+  private stageName(written: string, line: number): string | null {
+    const name = written.toLowerCase();
+    if (!STAGE_NAME.test(name)) {
+      this.errors.push({ line, message: `invalid name for build stage: "${written}", name can't start with a number or contain symbols` });
+      return null;
+    }
+    if (this.stages.some((stage) => stage.name === name)) {
+      this.errors.push({ line, message: `duplicate stage name "${written}"` });
+    }
+    return name;
+  }
+
+  private stageBase(token: MappedText | undefined, line: number): StageBase {
+    if (!token) {
+      this.errors.push({ line, message: 'FROM without an image' });
+      return { kind: 'missing' };
+    }
+    const reference = expandWord(token, this.globalScope, this.escapeChar);
+    if (reference.unresolved.length > 0) return { kind: 'image', reference, token };
+    const text = reference.value.text;
+    if (text === 'scratch') return { kind: 'scratch' };
+    const stage = this.stages.find((s) => s.name !== null && s.name === text.toLowerCase());
+    if (stage) return { kind: 'stage', index: stage.index };
+    if (text === '') {
+      this.errors.push({ line, message: 'FROM without an image' });
+      return { kind: 'missing' };
+    }
+    return { kind: 'image', reference, token };
+  }
+
+  private platform(from: Instruction): string | null {
+    const value = flagValue(from, 'platform')?.value;
+    if (!value) return null;
+    const expanded = expandWord(value, this.globalScope, this.escapeChar);
+    return expanded.unresolved.length > 0 ? value.text : expanded.value.text;
+  }
+
+  /** A stage built on another stage keeps that stage's ENV variables (not its ARGs). */
+  private inheritedEnv(base: StageBase): Scope {
+    if (base.kind !== 'stage') return new Map();
+    const parent = this.stages[base.index]!.finalScope;
+    return new Map([...parent].filter(([, variable]) => variable.kind === 'ENV'));
+  }
+
+  private declareArgs(instruction: Instruction, scope: Scope, global: boolean): Scope {
+    const next = new Map(scope);
+    for (const word of splitWords(instruction.args, this.escapeChar)) {
+      const eq = word.text.indexOf('=');
+      const name = eq < 0 ? word.text : word.text.slice(0, eq);
+      if (scope.get(name)?.kind === 'ENV') continue;
+      const variable =
+        eq < 0 ? this.inheritedArg(name, instruction, global) : this.declared(name, 'ARG', sliceMapped(word, eq + 1), instruction, scope);
+      this.variables.push(variable);
+      next.set(name, variable);
+    }
+    return next;
+  }
+
+  /** `ARG NAME` without a default: inside a stage it takes the global default, if any. */
+  private inheritedArg(name: string, instruction: Instruction, global: boolean): Variable {
+    const outer = global ? undefined : this.globalScope.get(name);
+    return {
+      name,
+      kind: 'ARG',
+      value: outer?.value ?? null,
+      unresolved: outer?.unresolved ?? [],
+      holes: outer?.holes ?? [],
+      line: instruction.line,
+      valueRange: null,
+      declaredBy: instruction,
+    };
+  }
+
+  private declareEnv(instruction: Instruction, scope: Scope): Scope {
+    const next = new Map(scope);
+    const words = splitWords(instruction.args, this.escapeChar);
+    const first = words[0];
+    if (first && !first.text.includes('=')) {
+      const rest = sliceMapped(instruction.args, first.text.length).text.trimStart();
+      const value = sliceMapped(instruction.args, instruction.args.text.length - rest.length);
+      if (rest === '') this.errors.push({ line: instruction.line, message: 'ENV must have two arguments' });
+      next.set(first.text, this.declared(first.text, 'ENV', value, instruction, scope));
+      this.variables.push(next.get(first.text)!);
+      return next;
+    }
+    for (const word of words) {
+      const eq = word.text.indexOf('=');
+      if (eq <= 0) {
+        this.errors.push({ line: instruction.line, message: `ENV: can't find = in "${word.text}", must be of the form name=value` });
+        continue;
+      }
+      const variable = this.declared(word.text.slice(0, eq), 'ENV', sliceMapped(word, eq + 1), instruction, scope);
+      this.variables.push(variable);
+      next.set(variable.name, variable);
+    }
+    return next;
+  }
+
+  private declared(name: string, kind: 'ARG' | 'ENV', written: MappedText, instruction: Instruction, scope: Scope): Variable {
+    const expansion = expandWord(written, scope, this.escapeChar);
+    return {
+      name,
+      kind,
+      value: expansion.value,
+      unresolved: expansion.unresolved,
+      holes: expansion.holes,
+      line: instruction.line,
+      valueRange: spanOf(written),
+      declaredBy: instruction,
+    };
+  }
+}
+
+export function buildStages(instructions: Instruction[], escapeChar: string, errors: DockerfileProblem[]): StagesResult {
+  const builder = new StageBuilder(escapeChar, errors);
+  for (const instruction of instructions) builder.add(instruction);
+  return builder.result();
+}

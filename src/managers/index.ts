@@ -1,0 +1,12 @@
+// Every manager Freshen runs. Adding a file format is one folder and one line here.
+import type { Manager } from '../types.js';
+import { composeManager } from './compose/index.js';
+import { dockerfileManager } from './dockerfile/index.js';
+import { githubActionsManager } from './github-actions/index.js';
+
+export const managers: Manager[] = [dockerfileManager, composeManager, githubActionsManager];
+
+/** The managers that read the file at this repository-relative path. */
+export function managerFor(path: string): Manager[] {
+  return managers.filter((manager) => manager.matches(path));
+}

@@ -1,0 +1,249 @@
+// Image references inside YAML files: reading scalars with their byte offsets, and rewriting a tag or digest in place.
+import { isAlias, isMap, isScalar, isSeq, LineCounter, parseAllDocuments } from 'yaml';
+import type { Document, Node, Scalar, YAMLMap } from 'yaml';
+import { imageDependency } from '../image/reference.js';
+import { UpdateError } from '../types.js';
+import type { Dependency, DependencyChange, ExtractResult, LocatedError } from '../types.js';
+
+/** A string from a file with the file offset of each of its characters (-1: not written as such in the file). */
+export interface SourcedString {
+  text: string;
+  /** null when the characters cannot be tied to the file (YAML escapes, folded lines, block scalars). */
+  offsets: number[] | null;
+}
+
+/** What update() needs: where the scalar holding the reference starts and where each character of it sits. */
+interface ImageValueLocation {
+  valueStart: number;
+  reference: string;
+  offsets: number[] | null;
+  /** Why the value cannot be edited, when offsets is null. */
+  notEditable?: string;
+}
+
+export interface ParsedYaml {
+  text: string;
+  documents: Document.Parsed[];
+  /** 1-based line of an offset in the text. */
+  lineOf(offset: number): number;
+}
+
+/** Parses every document of a YAML file; any syntax error makes the whole file an error with its line. */
+export function parseYamlFile(text: string, file: string): ParsedYaml | LocatedError[] {
+  const lineCounter = new LineCounter();
+  const documents = parseAllDocuments(text, { lineCounter, merge: true, prettyErrors: false });
+  const lineOf = (offset: number) => lineCounter.linePos(offset).line;
+  // An error at the end of the input (an unclosed bracket) is reported on the last written line.
+  const lastWritten = Math.max(0, text.trimEnd().length - 1);
+  const errors = documents.flatMap((doc) =>
+    doc.errors.map((e) => ({
+      file,
+      line: lineOf(Math.min(e.pos[0], lastWritten)),
+      message: `invalid YAML: ${e.message.split('\n')[0]}`,
+    })),
+  );
+  return errors.length > 0 ? errors : { text, documents, lineOf };
+}
+
+/** The node an alias points to, or the node itself. */
+export function resolveNode(node: unknown, doc: Document.Parsed): Node | null {
+  if (isAlias(node)) return node.resolve(doc) ?? null;
+  return (node as Node | null | undefined) ?? null;
+}
+
+function isMergeKey(key: unknown): boolean {
+  if (!isScalar(key)) return false;
+  const value = key.value;
+  return value === '<<' || (typeof value === 'symbol' && value.description === '<<');
+}
+
+/**
+ * The value of `key` in a mapping, following aliases and `<<` merge keys (keys written in the map
+ * win over merged ones, earlier merge sources over later ones, as YAML's merge key defines).
+ */
+export function mapGet(map: unknown, key: string, doc: Document.Parsed, depth = 0): Node | null {
+  const resolved = resolveNode(map, doc);
+  if (!isMap(resolved) || depth > 16) return null;
+  const own = resolved.items.find((pair) => isScalar(pair.key) && pair.key.value === key);
+  if (own) return resolveNode(own.value, doc);
+  for (const pair of resolved.items.filter((p) => isMergeKey(p.key))) {
+    const sources = isSeq(pair.value) ? pair.value.items : [pair.value];
+    for (const source of sources) {
+      const found = mapGet(source, key, doc, depth + 1);
+      if (found) return found;
+    }
+  }
+  return null;
+}
+
+/** The entries of a mapping (aliases resolved), or null when the node is not a mapping. */
+export function mapEntries(node: Node | null, doc: Document.Parsed): { key: string; value: Node | null }[] | null {
+  if (!isMap(node)) return null;
+  return (node as YAMLMap).items
+    .filter((pair) => !isMergeKey(pair.key))
+    .map((pair) => ({ key: String(isScalar(pair.key) ? pair.key.value : pair.key), value: resolveNode(pair.value, doc) }));
+}
+
+/** The string a scalar holds, tied to file offsets when its characters are written one-to-one in the file. */
+export function scalarString(scalar: Scalar, text: string): SourcedString | null {
+  if (scalar.value === null || scalar.value === undefined || !scalar.range) return null;
+  const [start, end] = scalar.range;
+  const raw = text.slice(start, end);
+  const quoted = scalar.type === 'QUOTE_DOUBLE' || scalar.type === 'QUOTE_SINGLE';
+  const inner = quoted ? raw.slice(1, -1) : raw;
+  const innerStart = quoted ? start + 1 : start;
+  // A plain `image: 20` reads as a number; the image is what is written.
+  const value = typeof scalar.value === 'string' ? scalar.value : scalar.type === 'PLAIN' ? raw : String(scalar.value);
+  if (inner !== value) return { text: value, offsets: null };
+  return { text: value, offsets: Array.from(value, (_, i) => innerStart + i) };
+}
+
+/** The part of a sourced string from `from` on (e.g. after a `docker://` prefix). */
+export function sliceSourced(value: SourcedString, from: number): SourcedString {
+  return { text: value.text.slice(from), offsets: value.offsets ? value.offsets.slice(from) : null };
+}
+
+export interface ImageSite {
+  manager: string;
+  file: string;
+  /** Offset where the YAML scalar starts: identifies the value between extract() calls. */
+  valueStart: number;
+  lineOf(offset: number): number;
+}
+
+/** A dependency for an image reference read from a YAML value. */
+export function imageValueDependency(reference: SourcedString, site: ImageSite): Dependency {
+  const firstOffset = reference.offsets?.find((o) => o >= 0) ?? site.valueStart;
+  const dep = imageDependency(reference.text, { manager: site.manager, file: site.file, line: site.lineOf(firstOffset) });
+  const location: ImageValueLocation = { valueStart: site.valueStart, reference: reference.text, offsets: reference.offsets };
+  if (!reference.offsets) location.notEditable = 'the value uses YAML escapes or line folding, so it cannot be rewritten in place';
+  return { ...dep, location };
+}
+
+/** A dependency Freshen will not look up, reported with why (unresolved variable, expression...). */
+export function skippedImageDependency(written: string, skipReason: string, site: ImageSite): Dependency {
+  return {
+    manager: site.manager,
+    datasource: 'docker',
+    file: site.file,
+    line: site.lineOf(site.valueStart),
+    depName: written,
+    currentValue: null,
+    currentDigest: null,
+    reference: written,
+    skipReason,
+  };
+}
+
+const TAG = /^[\w][\w.-]{0,127}$/;
+const DIGEST = /^[a-z0-9]+(?:[+._-][a-z0-9]+)*:[a-fA-F0-9]{32,}$/;
+
+function locationOf(dep: Dependency): ImageValueLocation {
+  const loc = dep.location as Partial<ImageValueLocation> | undefined;
+  if (!loc || typeof loc.valueStart !== 'number' || typeof loc.reference !== 'string') {
+    throw new UpdateError(`${dep.file}:${dep.line}: dependency ${dep.depName} has no location from this manager`);
+  }
+  return loc as ImageValueLocation;
+}
+
+interface Edit {
+  start: number;
+  end: number;
+  text: string;
+  /** Digest edits come after tag edits at the same offset. */
+  order: number;
+}
+
+/** Source range of the reference's characters [from, to); an empty range is an insertion after `from - 1`. */
+function sourceRange(offsets: number[], from: number, to: number): { start: number; end: number } | null {
+  if (from === to) {
+    const before = offsets[from - 1];
+    return before === undefined || before < 0 ? null : { start: before + 1, end: before + 1 };
+  }
+  const first = offsets[from]!;
+  for (let i = from; i < to; i++) if (offsets[i]! < 0 || offsets[i] !== first + (i - from)) return null;
+  return { start: first, end: first + (to - from) };
+}
+
+/** The edits that turn the reference's tag and digest into the new ones, in reference coordinates. */
+function plannedEdits(reference: string, dep: Dependency, change: DependencyChange): { from: number; to: number; text: string; order: number }[] {
+  const at = reference.indexOf('@');
+  const nameTagEnd = at < 0 ? reference.length : at;
+  const colon = reference.lastIndexOf(':', nameTagEnd - 1);
+  const hasTag = colon > reference.lastIndexOf('/', nameTagEnd - 1);
+  const nameEnd = hasTag ? colon : nameTagEnd;
+  const edits = [];
+  if (change.newValue !== dep.currentValue) {
+    if (hasTag && change.newValue !== null) edits.push({ from: colon + 1, to: nameTagEnd, text: change.newValue, order: 0 });
+    else if (hasTag) edits.push({ from: colon, to: nameTagEnd, text: '', order: 0 });
+    else edits.push({ from: nameEnd, to: nameEnd, text: `:${change.newValue}`, order: 0 });
+  }
+  if (change.newDigest !== dep.currentDigest) {
+    if (at >= 0 && change.newDigest !== null) edits.push({ from: at + 1, to: reference.length, text: change.newDigest, order: 1 });
+    else if (at >= 0) edits.push({ from: at, to: reference.length, text: '', order: 1 });
+    else edits.push({ from: nameTagEnd, to: nameTagEnd, text: `@${change.newDigest}`, order: 1 });
+  }
+  return edits;
+}
+
+function checkChange(dep: Dependency, change: DependencyChange): void {
+  if (change.newValue !== null && !TAG.test(change.newValue)) {
+    throw new UpdateError(`${dep.file}:${dep.line}: "${change.newValue}" is not a valid tag`);
+  }
+  if (change.newDigest !== null && !DIGEST.test(change.newDigest)) {
+    throw new UpdateError(`${dep.file}:${dep.line}: "${change.newDigest}" is not a valid digest`);
+  }
+}
+
+/**
+ * Rewrites only the tag and digest bytes of an image reference in a YAML value, then extracts the
+ * new text again and checks the dependency now has the new values.
+ */
+export function updateImageValue(
+  text: string,
+  dep: Dependency,
+  change: DependencyChange,
+  extract: (text: string, file: string) => ExtractResult,
+): string {
+  const where = `${dep.file}:${dep.line}`;
+  if (dep.skipReason) throw new UpdateError(`${where}: ${dep.depName} is not updatable (${dep.skipReason})`);
+  const loc = locationOf(dep);
+  if (!loc.offsets) throw new UpdateError(`${where}: ${loc.notEditable ?? 'value cannot be rewritten in place'}`);
+  checkChange(dep, change);
+  const offsets = loc.offsets;
+  const unchanged = offsets.length === loc.reference.length && offsets.every((o, i) => o < 0 || text[o] === loc.reference[i]);
+  if (!unchanged) throw new UpdateError(`${where}: the file changed since ${dep.depName} was extracted`);
+
+  const edits: Edit[] = plannedEdits(loc.reference, dep, change).map((edit) => {
+    const range = sourceRange(offsets, edit.from, edit.to);
+    if (!range) throw new UpdateError(`${where}: the tag or digest of ${loc.reference} is split across variables`);
+    return { ...range, text: edit.text, order: edit.order };
+  });
+  edits.sort((a, b) => b.start - a.start || b.order - a.order);
+  let result = text;
+  for (const edit of edits) result = result.slice(0, edit.start) + edit.text + result.slice(edit.end);
+  verifyUpdate(result, dep, change, loc.valueStart, extract);
+  return result;
+}
+
+function verifyUpdate(
+  result: string,
+  dep: Dependency,
+  change: DependencyChange,
+  valueStart: number,
+  extract: (text: string, file: string) => ExtractResult,
+): void {
+  const again = extract(result, dep.file);
+  const updated = again.deps.find((d) => (d.location as ImageValueLocation | undefined)?.valueStart === valueStart);
+  // A file that no longer parses has no dependencies, so `updated` is then undefined.
+  const ok =
+    updated !== undefined &&
+    !updated.skipReason &&
+    updated.depName === dep.depName &&
+    updated.currentValue === change.newValue &&
+    updated.currentDigest === change.newDigest;
+  if (!ok) {
+    const got = updated ? `${updated.currentValue ?? '(no tag)'}@${updated.currentDigest ?? '(no digest)'}` : 'nothing';
+    throw new UpdateError(`${dep.file}:${dep.line}: rewriting ${dep.depName} did not round-trip (re-extracted ${got})`);
+  }
+}
