@@ -1,0 +1,109 @@
+// npm run bench: extraction speed on a generated corpus, and registry requests per distinct image:tag.
+import { performance } from 'node:perf_hooks';
+import { createOciClient } from '../src/datasources/oci/index.js';
+import { scan } from '../src/engine/index.js';
+import type { FileSource } from '../src/engine/types.js';
+import { createHttpClient, type HttpClient } from '../src/http/index.js';
+import { dockerfileManager } from '../src/managers/dockerfile/index.js';
+import { silentLogger } from '../src/types.js';
+import { pushImage } from '../test/support/oci-push.js';
+import { startRegistry } from '../test/support/registry.js';
+
+const SHAPES = [
+  (img: string) => `FROM ${img}\nRUN apt-get update && apt-get install -y curl\nCMD ["sh"]\n`,
+  (img: string) =>
+    `# syntax=${img}\nARG BASE=${img}\nFROM \${BASE} AS build\nWORKDIR /src\nCOPY . .\nRUN <<EOF\nmake\nFROM not-an-image\nEOF\n\nFROM build AS test\nRUN make test\n\nFROM ${img}\nCOPY --from=build /src/out /app\nUSER 1000\n`,
+  (img: string) =>
+    `FROM --platform=$BUILDPLATFORM ${img} AS a\nRUN set -eux; \\\n    # a comment inside a continuation\n    echo one \\\n    && echo two\nFROM a\nRUN --mount=type=cache,target=/root/.cache,from=${img} true\nONBUILD COPY --from=${img} /x /x\n`,
+];
+
+function corpus(count: number, images: string[]): Map<string, string> {
+  const files = new Map<string, string>();
+  for (let i = 0; i < count; i++) {
+    const shape = SHAPES[i % SHAPES.length]!;
+    files.set(`svc${i}/Dockerfile`, shape(images[i % images.length]!));
+  }
+  return files;
+}
+
+/** Wraps the HTTP client to count requests by kind of registry call. */
+function countingKinds(http: HttpClient): { http: HttpClient; kinds: Record<string, number> } {
+  const kinds: Record<string, number> = {};
+  const kindOf = (url: string, method = 'GET') => {
+    const path = new URL(url).pathname;
+    if (path === '/v2/') return 'ping/auth';
+    if (path.includes('/tags/list')) return 'tag list';
+    if (path.includes('/manifests/')) return `manifest ${method}`;
+    if (path.includes('/blobs/')) return 'blob';
+    return 'other (token)';
+  };
+  const counted: HttpClient = {
+    request: (url, options) => {
+      const kind = kindOf(url, options?.method);
+      kinds[kind] = (kinds[kind] ?? 0) + 1;
+      return http.request(url, options);
+    },
+    stream: (url, options) => http.stream(url, options),
+    isInsecureHost: (host) => http.isInsecureHost(host),
+    get stats() {
+      return http.stats;
+    },
+    close: () => http.close(),
+  };
+  return { http: counted, kinds };
+}
+
+function memorySource(files: Map<string, string>): FileSource {
+  return { list: async () => [...files.keys()], read: async (p) => files.get(p)! };
+}
+
+function extractionSpeed(): void {
+  const files = corpus(3000, ['node:20.11-alpine', 'python:3.13-slim@sha256:' + 'a'.repeat(64), 'ghcr.io/org/app:1.2.3']);
+  const bytes = [...files.values()].reduce((n, t) => n + t.length, 0);
+  for (const [path, text] of files) dockerfileManager.extract(text, path); // warm up
+  const start = performance.now();
+  let deps = 0;
+  for (const [path, text] of files) deps += dockerfileManager.extract(text, path).deps.length;
+  const seconds = (performance.now() - start) / 1000;
+  console.log(`extract: ${files.size} Dockerfiles (${(bytes / 1024).toFixed(0)} KiB, ${deps} dependencies) in ${(seconds * 1000).toFixed(0)} ms`);
+  console.log(`extract: ${Math.round(files.size / seconds)} Dockerfiles per second`);
+}
+
+async function registryRequests(): Promise<void> {
+  const registry = await startRegistry();
+  try {
+    const images: string[] = [];
+    for (let i = 0; i < 10; i++) {
+      for (const tag of ['1.0', '1.1', '2.0']) await pushImage(registry.url, `bench/img${i}`, tag);
+      images.push(`${registry.host}/bench/img${i}:${i % 2 ? '1.1' : '1.0'}`);
+    }
+    const files = corpus(500, images);
+    const base = createHttpClient({ insecureHosts: [registry.host], logger: silentLogger });
+    const { http, kinds } = countingKinds(base);
+    const images_ = createOciClient({ http, log: silentLogger });
+    const start = performance.now();
+    const result = await scan(memorySource(files), { images: images_, log: silentLogger });
+    const ms = performance.now() - start;
+    const distinctTags = new Set(result.dependencies.map((d) => `${d.depName}:${d.currentValue}`)).size;
+    const repositories = new Set(result.dependencies.map((d) => d.depName)).size;
+    const total = http.stats.total;
+    console.log(
+      `scan: ${files.size} files, ${result.dependencies.length} image uses of ${distinctTags} distinct image:tags ` +
+        `in ${repositories} repositories, ${result.updates.length} updates, ${result.errors.length} errors, ${ms.toFixed(0)} ms`,
+    );
+    console.log(`scan: ${total} registry requests = ${(total / distinctTags).toFixed(2)} per distinct image:tag`);
+    const askedTags = new Set(result.updates.map((u) => u.to.split('@')[0]));
+    for (const d of result.dependencies) askedTags.add(`${d.depName}:${d.currentValue}`);
+    console.log(`scan: requests by kind ${JSON.stringify(kinds)}; by host ${JSON.stringify(http.stats.byHost)}`);
+    console.log(
+      `scan: ${kinds['tag list'] ?? 0} tag lists for ${repositories} repositories; ` +
+        `${kinds['manifest HEAD'] ?? 0} manifest HEADs for at most ${askedTags.size} distinct image:tags asked; ` +
+        `${(kinds['ping/auth'] ?? 0) + (kinds['other (token)'] ?? 0)} auth requests (target: 1 per image:tag + auth)`,
+    );
+  } finally {
+    await registry.stop();
+  }
+}
+
+extractionSpeed();
+await registryRequests();
