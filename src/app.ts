@@ -1,0 +1,105 @@
+// The Probot app: webhooks validated and turned into queue jobs; nothing slow happens here.
+import type { Redis } from 'ioredis';
+import type { Context, Probot } from 'probot';
+import { managedPath } from './engine/index.js';
+import { groupFromBranch } from './config/groups.js';
+import { CONFIG_PATH } from './config/repo-config.js';
+import { enqueuePrClosed, enqueueRepoScan, type FreshenQueue } from './queue/jobs.js';
+import { removeAllSchedules, upsertInstallationSchedule } from './queue/schedule.js';
+
+/** Comment commands (/rebuild...) arrive in a later issue; they plug in here. */
+export type CommentHandler = (context: Context<'issue_comment.created'>) => Promise<void>;
+
+export interface AppDeps {
+  queue: FreshenQueue;
+  redis: Redis;
+  onComment?: CommentHandler;
+}
+
+interface RepoItem {
+  id: number;
+  name: string;
+  full_name: string;
+}
+
+/** GitHub caps the commits listed in a push payload; beyond it the file lists are incomplete. */
+const PUSH_PAYLOAD_COMMIT_CAP = 20;
+
+export function freshenApp(deps: AppDeps) {
+  return (app: Probot): void => {
+    app.on('installation.created', async (context) => {
+      const installationId = context.payload.installation.id;
+      await upsertInstallationSchedule(deps.queue, installationId);
+      await enqueueRepos(deps.queue, installationId, context.payload.repositories ?? [], 'installed');
+    });
+
+    app.on('installation_repositories.added', async (context) => {
+      const installationId = context.payload.installation.id;
+      await upsertInstallationSchedule(deps.queue, installationId);
+      await enqueueRepos(deps.queue, installationId, context.payload.repositories_added, 'repository added');
+    });
+
+    app.on('installation.deleted', async (context) => {
+      await removeAllSchedules(deps.queue, deps.redis, context.payload.installation.id);
+    });
+
+    app.on('push', async (context) => {
+      const { payload } = context;
+      const installationId = payload.installation?.id;
+      if (!installationId || payload.deleted) return;
+      if (payload.ref !== `refs/heads/${payload.repository.default_branch}`) return;
+      if (!pushTouchesManagedFile(payload.commits)) return;
+      await enqueueRepoScan(deps.queue, {
+        installationId,
+        repoId: payload.repository.id,
+        owner: payload.repository.owner?.login ?? payload.repository.full_name.split('/')[0]!,
+        repo: payload.repository.name,
+        reason: 'push',
+      });
+    });
+
+    app.on('pull_request.closed', async (context) => {
+      const { payload } = context;
+      const pr = payload.pull_request;
+      const installationId = payload.installation?.id;
+      if (!installationId || pr.merged || !groupFromBranch(pr.head.ref)) return;
+      if (pr.head.repo?.id !== payload.repository.id) return;
+      await enqueuePrClosed(deps.queue, {
+        installationId,
+        repoId: payload.repository.id,
+        owner: payload.repository.owner.login,
+        repo: payload.repository.name,
+        prNumber: pr.number,
+        branch: pr.head.ref,
+        body: pr.body ?? '',
+      });
+    });
+
+    app.on('issue_comment.created', async (context) => {
+      if (context.isBot) return;
+      await deps.onComment?.(context);
+    });
+  };
+}
+
+async function enqueueRepos(queue: FreshenQueue, installationId: number, repos: RepoItem[], reason: string): Promise<void> {
+  for (const repo of repos) {
+    const [owner, name] = repo.full_name.split('/');
+    if (!owner || !name) continue;
+    await enqueueRepoScan(queue, { installationId, repoId: repo.id, owner, repo: name, reason });
+  }
+}
+
+interface PushCommit {
+  added?: string[];
+  modified?: string[];
+  removed?: string[];
+}
+
+export function pushTouchesManagedFile(commits: PushCommit[] | undefined): boolean {
+  if (!commits || commits.length === 0) return false;
+  if (commits.length >= PUSH_PAYLOAD_COMMIT_CAP) return true;
+  return commits.some((c) =>
+    [...(c.added ?? []), ...(c.modified ?? []), ...(c.removed ?? [])].some((path) => path === CONFIG_PATH || managedPath(path)),
+  );
+}

@@ -1,0 +1,108 @@
+// The service's environment, declared once: parsed and validated at start, secrets never logged.
+import { readFileSync } from 'node:fs';
+import { z } from 'zod';
+
+const logLevels = ['trace', 'debug', 'info', 'warn', 'error', 'fatal', 'silent'] as const;
+
+const registryCredentials = z.record(
+  z.string().regex(/^[A-Za-z0-9_-]+$/),
+  z.union([z.strictObject({ username: z.string(), password: z.string() }), z.strictObject({ token: z.string() })]),
+);
+
+const envSchema = z.object({
+  /** Which processes to run: the webhook server, the queue workers, or both. */
+  FRESHEN_ROLE: z.enum(['web', 'worker', 'all']).default('all'),
+  /** The GitHub App's numeric id. */
+  APP_ID: z.string({ error: 'is required: the numeric GitHub App id' }).regex(/^\d+$/, 'must be the numeric GitHub App id'),
+  /** The App's private key (PEM text, or base64 of it). Either this or PRIVATE_KEY_PATH. */
+  PRIVATE_KEY: z.string().min(1).optional(),
+  /** Path of the App's private key .pem file. */
+  PRIVATE_KEY_PATH: z.string().min(1).optional(),
+  /** The secret GitHub signs webhook deliveries with. */
+  WEBHOOK_SECRET: z.string({ error: 'is required: the App webhook secret' }).min(1, 'is required: the App webhook secret'),
+  /** Redis for the queue and Freshen's memory (declined updates). */
+  REDIS_URL: z.string({ error: 'is required: a redis:// URL' }).regex(/^rediss?:\/\//, 'must be a redis:// or rediss:// URL'),
+  PORT: z.coerce.number().int().min(0).max(65535).default(3000),
+  /** Address the web server listens on; 0.0.0.0 in containers. */
+  HOST: z.string().min(1).default('127.0.0.1'),
+  LOG_LEVEL: z.enum(logLevels).default('info'),
+  /** GitHub Enterprise Server (or any GitHub-compatible API): host[:port]. */
+  GHE_HOST: z.string().min(1).optional(),
+  GHE_PROTOCOL: z.enum(['https', 'http']).default('https'),
+  /** Registries allowed over plain HTTP or on private addresses: host:port,... */
+  FRESHEN_INSECURE_REGISTRIES: z.string().default(''),
+  /**
+   * Registry credentials the repositories' configs refer to by name, as JSON:
+   * {"name": {"username": "...", "password": "..."} | {"token": "..."}}.
+   */
+  FRESHEN_REGISTRY_CREDENTIALS: z
+    .string()
+    .default('{}')
+    .transform((text, ctx) => {
+      try {
+        return registryCredentials.parse(JSON.parse(text));
+      } catch {
+        ctx.addIssue({ code: 'custom', message: 'must be a JSON object of name → {username, password} or {token}' });
+        return z.NEVER;
+      }
+    }),
+  /** Namespace of every Redis key Freshen writes (queue and memory). */
+  FRESHEN_REDIS_PREFIX: z.string().regex(/^[A-Za-z0-9_-]+$/).default('freshen'),
+  /** Scan jobs one worker process runs at once. */
+  FRESHEN_WORKER_CONCURRENCY: z.coerce.number().int().min(1).max(64).default(2),
+  /** Seconds a running job's lock lasts; a killed worker's job is picked up again after about this long. */
+  FRESHEN_JOB_LOCK_SECONDS: z.coerce.number().int().min(1).max(3600).default(60),
+  /** Seconds SIGTERM waits for running jobs before exiting anyway. */
+  FRESHEN_SHUTDOWN_GRACE_SECONDS: z.coerce.number().int().min(1).max(3600).default(30),
+});
+
+export type ServiceEnv = Omit<z.infer<typeof envSchema>, 'PRIVATE_KEY' | 'PRIVATE_KEY_PATH' | 'FRESHEN_INSECURE_REGISTRIES'> & {
+  PRIVATE_KEY: string;
+  FRESHEN_INSECURE_REGISTRIES: string[];
+  /** The REST API base Octokit uses. */
+  apiBaseUrl: string;
+};
+
+export class EnvError extends Error {
+  override name = 'EnvError';
+}
+
+/** Validates the environment; throws EnvError listing every problem (names only, never values). */
+export function loadEnv(env: NodeJS.ProcessEnv = process.env): ServiceEnv {
+  const parsed = envSchema.safeParse(emptyToUndefined(env));
+  if (!parsed.success) {
+    const lines = parsed.error.issues.map((issue) => `  ${issue.path.join('.') || '(env)'}: ${issue.message}`);
+    throw new EnvError(`Invalid environment (see .env.example):\n${lines.join('\n')}`);
+  }
+  const { PRIVATE_KEY: inlineKey, PRIVATE_KEY_PATH: keyPath, ...rest } = parsed.data;
+  return {
+    ...rest,
+    PRIVATE_KEY: readPrivateKey(inlineKey, keyPath),
+    FRESHEN_INSECURE_REGISTRIES: rest.FRESHEN_INSECURE_REGISTRIES.split(',').map((h) => h.trim()).filter(Boolean),
+    apiBaseUrl: rest.GHE_HOST ? `${rest.GHE_PROTOCOL}://${rest.GHE_HOST}/api/v3` : 'https://api.github.com',
+  };
+}
+
+function emptyToUndefined(env: NodeJS.ProcessEnv): Record<string, string | undefined> {
+  return Object.fromEntries(Object.entries(env).map(([k, v]) => [k, v === '' ? undefined : v]));
+}
+
+function readPrivateKey(inline: string | undefined, path: string | undefined): string {
+  if (inline) return decodeKey(inline, 'PRIVATE_KEY');
+  if (!path) throw new EnvError('Invalid environment (see .env.example):\n  PRIVATE_KEY: set PRIVATE_KEY or PRIVATE_KEY_PATH');
+  let text: string;
+  try {
+    text = readFileSync(path, 'utf8');
+  } catch (err) {
+    throw new EnvError(`Invalid environment:\n  PRIVATE_KEY_PATH: cannot read the file (${(err as NodeJS.ErrnoException).code ?? 'error'})`);
+  }
+  return decodeKey(text, 'PRIVATE_KEY_PATH');
+}
+
+function decodeKey(value: string, name: string): string {
+  const text = value.includes('-----BEGIN') ? value : Buffer.from(value, 'base64').toString('utf8');
+  if (!/-----BEGIN (RSA )?PRIVATE KEY-----/.test(text)) {
+    throw new EnvError(`Invalid environment:\n  ${name}: is not a PEM private key (nor base64 of one)`);
+  }
+  return text.replace(/\\n/g, '\n');
+}

@@ -1,0 +1,171 @@
+// Keeps each Freshen PR right: open, regenerate on newer versions or a moved base, hands off, close.
+import { applyUpdates } from '../engine/index.js';
+import type { PlannedUpdate } from '../engine/types.js';
+import { branchFor } from '../config/groups.js';
+import type { RepoConfig } from '../config/repo-config.js';
+import type { RepoMemory } from '../queue/memory.js';
+import {
+  proposalKey, renderBody, renderCommitMessage, renderHandsOffComment, renderObsoleteComment, renderTitle, toProposed,
+  type ProposedUpdate,
+} from '../render/pr.js';
+import type { Logger } from '../types.js';
+import { createCommit, deleteBranch, pointBranch, readBranch, type BranchState } from './git-writer.js';
+import { closePr, commentOn, openPr, updatePr, type FreshenPr } from './pulls.js';
+import type { BranchHead, TreeFileSource } from './repo-reader.js';
+import type { GitHub, RepoRef } from './types.js';
+
+export interface LifecycleInput {
+  gh: GitHub;
+  repo: RepoRef;
+  memory: RepoMemory;
+  log: Logger;
+  head: BranchHead;
+  source: TreeFileSource;
+  groups: Map<string, PlannedUpdate[]>;
+  config: Pick<RepoConfig, 'prLimit' | 'labels'>;
+  openPrs: Map<string, FreshenPr>;
+  /** Files the scan could not fully read or look up: PRs touching them are not closed this time. */
+  filesWithErrors: Set<string>;
+}
+
+export interface LifecycleResult {
+  opened: number[];
+  updated: number[];
+  unchanged: number[];
+  closed: number[];
+  handsOff: number[];
+  overLimit: string[];
+}
+
+export async function reconcilePrs(input: LifecycleInput): Promise<LifecycleResult> {
+  const result: LifecycleResult = { opened: [], updated: [], unchanged: [], closed: [], handsOff: [], overLimit: [] };
+  let openCount = input.openPrs.size;
+  for (const [group, updates] of input.groups) {
+    const branch = branchFor(group);
+    const pr = input.openPrs.get(branch);
+    if (pr) {
+      await syncOpenPr(input, pr, updates, result);
+      continue;
+    }
+    if (openCount >= input.config.prLimit) {
+      result.overLimit.push(group);
+      input.log.info({ group, prLimit: input.config.prLimit }, 'PR not opened: prLimit reached');
+      continue;
+    }
+    if (await openNewPr(input, group, updates, result)) openCount += 1;
+  }
+  for (const pr of input.openPrs.values()) {
+    if (input.groups.has(pr.group)) continue;
+    await closeIfObsolete(input, pr, result);
+  }
+  return result;
+}
+
+interface Prepared {
+  proposed: ProposedUpdate[];
+  files: Map<string, string>;
+}
+
+/** Applies a group's updates to the default branch texts; an update that cannot be written is dropped. */
+async function prepare(input: LifecycleInput, updates: PlannedUpdate[]): Promise<Prepared> {
+  const texts = await input.source.textsOf(new Set(updates.map((u) => u.file)));
+  const { files, applied, errors } = applyUpdates(texts, updates);
+  for (const error of errors) input.log.warn({ file: error.file, line: error.line, dep: error.depName }, `update not written: ${error.message}`);
+  const proposed = applied.filter((u) => files.has(u.file)).map(toProposed);
+  return { proposed, files };
+}
+
+/** Creates Freshen's commit on the default branch head and points the branch at it (ref last). */
+async function writeBranch(input: LifecycleInput, branch: string, prepared: Prepared, exists: boolean): Promise<void> {
+  const modes = new Map([...input.source.entries].map(([path, entry]) => [path, entry.mode]));
+  const title = renderTitle(prepared.proposed);
+  const commit = await createCommit(input.gh, input.repo, {
+    parentSha: input.head.commitSha,
+    baseTreeSha: input.head.treeSha,
+    files: prepared.files,
+    modes,
+    message: renderCommitMessage(title, prepared.proposed),
+  });
+  await input.memory.rememberCommit(commit.sha);
+  await pointBranch(input.gh, input.repo, branch, commit.sha, exists);
+}
+
+async function isOurs(input: LifecycleInput, state: BranchState): Promise<boolean> {
+  return input.memory.isOwnCommit(state.sha);
+}
+
+async function openNewPr(input: LifecycleInput, group: string, updates: PlannedUpdate[], result: LifecycleResult): Promise<boolean> {
+  const branch = branchFor(group);
+  const prepared = await prepare(input, updates);
+  if (prepared.proposed.length === 0) return false;
+  const existing = await readBranch(input.gh, input.repo, branch);
+  if (existing && !(await isOurs(input, existing))) {
+    input.log.warn({ branch }, 'branch exists with commits that are not Freshen\'s; not touching it');
+    return false;
+  }
+  await writeBranch(input, branch, prepared, existing !== null);
+  const number = await openPr(input.gh, input.repo, {
+    branch,
+    base: input.head.branch,
+    title: renderTitle(prepared.proposed),
+    body: renderBody(group, prepared.proposed),
+    labels: input.config.labels,
+  });
+  result.opened.push(number);
+  input.log.info({ pr: number, branch, updates: prepared.proposed.length }, 'PR opened');
+  return true;
+}
+
+async function syncOpenPr(input: LifecycleInput, pr: FreshenPr, updates: PlannedUpdate[], result: LifecycleResult): Promise<void> {
+  const state = await readBranch(input.gh, input.repo, pr.branch);
+  if (state && !(await isOurs(input, state))) {
+    await handOff(input, pr, result);
+    return;
+  }
+  const prepared = await prepare(input, updates);
+  if (prepared.proposed.length === 0) {
+    // The scan wanted updates but none could be written: a broken rewrite, not a reason to close.
+    input.log.warn({ pr: pr.number }, 'PR left as is: none of its updates could be written');
+    return;
+  }
+  const sameProposal = pr.marker !== null && proposalKey(pr.marker.updates) === proposalKey(prepared.proposed);
+  const onCurrentBase = state !== null && state.parentShas.length === 1 && state.parentShas[0] === input.head.commitSha;
+  if (sameProposal && onCurrentBase) {
+    result.unchanged.push(pr.number);
+    return;
+  }
+  await writeBranch(input, pr.branch, prepared, state !== null);
+  await updatePr(input.gh, input.repo, pr.number, {
+    title: renderTitle(prepared.proposed),
+    body: renderBody(pr.group, prepared.proposed),
+  });
+  result.updated.push(pr.number);
+  input.log.info({ pr: pr.number, branch: pr.branch, reason: sameProposal ? 'base moved' : 'new versions' }, 'PR regenerated');
+}
+
+async function handOff(input: LifecycleInput, pr: FreshenPr, result: LifecycleResult): Promise<void> {
+  result.handsOff.push(pr.number);
+  if (await input.memory.firstNotice(`hands-off:${pr.number}`)) {
+    await commentOn(input.gh, input.repo, pr.number, renderHandsOffComment(pr.branch));
+  }
+}
+
+async function closeIfObsolete(input: LifecycleInput, pr: FreshenPr, result: LifecycleResult): Promise<void> {
+  const files = pr.marker?.updates.map((u) => u.file) ?? [];
+  if (files.some((f) => input.filesWithErrors.has(f))) {
+    input.log.info({ pr: pr.number }, 'PR kept open: the scan had errors in its files');
+    return;
+  }
+  const state = await readBranch(input.gh, input.repo, pr.branch);
+  if (state && !(await isOurs(input, state))) {
+    await handOff(input, pr, result);
+    return;
+  }
+  // Remembered first, so the pull_request.closed webhook this causes is not read as a human's "no".
+  await input.memory.firstNotice(`closed-by-freshen:${pr.number}`);
+  await commentOn(input.gh, input.repo, pr.number, renderObsoleteComment());
+  await closePr(input.gh, input.repo, pr.number);
+  await deleteBranch(input.gh, input.repo, pr.branch);
+  result.closed.push(pr.number);
+  input.log.info({ pr: pr.number, branch: pr.branch }, 'PR closed: nothing left to propose');
+}

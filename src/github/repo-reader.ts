@@ -1,0 +1,85 @@
+// Reads a repository at its default branch head: one recursive tree, then only the blobs managers read.
+import type { FileSource } from '../engine/types.js';
+import type { Logger } from '../types.js';
+import type { GitHub, RepoRef } from './types.js';
+
+/** Files larger than this are skipped with a logged reason (no manager file is legitimately this big). */
+export const DEFAULT_MAX_BLOB_BYTES = 1024 * 1024;
+
+export interface BranchHead {
+  branch: string;
+  commitSha: string;
+  treeSha: string;
+}
+
+export interface TreeEntry {
+  path: string;
+  sha: string;
+  mode: string;
+  size: number;
+}
+
+export async function readDefaultBranchHead(gh: GitHub, repo: RepoRef): Promise<BranchHead> {
+  const { data: info } = await gh.rest.repos.get({ owner: repo.owner, repo: repo.repo });
+  const branch = info.default_branch;
+  const { data: ref } = await gh.rest.git.getRef({ owner: repo.owner, repo: repo.repo, ref: `heads/${branch}` });
+  const { data: commit } = await gh.rest.git.getCommit({ owner: repo.owner, repo: repo.repo, commit_sha: ref.object.sha });
+  return { branch, commitSha: commit.sha, treeSha: commit.tree.sha };
+}
+
+/** A FileSource over one tree: lists managed blobs under the size cap and reads each blob at most once. */
+export class TreeFileSource implements FileSource {
+  private readonly texts = new Map<string, string>();
+
+  constructor(
+    private readonly gh: GitHub,
+    private readonly repo: RepoRef,
+    readonly entries: Map<string, TreeEntry>,
+  ) {}
+
+  async list(): Promise<string[]> {
+    return [...this.entries.keys()];
+  }
+
+  async read(path: string): Promise<string> {
+    const cached = this.texts.get(path);
+    if (cached !== undefined) return cached;
+    const entry = this.entries.get(path);
+    if (!entry) throw new Error(`${path}: not in the scanned tree`);
+    const { data } = await this.gh.rest.git.getBlob({ owner: this.repo.owner, repo: this.repo.repo, file_sha: entry.sha });
+    const text = Buffer.from(data.content, data.encoding === 'base64' ? 'base64' : 'utf8').toString('utf8');
+    this.texts.set(path, text);
+    return text;
+  }
+
+  /** Texts of the given paths (read if not yet), for applying updates. */
+  async textsOf(paths: Iterable<string>): Promise<Map<string, string>> {
+    const out = new Map<string, string>();
+    for (const path of paths) out.set(path, await this.read(path));
+    return out;
+  }
+}
+
+export async function openTree(
+  gh: GitHub,
+  repo: RepoRef,
+  treeSha: string,
+  options: { managed: (path: string) => boolean; maxBlobBytes?: number; log: Logger },
+): Promise<TreeFileSource> {
+  const maxBytes = options.maxBlobBytes ?? DEFAULT_MAX_BLOB_BYTES;
+  const { data } = await gh.rest.git.getTree({ owner: repo.owner, repo: repo.repo, tree_sha: treeSha, recursive: 'true' });
+  if (data.truncated) options.log.warn({ repo: `${repo.owner}/${repo.repo}` }, 'tree listing truncated by GitHub; some files are not scanned');
+  const entries = new Map<string, TreeEntry>();
+  for (const item of data.tree) {
+    if (item.type !== 'blob' || !item.path || !item.sha || !options.managed(item.path)) continue;
+    // Symlinks (120000) and submodules are not files a manager can rewrite.
+    if (item.mode !== '100644' && item.mode !== '100755') continue;
+    const size = item.size ?? 0;
+    if (size > maxBytes) {
+      options.log.warn({ file: item.path, size, maxBytes }, 'file skipped: larger than the blob size cap');
+      continue;
+    }
+    entries.set(item.path, { path: item.path, sha: item.sha, mode: item.mode, size });
+  }
+  return new TreeFileSource(gh, repo, entries);
+}

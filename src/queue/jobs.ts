@@ -1,0 +1,70 @@
+// The queue, its job kinds and payloads, and how jobs are added (deduplicated by job id).
+import { Queue, type JobsOptions } from 'bullmq';
+import type { Redis } from 'ioredis';
+
+export const QUEUE_NAME = 'freshen';
+
+export interface RepoJobData {
+  installationId: number;
+  repoId: number;
+  owner: string;
+  repo: string;
+  /** Why the scan runs: installed, push, schedule, command... (for logs). */
+  reason: string;
+}
+
+export interface InstallationJobData {
+  installationId: number;
+}
+
+export interface PrClosedJobData {
+  installationId: number;
+  repoId: number;
+  owner: string;
+  repo: string;
+  prNumber: number;
+  branch: string;
+  body: string;
+}
+
+export type JobName = 'scan-repo' | 'scan-installation' | 'pr-closed';
+export type JobData = RepoJobData | InstallationJobData | PrClosedJobData;
+export type FreshenQueue = Queue<JobData, unknown, JobName>;
+
+/**
+ * Job ids derived from what the job does. BullMQ 6 refuses custom ids with a single `:`, so
+ * `scan-<repo id>` stands for the design's `scan:<repo id>`.
+ */
+export const scanJobId = (repoId: number): string => `scan-${repoId}`;
+export const schedulerId = (installationId: number): string => `installation-${installationId}`;
+
+export const defaultJobOptions: JobsOptions = {
+  attempts: 5,
+  backoff: { type: 'exponential', delay: 30_000 },
+  // Removed when done so the same id can be queued again by the next trigger.
+  removeOnComplete: true,
+  removeOnFail: { age: 24 * 3600, count: 1000 },
+};
+
+/** `prefix` namespaces every BullMQ key (one Redis can hold several deployments or test runs). */
+export function createQueue(connection: Redis, prefix = 'freshen'): FreshenQueue {
+  return new Queue<JobData, unknown, JobName>(QUEUE_NAME, { connection, prefix, defaultJobOptions });
+}
+
+/** Queues a scan of one repository; adds nothing while one for that repository is waiting. */
+export async function enqueueRepoScan(queue: FreshenQueue, data: RepoJobData): Promise<void> {
+  const jobId = scanJobId(data.repoId);
+  // A failed job kept for inspection must not block new triggers of the same repository.
+  const previous = await queue.getJob(jobId);
+  if (previous && (await previous.isFailed())) await previous.remove();
+  await queue.add('scan-repo', data, { jobId });
+}
+
+export async function enqueuePrClosed(queue: FreshenQueue, data: PrClosedJobData): Promise<void> {
+  await queue.add('pr-closed', data, { jobId: `pr-closed-${data.repoId}-${data.prNumber}` });
+}
+
+/** Freshen's own keys live under `<prefix>:`; BullMQ refuses connections with a keyPrefix, hence two. */
+export function memoryConnectionOptions(prefix: string): { keyPrefix: string } {
+  return { keyPrefix: `${prefix}:` };
+}

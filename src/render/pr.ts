@@ -1,0 +1,132 @@
+// PR title and body for a group of updates, with a hidden marker recording what the PR proposes.
+import type { PlannedUpdate } from '../engine/types.js';
+import { CONFIG_PATH } from '../config/repo-config.js';
+
+/** What one PR proposes, kept in its body so a later scan can compare without guessing. */
+export interface PrMarker {
+  version: 1;
+  group: string;
+  updates: ProposedUpdate[];
+}
+
+export interface ProposedUpdate {
+  depName: string;
+  file: string;
+  from: string;
+  to: string;
+  newValue: string | null;
+  newDigest: string | null;
+  updateType: PlannedUpdate['updateType'];
+}
+
+const MARKER_START = '<!-- freshen:';
+const MARKER_END = ' -->';
+
+export function toProposed(update: PlannedUpdate): ProposedUpdate {
+  return {
+    depName: update.depName,
+    file: update.file,
+    from: update.from,
+    to: update.to,
+    newValue: update.newValue,
+    newDigest: update.newDigest,
+    updateType: update.updateType,
+  };
+}
+
+/** A stable key of what a PR proposes: equal keys mean the same proposal. */
+export function proposalKey(updates: ProposedUpdate[]): string {
+  return updates
+    .map((u) => `${u.file}\u0000${u.depName}\u0000${u.from}\u0000${u.to}`)
+    .sort()
+    .join('\n');
+}
+
+/** `docker.io/library/node` → `node`; `ghcr.io/org/tool` → `org/tool`. */
+export function shortName(depName: string): string {
+  const parts = depName.split('/');
+  if (parts[0] === 'docker.io') return parts[1] === 'library' ? parts.slice(2).join('/') : parts.slice(1).join('/');
+  return depName;
+}
+
+export function renderTitle(updates: ProposedUpdate[]): string {
+  const first = updates[0];
+  const sameDep = first && updates.every((u) => u.depName === first.depName && u.newValue === first.newValue);
+  if (first && sameDep && first.updateType === 'major' && first.newValue) {
+    return `Update ${shortName(first.depName)} Docker tag to ${majorOf(first.newValue)}`;
+  }
+  if (first && sameDep && first.newValue && first.updateType !== 'pin' && first.updateType !== 'digest') {
+    return `Update ${shortName(first.depName)} Docker tag to ${first.newValue}`;
+  }
+  if (updates.every((u) => u.updateType === 'pin')) return 'Pin container images';
+  if (updates.some((u) => u.updateType === 'pin')) return 'Pin and update container images';
+  return 'Update container images';
+}
+
+function majorOf(version: string): string {
+  const match = /^v?(\d+)/.exec(version);
+  return match?.[1] ?? version;
+}
+
+export function renderBody(group: string, updates: ProposedUpdate[]): string {
+  const sorted = [...updates].sort((a, b) => a.file.localeCompare(b.file) || a.depName.localeCompare(b.depName));
+  const rows = sorted.map(
+    (u) => `| \`${shortName(u.depName)}\` | \`${u.file}\` | \`${u.from}\` → \`${u.to}\` | ${u.updateType} |`,
+  );
+  const marker: PrMarker = { version: 1, group, updates: sorted };
+  return [
+    'Freshen proposes these container image updates. Pinned digests make builds reproducible; Freshen keeps them fresh.',
+    '',
+    '| Dependency | File | Change | Type |',
+    '| --- | --- | --- | --- |',
+    ...rows,
+    '',
+    '### Configure',
+    '',
+    `- Close this PR without merging and Freshen will not propose these exact versions again; a newer version will get a new PR.`,
+    `- Skip a dependency or path with \`ignore\` in \`${CONFIG_PATH}\`; group updates with \`groups\`; change when scans run with \`schedule\`.`,
+    `- If you push to this branch, Freshen stops updating it.`,
+    '',
+    `${MARKER_START}${JSON.stringify(marker).replaceAll('-->', '--\\u003e')}${MARKER_END}`,
+  ].join('\n');
+}
+
+/** Reads the marker out of a PR body; null when absent or not ours. */
+export function parseMarker(body: string | null | undefined): PrMarker | null {
+  if (!body) return null;
+  const start = body.lastIndexOf(MARKER_START);
+  if (start < 0) return null;
+  const end = body.indexOf(MARKER_END, start);
+  if (end < 0) return null;
+  try {
+    const marker = JSON.parse(body.slice(start + MARKER_START.length, end)) as PrMarker;
+    if (marker.version !== 1 || !Array.isArray(marker.updates) || typeof marker.group !== 'string') return null;
+    return marker;
+  } catch {
+    return null;
+  }
+}
+
+export function renderCommitMessage(title: string, updates: ProposedUpdate[]): string {
+  const lines = updates.map((u) => `- ${u.file}: ${u.from} -> ${u.to}`);
+  return `${title}\n\n${lines.join('\n')}\n`;
+}
+
+export function renderHandsOffComment(branch: string): string {
+  return `Someone else pushed to \`${branch}\`, so Freshen will no longer update this PR. Close it (and delete the branch) to let Freshen open a fresh one.`;
+}
+
+export function renderObsoleteComment(): string {
+  return 'Every update in this PR is already applied on the default branch or no longer wanted, so Freshen is closing it and deleting its branch.';
+}
+
+export function renderConfigProblems(problems: { file: string; path: string; line?: number; message: string }[]): string {
+  const items = problems.map(
+    (p) => `- \`${p.file}\`${p.line ? ` line ${p.line}` : ''}${p.path ? `, at \`${p.path}\`` : ''}: ${p.message}`,
+  );
+  return [
+    `Freshen could not use its configuration, so it changed nothing in this repository until the config is fixed:`,
+    '',
+    ...items,
+  ].join('\n');
+}

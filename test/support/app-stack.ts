@@ -1,0 +1,103 @@
+// An in-process Freshen (Probot + BullMQ worker) against the GitHub simulation's loopback server.
+import { randomUUID } from 'node:crypto';
+import { Probot } from 'probot';
+import { freshenApp } from '../../src/app.js';
+import { createOciClient } from '../../src/datasources/oci/index.js';
+import { installationClients } from '../../src/github/client.js';
+import type { ScanContextFactory } from '../../src/queue/scan-repo.js';
+import { startWorker, stopWorker, type FreshenWorker } from '../../src/queue/worker.js';
+import { silentLogger } from '../../src/types.js';
+import { GitHubSim, startSimServer, type GitHubSimOptions, type SimServer } from './github-sim/index.js';
+import { appKeys, QuietOctokit } from './github-sim/testing.js';
+import { redisNamespace, type RedisNamespace } from './app-harness.js';
+
+export const SECRET = 'e2e-secret';
+
+export interface AppStack {
+  sim: GitHubSim;
+  server: SimServer;
+  probot: Probot;
+  ns: RedisNamespace;
+  worker: FreshenWorker;
+  deliver(name: string, payload: Record<string, unknown>): Promise<void>;
+  /** Waits until no job is waiting or running (delayed scheduler runs do not count). */
+  settle(timeoutMs?: number): Promise<void>;
+  /** Jobs that failed (name, id, error), in order. */
+  failures: string[];
+  /** Jobs that completed, in order. */
+  completed: { name: string; data: Record<string, unknown> }[];
+  stop(): Promise<void>;
+}
+
+/** Registry access for scans: the test registry over plain HTTP on loopback. */
+export function testScanContext(registryHost: string): ScanContextFactory {
+  return ({ log }) => ({ images: createOciClient({ insecureRegistries: [registryHost], log }), log });
+}
+
+export async function startAppStack(opts: { redisUrl: string; registryHost: string; lockDurationMs?: number; sim?: GitHubSimOptions }): Promise<AppStack> {
+  const sim = new GitHubSim({ ...opts.sim, publicKey: appKeys().publicKey });
+  const server = await startSimServer(sim);
+  const probot = new Probot({
+    appId: sim.app.id,
+    privateKey: appKeys().privateKey,
+    secret: SECRET,
+    baseUrl: `${server.url}/api/v3`,
+    Octokit: QuietOctokit,
+    logLevel: 'fatal',
+  });
+  const ns = redisNamespace(opts.redisUrl);
+  await probot.load(freshenApp({ queue: ns.queue, redis: ns.memory }));
+  const failures: string[] = [];
+  const worker = startWorker({
+    connection: ns.connection,
+    redis: ns.memory,
+    queue: ns.queue,
+    prefix: ns.prefix,
+    github: installationClients(probot),
+    scanContext: testScanContext(opts.registryHost),
+    log: silentLogger,
+    concurrency: 2,
+    lockDurationMs: opts.lockDurationMs ?? 30_000,
+  });
+  const completed: AppStack['completed'] = [];
+  worker.on('completed', (job) => completed.push({ name: job.name, data: job.data as unknown as Record<string, unknown> }));
+  worker.on('failed', (job, err) => failures.push(`${job?.name} ${job?.id}: ${err.stack ?? err.message}`));
+  return {
+    sim,
+    server,
+    probot,
+    ns,
+    worker,
+    failures,
+    completed,
+    deliver: (name, payload) => probot.receive({ id: randomUUID(), name, payload } as Parameters<Probot['receive']>[0]),
+    async settle(timeoutMs = 20_000) {
+      const deadline = Date.now() + timeoutMs;
+      for (;;) {
+        const counts = await ns.queue.getJobCounts('waiting', 'active', 'prioritized', 'waiting-children');
+        const busy = Object.values(counts).reduce((a, b) => a + b, 0);
+        if (failures.length > 0) throw new Error(`job failed:\n${failures.join('\n')}`);
+        if (busy === 0) return;
+        if (Date.now() > deadline) throw new Error(`queue did not settle: ${JSON.stringify(counts)}`);
+        await new Promise((r) => setTimeout(r, 50));
+      }
+    },
+    async stop() {
+      await stopWorker(worker, 5_000);
+      await ns.queue.obliterate({ force: true }).catch(() => undefined);
+      await ns.close();
+      await server.close();
+    },
+  };
+}
+
+/** The webhook payload GitHub sends when the app is installed on these repositories. */
+export function installationCreated(sim: GitHubSim, installationId: number, repos: { id: number; name: string; owner: string }[]) {
+  const inst = sim.installations.get(installationId)!;
+  return {
+    action: 'created',
+    installation: { id: installationId, account: { login: inst.account.login, id: inst.account.id, type: inst.account.type } },
+    repositories: repos.map((r) => ({ id: r.id, name: r.name, full_name: `${r.owner}/${r.name}`, private: true })),
+    sender: { login: 'octo', type: 'User' },
+  };
+}
