@@ -1,0 +1,130 @@
+// The per-repository status issue: one issue, found again by a hidden marker, edited in place.
+import type { IgnoreEntry } from '../commands/ignore-store.js';
+import type { ProcessName } from './process.js';
+import type { RepoRef } from './types.js';
+
+export const STATUS_MARKER = '<!-- freshen:status -->';
+export const STATUS_TITLE = 'Freshen status';
+
+export interface StatusImage {
+  /** As written in the repository: `python:3.13-slim`. */
+  reference: string;
+  process: ProcessName;
+  usedIn?: string[];
+  /** The digest the tag points to now, if known. */
+  currentDigest?: string | null;
+  /** What the last successful build (or the baseline) used. */
+  builtDigest?: string | null;
+  lastRebuild?: { at: string; result: 'pending' | 'success' | 'failure'; url?: string; conclusion?: string } | null;
+  problem?: string;
+}
+
+export interface PendingUpdate {
+  depName: string;
+  from: string;
+  to: string;
+  pr?: string;
+}
+
+export interface RepoStatus {
+  repo: RepoRef;
+  images: StatusImage[];
+  pendingUpdates?: PendingUpdate[];
+  ignored: IgnoreEntry[];
+  lastRun?: Date | null;
+  nextRun?: Date | null;
+  /** Problems worth seeing: invalid config, a refused dispatch... */
+  problems?: string[];
+}
+
+/** Finds, creates and edits issues; the app implements it with Octokit. */
+export interface StatusIssuePort {
+  /** The issue (open or closed) whose body contains the marker, created by the app; null if none. */
+  findByMarker(marker: string): Promise<{ number: number; body: string } | null>;
+  create(title: string, body: string): Promise<{ number: number }>;
+  update(issueNumber: number, body: string): Promise<void>;
+}
+
+const shortDigest = (digest: string | null | undefined) => (digest ? `\`${digest.slice(0, 19)}\`` : '—');
+const when = (date: Date | string | null | undefined) => (date ? new Date(date).toISOString().replace(/\.\d{3}Z$/, 'Z') : '—');
+const cell = (text: string) => text.replace(/\|/g, '\\|').replace(/\n/g, ' ');
+
+function rebuildCell(image: StatusImage): string {
+  const last = image.lastRebuild;
+  if (!last) return image.process === 'rebuild' ? 'never' : '—';
+  const result = last.result === 'failure' ? `❌ ${last.conclusion ?? 'failure'}` : last.result === 'success' ? '✅ success' : '⏳ running';
+  const text = `${when(last.at)} ${result}`;
+  return last.url ? `[${text}](${last.url})` : text;
+}
+
+function imagesTable(images: readonly StatusImage[]): string {
+  if (images.length === 0) return '_No container images found._';
+  const rows = images.map((i) =>
+    [
+      `\`${cell(i.reference)}\``,
+      i.process,
+      shortDigest(i.currentDigest),
+      shortDigest(i.builtDigest),
+      rebuildCell(i),
+      cell(i.problem ?? ''),
+    ].join(' | '),
+  );
+  return ['| Image | Process | Current base digest | Last built from | Last rebuild | Notes |', '| --- | --- | --- | --- | --- | --- |', ...rows.map((r) => `| ${r} |`)].join('\n');
+}
+
+function updatesList(updates: readonly PendingUpdate[] | undefined): string {
+  if (!updates || updates.length === 0) return '_None._';
+  return updates.map((u) => `- \`${cell(u.depName)}\`: ${cell(u.from)} → ${cell(u.to)}${u.pr ? ` (${u.pr})` : ''}`).join('\n');
+}
+
+function ignoredList(entries: readonly IgnoreEntry[]): string {
+  if (entries.length === 0) return '_Nothing ignored._ Use `/freshen ignore <dependency> [<version>]`.';
+  return entries.map((e) => `- \`${cell(e.dependency)}\`${e.version ? ` version \`${cell(e.version)}\`` : ' (all versions)'} — by @${e.by}, ${when(e.at)}`).join('\n');
+}
+
+/** The parts shared by the issue and the `/freshen status` reply. */
+export function renderStatusSections(status: RepoStatus): string {
+  const parts = [
+    `**Last run:** ${when(status.lastRun)} · **Next scheduled run:** ${when(status.nextRun)}`,
+    '### Images',
+    imagesTable(status.images),
+    '### Pending updates',
+    updatesList(status.pendingUpdates),
+    '### Ignored dependencies',
+    ignoredList(status.ignored),
+  ];
+  if (status.problems && status.problems.length > 0) parts.splice(1, 0, '### Problems', status.problems.map((p) => `- ${p}`).join('\n'));
+  return parts.join('\n\n');
+}
+
+export function renderStatusIssue(status: RepoStatus): string {
+  return [
+    STATUS_MARKER,
+    `Freshen keeps the container images of \`${status.repo.owner}/${status.repo.name}\` fresh. This issue is edited in place; comment \`/freshen help\` for commands.`,
+    renderStatusSections(status),
+  ].join('\n\n');
+}
+
+export interface UpsertResult {
+  number: number;
+  action: 'created' | 'updated' | 'unchanged';
+}
+
+/**
+ * Creates the status issue once, then edits it in place. `lock` serialises concurrent upserts of
+ * one repository (two workers must not both create it); pass a Redis lock in production.
+ */
+export async function upsertStatusIssue(
+  port: StatusIssuePort,
+  status: RepoStatus,
+  lock: <T>(fn: () => Promise<T>) => Promise<T> = (fn) => fn(),
+): Promise<UpsertResult> {
+  const body = renderStatusIssue(status);
+  return lock(async () => {
+    const existing = await port.findByMarker(STATUS_MARKER);
+    if (existing === null) return { number: (await port.create(STATUS_TITLE, body)).number, action: 'created' as const };
+    if (existing.body === body) return { number: existing.number, action: 'unchanged' as const };
+    await port.update(existing.number, body);
+    return { number: existing.number, action: 'updated' as const };
+  });
+}
