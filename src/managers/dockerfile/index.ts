@@ -22,6 +22,7 @@ export { parseDockerfile } from './parser.js';
 export { expandWord, unquoteWord } from './variables.js';
 export { splitWords, parseExecForm, parseMountFields, heredocMarkers, unquoteShellWord } from './words.js';
 export { flagValue } from './instruction.js';
+export { baseImageOf } from './stages.js';
 export { LineIndex, isContiguous, spanOf } from './mapped.js';
 export { extractDockerfile, referenceParts } from './extract.js';
 export type { DockerfileLocation, ImageUseKind, ReferencePart } from './extract.js';

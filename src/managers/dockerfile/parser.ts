@@ -151,7 +151,7 @@ class DockerfileScanner {
         this.errors.push({ line: firstLine, message: `unterminated heredoc <<${marker.name}` });
         return null;
       }
-      const bodyStart = bodyLine < end ? this.lines[bodyLine]!.start : this.lines[end]!.start;
+      const bodyStart = this.lines[bodyLine]!.start;
       const bodyEnd = this.lines[end]!.start;
       into.push({ ...marker, body: this.text.slice(bodyStart, bodyEnd), bodyRange: { start: bodyStart, end: bodyEnd }, line: bodyLine + 1 });
       li = end;

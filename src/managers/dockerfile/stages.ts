@@ -188,6 +188,14 @@ class StageBuilder {
   }
 }
 
+/** The image a stage finally builds on, following `FROM <stage>` chains; null for scratch or a broken FROM. */
+export function baseImageOf(stages: readonly Stage[], stage: Stage): Extract<StageBase, { kind: 'image' }> | null {
+  let current: Stage | undefined = stage;
+  // FROM only names earlier stages, so the chain always ends.
+  while (current?.base.kind === 'stage') current = stages[current.base.index];
+  return current?.base.kind === 'image' ? current.base : null;
+}
+
 export function buildStages(instructions: Instruction[], escapeChar: string, errors: DockerfileProblem[]): StagesResult {
   const builder = new StageBuilder(escapeChar, errors);
   for (const instruction of instructions) builder.add(instruction);

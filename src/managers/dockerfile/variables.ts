@@ -109,6 +109,7 @@ class Lexer {
   private braced(out: Output): void {
     const name = this.readName();
     const op = this.readOperator();
+    if (op === '' && this.peek() !== '}') return this.badSubstitution(out, name);
     const argument = new Output();
     if (op !== '') this.processUntil(argument, '}');
     if (this.peek() === '}') this.pos++;
@@ -134,6 +135,14 @@ class Lexer {
     }
   }
 
+  /** `${NAME<something BuildKit rejects>}`: reported as unresolved, written as it stands. */
+  private badSubstitution(out: Output, name: string): void {
+    const end = this.word.text.indexOf('}', this.pos);
+    const rest = this.word.text.slice(this.pos, end < 0 ? undefined : end);
+    this.pos = end < 0 ? this.word.text.length : end + 1;
+    this.markUnresolved(out, `\${${name}${rest}}`);
+  }
+
   private readOperator(): string {
     for (const op of [':-', ':+', ':?', '##', '%%', '//', '-', '+', '?', '#', '%', '/']) {
       if (this.word.text.startsWith(op, this.pos)) {
@@ -149,7 +158,7 @@ class Lexer {
     const value = this.lookup(name);
     if (value === null) return this.markUnresolved(out, name);
     if (op === '/' || op === '//') return this.replaced(out, value, op === '//', pattern);
-    const re = globToRegExp(pattern, true);
+    const re = globToRegExp(pattern);
     const length = value.text.length;
     const ascending = [...Array(length + 1).keys()];
     const descending = [...ascending].reverse();
@@ -168,7 +177,7 @@ class Lexer {
     const slash = spec.indexOf('/');
     const pattern = slash < 0 ? spec : spec.slice(0, slash);
     const replacement = slash < 0 ? '' : spec.slice(slash + 1);
-    const re = new RegExp(globToRegExp(pattern, true).source.slice(1, -1), 'gs');
+    const re = new RegExp(globToRegExp(pattern).source.slice(1, -1), 'gs');
     let last = 0;
     for (const m of value.text.matchAll(re)) {
       if (m[0] === '') break;
@@ -218,15 +227,25 @@ class Output {
   }
 }
 
-function globToRegExp(pattern: string, greedy: boolean): RegExp {
+/** A shell pattern (`*`, `?`, `[...]`, `\\x`) as an anchored regular expression. */
+function globToRegExp(pattern: string): RegExp {
   let source = '';
-  for (const ch of pattern) {
-    if (ch === '*') source += greedy ? '.*' : '.*?';
+  for (let i = 0; i < pattern.length; i++) {
+    const ch = pattern[i]!;
+    const close = ch === '[' ? pattern.indexOf(']', i + 2) : -1;
+    if (ch === '*') source += '.*';
     else if (ch === '?') source += '.';
-    else source += ch.replace(/[.+^${}()|[\]\\]/g, '\\$&');
+    else if (ch === '\\' && i + 1 < pattern.length) source += escapeRegExp(pattern[++i]!);
+    else if (close > 0) {
+      const body = pattern.slice(i + 1, close);
+      source += `[${body.startsWith('!') ? `^${body.slice(1)}` : body}]`;
+      i = close;
+    } else source += escapeRegExp(ch);
   }
   return new RegExp(`^${source}$`, 's');
 }
+
+const escapeRegExp = (ch: string): string => ch.replace(/[.*+?^${}()|[\]\\/-]/g, '\\$&');
 
 /** Expands a whole word that has no variables in it (quotes and escapes only). */
 export function unquoteWord(word: MappedText, escapeChar: string): MappedText {
