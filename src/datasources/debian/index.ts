@@ -1,0 +1,236 @@
+// Debian/Ubuntu package versions from the suites an image lists: Release, then verified Packages indexes.
+import { createHash } from 'node:crypto';
+import { decompressIndex, parsePackages, type DebianPackage, type PackagesIndex } from './packages.js';
+import { parseRelease, pickPackagesIndex, stripClearsign, type ReleaseFile } from './release.js';
+
+export type { DebianPackage } from './packages.js';
+export type { ReleaseFile } from './release.js';
+
+/** The answer to one GET: 200 with a body, 304 when the validators still match, 404 when absent. */
+export interface IndexResponse {
+  status: number;
+  body: Buffer;
+  etag?: string | undefined;
+  lastModified?: string | undefined;
+}
+
+/** Fetches one file of a package mirror (wired to the shared HTTP client; tests use plain fetch). */
+export type FetchIndexFile = (url: string, validators?: { etag?: string; lastModified?: string }) => Promise<IndexResponse>;
+
+/** What this datasource needs of an apt source (see AptSource in src/image/os-info.ts). */
+export interface AptSourceRef {
+  type?: string;
+  uri: string;
+  suite: string;
+  components: string[];
+  architectures?: string[];
+}
+
+export interface DebianVersion extends DebianPackage {
+  uri: string;
+  suite: string;
+  component: string;
+}
+
+/** An index that could not be fetched or does not match its Release checksum; nothing is read from it. */
+export class DebianIndexError extends Error {
+  override name = 'DebianIndexError';
+  constructor(
+    message: string,
+    readonly url: string,
+  ) {
+    super(message);
+  }
+}
+
+export interface DebianIndexOptions {
+  /** How long a fetched Release is used without asking the mirror again. */
+  releaseMaxAgeMs?: number;
+  maxIndexBytes?: number;
+  /** Parsed Packages indexes kept in memory (keyed by their SHA256, so never stale). */
+  maxCachedIndexes?: number;
+  now?: () => number;
+}
+
+interface CachedRelease {
+  release: ReleaseFile;
+  etag?: string | undefined;
+  lastModified?: string | undefined;
+  checkedAt: number;
+}
+
+const stripSlash = (url: string): string => url.replace(/\/+$/, '');
+
+/** Base URL of a suite: `dists/<suite>/`, or the suite path itself for a flat repository. */
+function suiteBase(uri: string, suite: string): string {
+  return suite.endsWith('/') ? `${stripSlash(uri)}/${suite.replace(/^\/+/, '')}` : `${stripSlash(uri)}/dists/${suite}/`;
+}
+
+export class DebianIndex {
+  private releases = new Map<string, CachedRelease>();
+  private inflight = new Map<string, Promise<unknown>>();
+  private indexes = new Map<string, PackagesIndex>();
+  private readonly opts: Required<DebianIndexOptions>;
+
+  constructor(
+    private readonly fetchFile: FetchIndexFile,
+    opts: DebianIndexOptions = {},
+  ) {
+    this.opts = {
+      releaseMaxAgeMs: opts.releaseMaxAgeMs ?? 5 * 60_000,
+      maxIndexBytes: opts.maxIndexBytes ?? 256 * 1024 ** 2,
+      maxCachedIndexes: opts.maxCachedIndexes ?? 32,
+      now: opts.now ?? Date.now,
+    };
+  }
+
+  /**
+   * Every version of `name` for `arch` (and `all`) in every binary suite the image lists.
+   * Throws DebianIndexError when any needed Release or index is missing or fails verification:
+   * a partial answer could make an old version look like the newest.
+   */
+  async getVersions(sources: AptSourceRef[], arch: string, name: string): Promise<DebianVersion[]> {
+    const usable = sources.filter((s) => (s.type ?? 'deb') === 'deb' && (!s.architectures || s.architectures.includes(arch)));
+    const perSource = await Promise.all(usable.map((s) => this.versionsIn(s, arch, name)));
+    return perSource.flat();
+  }
+
+  private async versionsIn(source: AptSourceRef, arch: string, name: string): Promise<DebianVersion[]> {
+    const release = await this.getRelease(source.uri, source.suite);
+    const components = source.suite.endsWith('/') ? [''] : source.components;
+    const out: DebianVersion[] = [];
+    const seen = new Set<string>();
+    for (const component of components) {
+      const arches = release.archAllInEveryArch ? [arch] : [arch, 'all'];
+      for (const indexArch of arches) {
+        const index = await this.getPackages(source.uri, source.suite, release, component, indexArch);
+        for (const pkg of index?.get(name) ?? []) {
+          const key = `${pkg.version} ${pkg.architecture}`;
+          if ((pkg.architecture !== arch && pkg.architecture !== 'all') || seen.has(key)) continue;
+          seen.add(key);
+          out.push({ ...pkg, uri: source.uri, suite: source.suite, component });
+        }
+      }
+    }
+    return out;
+  }
+
+  /** The suite's InRelease (armor stripped, signature not verified) or else its Release. */
+  async getRelease(uri: string, suite: string): Promise<ReleaseFile> {
+    const base = suiteBase(uri, suite);
+    const cached = this.releases.get(base);
+    if (cached && this.opts.now() - cached.checkedAt < this.opts.releaseMaxAgeMs) return cached.release;
+    return this.once(`release ${base}`, async () => {
+      for (const [name, signed] of [['InRelease', true], ['Release', false]] as const) {
+        const url = base + name;
+        const validators = cached ? { etag: cached.etag, lastModified: cached.lastModified } : undefined;
+        const res = await this.fetch(url, dropUndefined(validators));
+        if (res.status === 404) continue;
+        if (res.status === 304 && cached) {
+          cached.checkedAt = this.opts.now();
+          return cached.release;
+        }
+        const release = this.parseReleaseAt(url, res.body.toString('utf8'), signed);
+        this.releases.set(base, { release, etag: res.etag, lastModified: res.lastModified, checkedAt: this.opts.now() });
+        return release;
+      }
+      throw new DebianIndexError(`no InRelease or Release file for suite ${suite} at ${uri}`, base + 'Release');
+    });
+  }
+
+  private parseReleaseAt(url: string, text: string, signed: boolean): ReleaseFile {
+    try {
+      const release = parseRelease(signed ? stripClearsign(text) : text);
+      if (release.sha256.size === 0) throw new Error('it lists no SHA256 checksums');
+      return release;
+    } catch (err) {
+      throw new DebianIndexError(`cannot read ${url}: ${(err as Error).message}`, url);
+    }
+  }
+
+  /** The parsed Packages index, or undefined when the Release lists none for this component/arch. */
+  private async getPackages(uri: string, suite: string, release: ReleaseFile, component: string, arch: string): Promise<PackagesIndex | undefined> {
+    const picked = component === '' ? pickFlatIndex(release) : pickPackagesIndex(release, component, arch);
+    if (!picked) return undefined;
+    const url = suiteBase(uri, suite) + picked.path;
+    const key = `${url}@${picked.checksum.sha256}`;
+    const hit = this.indexes.get(key);
+    if (hit) return hit;
+    return this.once(`index ${key}`, async () => {
+      if (picked.checksum.size > this.opts.maxIndexBytes) {
+        throw new DebianIndexError(`${url} is ${picked.checksum.size} bytes, above the ${this.opts.maxIndexBytes} byte limit`, url);
+      }
+      const res = await this.fetch(url);
+      if (res.status !== 200) throw new DebianIndexError(`${url} answered ${res.status} although ${release.suite ?? suite} lists it`, url);
+      verifyChecksum(url, res.body, picked.checksum);
+      let text: string;
+      try {
+        text = (await decompressIndex(picked.path, res.body)).toString('utf8');
+      } catch (err) {
+        throw new DebianIndexError(`cannot decompress ${url}: ${(err as Error).message}`, url);
+      }
+      const index = parsePackages(text);
+      this.remember(key, index);
+      return index;
+    });
+  }
+
+  private remember(key: string, index: PackagesIndex): void {
+    this.indexes.set(key, index);
+    while (this.indexes.size > this.opts.maxCachedIndexes) this.indexes.delete(this.indexes.keys().next().value!);
+  }
+
+  private async fetch(url: string, validators?: { etag?: string; lastModified?: string }): Promise<IndexResponse> {
+    let res: IndexResponse;
+    try {
+      res = await this.fetchFile(url, validators);
+    } catch (err) {
+      throw new DebianIndexError(`cannot fetch ${url}: ${(err as Error).message}`, url);
+    }
+    if (![200, 304, 404].includes(res.status)) throw new DebianIndexError(`${url} answered ${res.status}`, url);
+    return res;
+  }
+
+  /** Shares one in-flight request between concurrent callers asking for the same file. */
+  private once<T>(key: string, work: () => Promise<T>): Promise<T> {
+    const running = this.inflight.get(key);
+    if (running) return running as Promise<T>;
+    const p = work().finally(() => this.inflight.delete(key));
+    this.inflight.set(key, p);
+    return p;
+  }
+}
+
+function pickFlatIndex(release: ReleaseFile): ReturnType<typeof pickPackagesIndex> {
+  for (const path of ['Packages.xz', 'Packages.gz', 'Packages']) {
+    const checksum = release.sha256.get(path);
+    if (checksum) return { path, checksum };
+  }
+  return undefined;
+}
+
+function verifyChecksum(url: string, body: Buffer, expected: { sha256: string; size: number }): void {
+  if (body.length !== expected.size) {
+    throw new DebianIndexError(`${url} is ${body.length} bytes but its Release says ${expected.size}; not using it`, url);
+  }
+  const actual = createHash('sha256').update(body).digest('hex');
+  if (actual !== expected.sha256) {
+    throw new DebianIndexError(`${url} has SHA256 ${actual} but its Release says ${expected.sha256}; not using it`, url);
+  }
+}
+
+function dropUndefined(v: { etag?: string | undefined; lastModified?: string | undefined } | undefined): { etag?: string; lastModified?: string } | undefined {
+  if (!v) return undefined;
+  const out: { etag?: string; lastModified?: string } = {};
+  if (v.etag) out.etag = v.etag;
+  if (v.lastModified) out.lastModified = v.lastModified;
+  return out;
+}
+
+/** Debian's architecture name for an OCI platform (`linux/arm/v7` → `armhf`). */
+export function debianArch(platform: string): string {
+  const [, arch = platform, variant] = platform.includes('/') ? platform.split('/') : ['', platform];
+  const map: Record<string, string> = { amd64: 'amd64', arm64: 'arm64', '386': 'i386', ppc64le: 'ppc64el', s390x: 's390x', riscv64: 'riscv64', mips64le: 'mips64el', loong64: 'loong64' };
+  if (arch === 'arm') return variant === 'v5' || variant === 'v6' ? 'armel' : 'armhf';
+  return map[arch] ?? arch;
+}
