@@ -1,9 +1,10 @@
 // scan(): extract -> look up -> decide, returning the plan. The CLI and the app both call this.
 import { minimatch } from 'minimatch';
+import { RateLimitError } from '../http/index.js';
 import type { Dependency, LocatedError, UpdateType } from '../types.js';
 import { decideImageUpdates, ScanLookups } from './decide.js';
 import { errorMessage, extractAll } from './extract.js';
-import type { FileSource, PlannedUpdate, ScanContext, ScanOptions, ScanResult } from './types.js';
+import type { FileSource, PlannedUpdate, PlanState, ScanContext, ScanOptions, ScanResult } from './types.js';
 
 const UPDATE_ORDER: UpdateType[] = ['pin', 'digest', 'patch', 'minor', 'major'];
 
@@ -25,6 +26,7 @@ export async function scan(source: FileSource, ctx: ScanContext, options: ScanOp
   const ignore = options.ignore ?? [];
 
   const jobs: Promise<void>[] = [];
+  let rateLimited: RateLimitError | undefined;
   for (const file of extracted.files) {
     for (const [manager, deps] of file.depsByManager) {
       deps.forEach((dep, depIndex) => {
@@ -38,6 +40,7 @@ export async function scan(source: FileSource, ctx: ScanContext, options: ScanOp
               }
             },
             (err: unknown) => {
+              if (err instanceof RateLimitError && options.throwOnRateLimit) rateLimited ??= err;
               ctx.log.warn({ depName: dep.depName, file: dep.file, err: errorMessage(err) }, 'lookup failed');
               errors.push({ file: dep.file, line: dep.line, depName: dep.depName, message: errorMessage(err) });
             },
@@ -47,11 +50,24 @@ export async function scan(source: FileSource, ctx: ScanContext, options: ScanOp
     }
   }
   await Promise.all(jobs);
-  updates.sort(
+  // The job runner waits for the limit to reset and scans again rather than proposing half a plan.
+  if (rateLimited) throw rateLimited;
+
+  const texts = new Map(extracted.files.map((f) => [f.file, f.text]));
+  const state: PlanState = { dependencies: extracted.dependencies, texts, updates, held: [], errors, options };
+  for (const planner of ctx.planners ?? []) {
+    try {
+      await planner.plan(state, ctx);
+    } catch (err) {
+      ctx.log.error({ planner: planner.name, err: errorMessage(err) }, 'planner failed');
+      errors.push({ file: '(scan)', message: `${planner.name}: ${errorMessage(err)}` });
+    }
+  }
+  state.updates.sort(
     (a, b) =>
       a.file.localeCompare(b.file) || a.line - b.line || a.depIndex - b.depIndex ||
       UPDATE_ORDER.indexOf(a.updateType) - UPDATE_ORDER.indexOf(b.updateType),
   );
   errors.sort((a, b) => a.file.localeCompare(b.file) || (a.line ?? 0) - (b.line ?? 0));
-  return { dependencies: extracted.dependencies, updates, errors };
+  return { dependencies: extracted.dependencies, updates: state.updates, held: state.held, errors };
 }

@@ -19,6 +19,34 @@ export interface ImageLookup {
 export interface ScanContext {
   images: ImageLookup;
   log: Logger;
+  /**
+   * Planners that run after the built-in image planner, in order: each may add updates (npm, pip,
+   * OS package pins), change them, or hold them back (release age, multi-arch noise, blockers).
+   */
+  planners?: Planner[];
+}
+
+/** What planners share during one scan; they mutate updates, held and errors in place. */
+export interface PlanState {
+  dependencies: Dependency[];
+  /** File texts by path, as scanned. */
+  texts: ReadonlyMap<string, string>;
+  updates: PlannedUpdate[];
+  held: HeldUpdate[];
+  errors: LocatedError[];
+  options: ScanOptions;
+}
+
+export interface Planner {
+  name: string;
+  plan(state: PlanState, ctx: ScanContext): Promise<void>;
+}
+
+/** An update that exists but is not proposed now, with why and, if known, from when it may be. */
+export interface HeldUpdate {
+  update: PlannedUpdate;
+  reason: string;
+  eligibleAt?: string;
 }
 
 export interface ScanOptions {
@@ -28,6 +56,8 @@ export interface ScanOptions {
   pinDigests?: boolean;
   /** Decide, per dependency, whether it follows the pinned or rebuild process. */
   processFor?: (dep: Dependency) => 'pinned' | 'rebuild';
+  /** Throw the registry's RateLimitError (with its wait) instead of reporting it per dependency. */
+  throwOnRateLimit?: boolean;
 }
 
 /** One proposed change of one dependency in one file. */
@@ -42,12 +72,17 @@ export interface PlannedUpdate {
   updateType: UpdateType;
   newValue: string | null;
   newDigest: string | null;
-  /** Index of the dependency in its file's extract() output. */
+  /** Index of the dependency in its file's extract() output (of that manager). */
   depIndex: number;
+  /** Sentences for the PR body: "broken pin: the next build fails", "fixes CVE-…". */
+  notes?: string[];
+  /** Renderer data attached by planners (changelog links, package diffs, vulnerabilities...). */
+  extra?: Record<string, unknown>;
 }
 
 export interface ScanResult {
   dependencies: Dependency[];
   updates: PlannedUpdate[];
+  held: HeldUpdate[];
   errors: LocatedError[];
 }

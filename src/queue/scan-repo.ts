@@ -51,7 +51,7 @@ export async function scanRepository(deps: RepoScanDeps, data: RepoJobData): Pro
   if (config.process !== 'pinned') return { status: 'skipped', reason: `process ${config.process} is handled elsewhere` };
 
   const source = await openTree(gh, repo, head.treeSha, { managed: managedPath, maxBlobBytes: deps.maxBlobBytes, log });
-  const result = await scan(source, deps.scanContext({ repo, config, log }), { ignore: config.ignore, pinDigests: true });
+  const result = await scan(source, deps.scanContext({ repo, config, log }), { ignore: config.ignore, pinDigests: true, throwOnRateLimit: true });
   for (const error of result.errors) log.warn({ file: error.file, line: error.line, dep: error.depName }, error.message);
 
   const wanted = await withoutDeclined(memory, result.updates);
