@@ -4,16 +4,20 @@ import type { Context, Probot } from 'probot';
 import { managedPath } from './engine/index.js';
 import { groupFromBranch } from './config/groups.js';
 import { CONFIG_PATH } from './config/repo-config.js';
-import { enqueuePrClosed, enqueueRepoScan, type FreshenQueue } from './queue/jobs.js';
+import { commentCommandHandler } from './commands/webhook.js';
+import { dashboardEditHandler, type IssueEditedHandler } from './dashboard/webhook.js';
+import { enqueuePrClosed, enqueueRepoScan, enqueueWorkflowRun, type FreshenQueue } from './queue/jobs.js';
 import { removeAllSchedules, upsertInstallationSchedule } from './queue/schedule.js';
 
-/** Comment commands (/rebuild...) arrive in a later issue; they plug in here. */
+/** Comment commands (`/rebuild`, `/freshen ...`); the default acknowledges, checks permission and queues them. */
 export type CommentHandler = (context: Context<'issue_comment.created'>) => Promise<void>;
 
 export interface AppDeps {
   queue: FreshenQueue;
   redis: Redis;
   onComment?: CommentHandler;
+  /** Dashboard edits (ticked boxes); the default checks permission and queues the scan. */
+  onIssueEdited?: IssueEditedHandler;
 }
 
 interface RepoItem {
@@ -26,6 +30,8 @@ interface RepoItem {
 const PUSH_PAYLOAD_COMMIT_CAP = 20;
 
 export function freshenApp(deps: AppDeps) {
+  const onComment = deps.onComment ?? commentCommandHandler(deps.queue);
+  const onIssueEdited = deps.onIssueEdited ?? dashboardEditHandler({ queue: deps.queue, redis: deps.redis });
   return (app: Probot): void => {
     app.on('installation.created', async (context) => {
       const installationId = context.payload.installation.id;
@@ -75,9 +81,33 @@ export function freshenApp(deps: AppDeps) {
       });
     });
 
+    // A box ticked on the dashboard issue: permission checked like commands, then the scan is queued.
+    app.on('issues.edited', async (context) => {
+      await onIssueEdited(context);
+    });
+
     app.on('issue_comment.created', async (context) => {
       if (context.isBot) return;
-      await deps.onComment?.(context);
+      await onComment(context);
+    });
+
+    // A build Freshen may have dispatched finished: the job matches it to the ledger.
+    app.on('workflow_run.completed', async (context) => {
+      const { payload } = context;
+      const run = payload.workflow_run;
+      const installationId = payload.installation?.id;
+      if (!installationId || (run.event !== 'workflow_dispatch' && run.event !== 'repository_dispatch')) return;
+      const data = {
+        action: payload.action,
+        repository: { id: payload.repository.id, name: payload.repository.name, owner: { login: payload.repository.owner.login } },
+        workflow_run: {
+          id: run.id, event: run.event, path: run.path, display_title: run.display_title, conclusion: run.conclusion,
+          html_url: run.html_url, created_at: run.created_at, updated_at: run.updated_at,
+          actor: run.actor ? { login: run.actor.login } : null,
+          triggering_actor: run.triggering_actor ? { login: run.triggering_actor.login } : null,
+        },
+      };
+      await enqueueWorkflowRun(deps.queue, { installationId, payload: data }, { repoId: payload.repository.id, runId: run.id, attempt: run.run_attempt ?? 1 });
     });
   };
 }

@@ -6,20 +6,36 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { createImageLookup } from './datasources/oci/index.js';
+import { createHttpClient } from './http/index.js';
+import { createOsPinsPlanner, packageIndexes, parseOsMirrors } from './engine/planners/os-pins.js';
 import { directorySource } from './engine/directory-source.js';
-import { applyUpdates, extractAll, scan } from './engine/index.js';
+import { applyUpdatesWithArtifacts } from './engine/artifacts.js';
+import { extractAll, scan } from './engine/index.js';
+import { languagePlanners } from './engine/language/index.js';
 import type { PlannedUpdate } from './engine/types.js';
 import { renderTable } from './text-table.js';
 import type { Dependency, LocatedError } from './types.js';
 import { silentLogger } from './types.js';
+import { OsvClient } from './datasources/osv/index.js';
+import { insightPlanners, MemoryFirstSeenStore, parseDuration } from './insight/index.js';
+import { isLiteralPlatform } from './insight/platforms.js';
+import type { Planner } from './engine/types.js';
 
 const USAGE = `Usage:
   freshen extract <dir> [--json]            list every image dependency found
   freshen scan <dir> [--json] [--write]     look up newer tags and digests; --write applies them
+      [--platform os/arch]...                platforms built for (default linux/amd64, or FROM --platform)
+      [--min-release-age "3 days"]           hold back releases younger than this
+      [--what-changed]                       read base images' OS package lists and diff them
 
 Environment:
-  FRESHEN_INSECURE_REGISTRIES=host:port,...  registries allowed on plain HTTP / private addresses
+  FRESHEN_INSECURE_REGISTRIES=host:port,...  registries and package mirrors allowed on plain HTTP / private addresses
+  FRESHEN_OS_MIRRORS=from=to,...             package mirror URL prefixes as images write them → prefixes to use
+  FRESHEN_PLATFORM=linux/amd64               platform whose base image is read for OS package pins
   DOCKER_CONFIG                              directory of Docker's config.json (registry credentials)
+  FRESHEN_OSV_URL                            OSV API to ask which vulnerabilities updates fix (off unless set;
+                                             implies --what-changed); e.g. https://api.osv.dev
+  PIP_INDEX_URL                              Python package index (default: the public PyPI); npm reads .npmrc
 
 Exit codes: 0 success, 1 some files or dependencies failed (the rest is still reported), 2 usage.`;
 
@@ -52,23 +68,41 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
     return errors.length > 0 ? 1 : 0;
   }
 
+  const insecureHosts = (io.env.FRESHEN_INSECURE_REGISTRIES ?? '').split(',').filter(Boolean);
+  let osMirrors: Record<string, string>;
+  try {
+    osMirrors = parseOsMirrors(io.env.FRESHEN_OS_MIRRORS ?? '');
+  } catch (err) {
+    io.err(`freshen: ${(err as Error).message}\n`);
+    return 2;
+  }
   const images = createImageLookup({
-    insecureRegistries: (io.env.FRESHEN_INSECURE_REGISTRIES ?? '').split(',').filter(Boolean),
+    insecureRegistries: insecureHosts,
     dockerConfigDir: io.env.DOCKER_CONFIG,
     log: silentLogger,
   });
-  const result = await scan(source, { images, log: silentLogger });
+  const osPins = createOsPinsPlanner({
+    registry: images,
+    indexes: packageIndexes(createHttpClient({ insecureHosts, maxBodyBytes: 256 * 1024 ** 2 })),
+    osMirrors,
+    ...(io.env.FRESHEN_PLATFORM ? { platform: io.env.FRESHEN_PLATFORM } : {}),
+  });
+  const insight = cliInsightPlanners(parsed.insight, images, io.env);
+  const result = await scan(source, { images, log: silentLogger, planners: [osPins, ...languagePlanners({ env: io.env, insecureRegistries: insecureHosts }), ...insight] });
   const errors = [...result.errors];
   let applied: PlannedUpdate[] = [];
   if (write) {
-    const outcome = await writeUpdates(dir, result.updates);
+    const outcome = await writeUpdates(dir, result.updates, io.env);
     applied = outcome.applied;
     errors.push(...outcome.errors);
   }
-  const updates = result.updates.map(({ manager, file, line, depName, from, to, updateType }) => ({
-    manager, file, line, depName, from, to, updateType,
+  const updates = result.updates.map(({ manager, file, line, depName, from, to, updateType, notes, extra }) => ({
+    manager, file, line, depName, from, to, updateType, ...(notes?.length ? { notes } : {}), ...insightFields(extra),
   }));
-  io.out(json ? JSON.stringify({ updates, errors }, null, 2) + '\n' : humanScan(result.updates, errors, write ? applied : null));
+  const held = result.held.map(({ update, reason, eligibleAt }) => ({
+    file: update.file, line: update.line, depName: update.depName, from: update.from, to: update.to, reason, ...(eligibleAt ? { eligibleAt } : {}),
+  }));
+  io.out(json ? JSON.stringify({ updates, held, errors }, null, 2) + '\n' : humanScan(result.updates, errors, write ? applied : null) + humanHeld(held));
   return errors.length > 0 ? 1 : 0;
 }
 
@@ -76,7 +110,10 @@ function parseCommand(argv: string[]) {
   const { values, positionals } = parseArgs({
     args: argv,
     allowPositionals: true,
-    options: { json: { type: 'boolean', default: false }, write: { type: 'boolean', default: false }, help: { type: 'boolean', short: 'h' } },
+    options: {
+      json: { type: 'boolean', default: false }, write: { type: 'boolean', default: false }, help: { type: 'boolean', short: 'h' },
+      platform: { type: 'string', multiple: true }, 'min-release-age': { type: 'string' }, 'what-changed': { type: 'boolean', default: false },
+    },
   });
   const [command, dir, ...rest] = positionals;
   if (values.help) throw new UsageError('help');
@@ -84,27 +121,39 @@ function parseCommand(argv: string[]) {
   if (!dir) throw new UsageError(`${command} needs a directory`);
   if (rest.length > 0) throw new UsageError(`unexpected argument "${rest[0]}"`);
   if (values.write && command !== 'scan') throw new UsageError('--write goes with scan');
-  return { command, dir, json: values.json, write: values.write };
+  const platforms = values.platform ?? [];
+  for (const p of platforms) if (!isLiteralPlatform(p)) throw new UsageError(`--platform ${p}: expected os/arch[/variant] such as linux/arm64`);
+  const minReleaseAge = values['min-release-age'];
+  if (minReleaseAge !== undefined && parseDuration(minReleaseAge) === null) throw new UsageError(`--min-release-age ${minReleaseAge}: expected a duration such as "3 days"`);
+  const insight = { platforms, minReleaseAge, whatChanged: values['what-changed'] };
+  return { command, dir, json: values.json, write: values.write, insight };
 }
 
 /**
  * Writes every update in place. Where a dependency has both a major and a non-major update, the
  * major (the newest) is written; the non-major one is superseded.
  */
-async function writeUpdates(dir: string, updates: PlannedUpdate[]) {
+async function writeUpdates(dir: string, updates: PlannedUpdate[], env: NodeJS.ProcessEnv) {
   const newest = new Map<string, PlannedUpdate>();
   for (const u of updates) {
     const key = `${u.manager}\0${u.file}\0${u.depIndex}`;
     const seen = newest.get(key);
-    if (!seen || u.updateType === 'major') newest.set(key, u);
+    if (!seen || writeRank(u) > writeRank(seen)) newest.set(key, u);
   }
   const chosen = [...newest.values()];
   const source = directorySource(dir);
   const texts = new Map<string, string>();
   for (const file of new Set(chosen.map((u) => u.file))) texts.set(file, await source.read(file));
-  const result = applyUpdates(texts, chosen);
+  const readFile = (path: string) => source.read(path).catch(() => undefined);
+  const result = await applyUpdatesWithArtifacts(texts, chosen, { readFile, vars: env, appNpmrc: env.FRESHEN_NPMRC });
   for (const [file, text] of result.files) await writeFile(join(dir, file), text);
   return result;
+}
+
+/** A major wins; an OS package pin moving with a major base update wins over the same pin's plain update. */
+function writeRank(u: PlannedUpdate): number {
+  if (u.updateType === 'major') return 2;
+  return (u.extra?.atomicWith as { updateType?: string } | undefined)?.updateType === 'major' ? 1 : 0;
 }
 
 function publicDependency(dep: Dependency) {
@@ -142,6 +191,11 @@ function humanScan(updates: PlannedUpdate[], errors: LocatedError[], applied: Pl
   return table + humanErrors(errors);
 }
 
+function humanHeld(held: { file: string; line: number; to: string; reason: string; eligibleAt?: string }[]): string {
+  if (held.length === 0) return '';
+  return `\nHeld back:\n${held.map((h) => `  ${h.file}:${h.line} ${h.to}: ${h.reason}${h.eligibleAt ? `; eligible from ${h.eligibleAt}` : ''}`).join('\n')}\n`;
+}
+
 function isMainModule(): boolean {
   const script = process.argv[1];
   if (!script) return false;
@@ -164,4 +218,28 @@ if (isMainModule()) {
       process.exit(1);
     },
   );
+}
+
+/** Multi-arch noise is always dropped; the rest only when asked (layer reads and OSV cost time and network). */
+function cliInsightPlanners(
+  options: { platforms: string[]; minReleaseAge: string | undefined; whatChanged: boolean },
+  images: ReturnType<typeof createImageLookup>,
+  env: NodeJS.ProcessEnv,
+): Planner[] {
+  const osvUrl = env.FRESHEN_OSV_URL && env.FRESHEN_OSV_URL !== 'off' ? env.FRESHEN_OSV_URL : undefined;
+  const osv = osvUrl ? new OsvClient(createHttpClient({ insecureHosts: [new URL(osvUrl).host] }), osvUrl) : undefined;
+  return insightPlanners(
+    { ...(options.platforms.length ? { platforms: options.platforms } : {}), ...(options.minReleaseAge ? { minimumReleaseAge: options.minReleaseAge } : {}) },
+    { images, firstSeen: new MemoryFirstSeenStore(), skipWhatChanged: !options.whatChanged && !osv, ...(osv ? { osv } : {}) },
+  );
+}
+
+/** What the insight planners found, for --json: the package diff counts and the vulnerabilities fixed. */
+function insightFields(extra: Record<string, unknown> | undefined): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  const diff = (extra?.whatChanged as { packageDiff?: { added: unknown[]; removed: unknown[]; upgraded: unknown[]; downgraded: unknown[] } | null } | undefined)?.packageDiff;
+  if (diff) out.packageDiff = diff;
+  if (Array.isArray(extra?.vulnerabilitiesFixed)) out.vulnerabilitiesFixed = extra.vulnerabilitiesFixed;
+  if (extra?.security === true) out.security = true;
+  return out;
 }

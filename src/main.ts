@@ -1,12 +1,16 @@
 // Process entry (`npm start`): the webhook server, the queue workers, or both (FRESHEN_ROLE).
 import { existsSync } from 'node:fs';
-import { createServer, type Server } from 'node:http';
-import { Redis } from 'ioredis';
-import { createNodeMiddleware, run } from 'probot';
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import { createNodeMiddleware, run, type Logger as PinoLogger } from 'probot';
 import { freshenApp } from './app.js';
 import { EnvError, loadEnv, type ServiceEnv } from './config/env.js';
 import { createProbotApp, installationClients } from './github/client.js';
+import { instrumentClients, instrumentWorker } from './observability/instrument.js';
+import { createLogger, environmentSecrets } from './observability/logging.js';
+import { createMetrics, type FreshenMetrics } from './observability/metrics.js';
+import { countedScanContext, operations } from './observability/operate.js';
 import { createQueue, memoryConnectionOptions } from './queue/jobs.js';
+import { connectRedis, keyPrefixFor } from './queue/redis-connection.js';
 import type { ScanContextFactory } from './queue/scan-repo.js';
 import { registryScanContext } from './queue/scan-context.js';
 import { startWorker, stopWorker } from './queue/worker.js';
@@ -16,11 +20,25 @@ export interface Running {
   stop(): Promise<void>;
   /** The web server's port (web and all roles). */
   port?: number;
+  /** The worker role's health port (HEALTH_PORT). */
+  healthPort?: number;
+}
+
+export interface StartOptions {
+  /** JSON lines on standard output with secrets redacted, unless given. */
+  log?: PinoLogger;
+  /** Shared with the scan context's registry counting (see main()); a new one otherwise. */
+  metrics?: FreshenMetrics;
+  /** Octokit's throttling of writes (default on). */
+  throttle?: boolean;
 }
 
 /** Starts the roles `env` asks for. `scanContext` builds the engine's registry access per job. */
-export async function start(env: ServiceEnv, scanContext: ScanContextFactory): Promise<Running> {
+export async function start(env: ServiceEnv, scanContext: ScanContextFactory, options: StartOptions = {}): Promise<Running> {
+  const metrics = options.metrics ?? createMetrics();
   const probot = createProbotApp({
+    log: options.log ?? createLogger({ level: env.LOG_LEVEL, secrets: environmentSecrets(env) }),
+    ...(options.throttle === undefined ? {} : { throttle: options.throttle }),
     appId: env.APP_ID,
     privateKey: env.PRIVATE_KEY,
     webhookSecret: env.WEBHOOK_SECRET,
@@ -29,28 +47,50 @@ export async function start(env: ServiceEnv, scanContext: ScanContextFactory): P
   });
   await probot.ready();
   const log = probot.log;
-  const prefix = env.FRESHEN_REDIS_PREFIX;
-  const queueConnection = new Redis(env.REDIS_URL);
-  const redis = new Redis(env.REDIS_URL, memoryConnectionOptions(prefix));
+  const prefix = keyPrefixFor(env.redis, env.FRESHEN_REDIS_PREFIX);
+  const queueConnection = connectRedis(env.redis);
+  const redis = connectRedis(env.redis, memoryConnectionOptions(prefix));
   const queue = createQueue(queueConnection, prefix);
+  const ops = operations({
+    metrics, queue, redis: queueConnection,
+    getApp: async () => (await probot.auth()).rest.apps.getAuthenticated(),
+    adminUser: env.ADMIN_USER, adminPassword: env.ADMIN_PASSWORD,
+  });
+  const github = instrumentClients(installationClients(probot), metrics);
   const stops: (() => Promise<void>)[] = [];
   let port: number | undefined;
+  let healthPort: number | undefined;
 
   if (env.FRESHEN_ROLE !== 'worker') {
-    const server = await startWeb(probot, freshenApp({ queue, redis }), env);
+    const server = await startWeb(probot, freshenApp({ queue, redis }), env, ops.routes);
     port = (server.address() as { port: number }).port;
     log.info({ port, host: env.HOST }, 'webhook server listening');
     stops.push(() => new Promise<void>((resolve) => server.close(() => resolve())));
   }
   if (env.FRESHEN_ROLE !== 'web') {
-    const connection = new Redis(env.REDIS_URL, { maxRetriesPerRequest: null });
+    const connection = connectRedis(env.redis, { maxRetriesPerRequest: null });
     const worker = startWorker({
-      connection, redis, queue, log, scanContext, prefix,
-      github: installationClients(probot),
+      connection, redis, queue, log, prefix,
+      scanContext: countedScanContext(scanContext, metrics),
+      github,
       concurrency: env.FRESHEN_WORKER_CONCURRENCY,
       lockDurationMs: env.FRESHEN_JOB_LOCK_SECONDS * 1000,
     });
+    instrumentWorker(worker, metrics);
     log.info({ concurrency: env.FRESHEN_WORKER_CONCURRENCY }, 'worker started');
+    if (env.FRESHEN_ROLE === 'worker') {
+      // Several workers on one host (not in containers) share HEALTH_PORT: the first one serves it,
+      // the others work on without a health server rather than refusing to start.
+      const health = await ops.startHealthServer(env.HEALTH_PORT, env.HOST).catch((err: NodeJS.ErrnoException) => {
+        if (err.code !== 'EADDRINUSE') throw err;
+        log.warn({ port: env.HEALTH_PORT }, 'HEALTH_PORT is in use by another process; this worker runs without a health server');
+        return null;
+      });
+      if (health) {
+        healthPort = (health.address() as { port: number }).port;
+        stops.push(() => new Promise<void>((resolve) => health.close(() => resolve())));
+      }
+    }
     stops.push(async () => {
       const outcome = await stopWorker(worker, env.FRESHEN_SHUTDOWN_GRACE_SECONDS * 1000);
       log.info({ outcome }, 'worker stopped');
@@ -59,6 +99,7 @@ export async function start(env: ServiceEnv, scanContext: ScanContextFactory): P
   }
   return {
     port,
+    healthPort,
     async stop() {
       for (const stopOne of stops) await stopOne();
       await queue.close();
@@ -68,13 +109,15 @@ export async function start(env: ServiceEnv, scanContext: ScanContextFactory): P
   };
 }
 
-async function startWeb(probot: ReturnType<typeof createProbotApp>, appFn: ReturnType<typeof freshenApp>, env: ServiceEnv): Promise<Server> {
+async function startWeb(
+  probot: ReturnType<typeof createProbotApp>,
+  appFn: ReturnType<typeof freshenApp>,
+  env: ServiceEnv,
+  routes: (req: IncomingMessage, res: ServerResponse) => boolean,
+): Promise<Server> {
   const middleware = await createNodeMiddleware(appFn, { probot });
   const server = createServer((req, res) => {
-    if (req.method === 'GET' && req.url === '/healthz') {
-      res.writeHead(200, { 'content-type': 'text/plain' }).end('ok');
-      return;
-    }
+    if (routes(req, res)) return;
     void middleware(req, res, () => {
       res.writeHead(404).end();
     });
@@ -102,7 +145,9 @@ async function main(): Promise<void> {
     console.error(err.message);
     process.exit(2);
   }
-  const running = await start(env, registryScanContext(env));
+  const metrics = createMetrics();
+  const scanContext = registryScanContext(env, { onResponse: (event) => metrics.registryResponse(event.host, event.status) });
+  const running = await start(env, scanContext, { metrics });
   let stopping = false;
   const shutdown = (signal: string) => {
     if (stopping) return;

@@ -34,7 +34,8 @@ export interface CommandPorts {
   statusChanged?(): Promise<void>;
 }
 
-export interface CommandContext {
+/** `P`: the ports available; running commands needs no permission port (it was checked before). */
+export interface CommandContext<P extends RunPorts = CommandPorts> {
   repo: RepoRef;
   issueNumber: number;
   isPullRequest: boolean;
@@ -46,7 +47,7 @@ export interface CommandContext {
   cooldownMs: number;
   gate: RebuildGate;
   ignoreStore: IgnoreStore;
-  ports: CommandPorts;
+  ports: P;
   now?: () => Date;
 }
 
@@ -87,7 +88,7 @@ function minutes(ms: number): string {
   return m === 1 ? '1 minute' : `${m} minutes`;
 }
 
-async function forcedRebuild(image: string | null, ctx: CommandContext): Promise<CommandOutcome> {
+async function forcedRebuild(image: string | null, ctx: CommandContext<RunPorts>): Promise<CommandOutcome> {
   const now = ctx.now?.() ?? new Date();
   const requester = { issueNumber: ctx.issueNumber, commentId: ctx.commentId, login: ctx.author };
   const answer = await ctx.gate.request(ctx.repo.id, { force: image ? [image] : 'all', checkChanged: false, requester }, now);
@@ -108,7 +109,7 @@ async function forcedRebuild(image: string | null, ctx: CommandContext): Promise
   return ok(null);
 }
 
-async function rebuild(image: string | null, ctx: CommandContext): Promise<CommandOutcome> {
+async function rebuild(image: string | null, ctx: CommandContext<RunPorts>): Promise<CommandOutcome> {
   const pr = ctx.isPullRequest ? await ctx.ports.getPullRequest() : null;
   if (pr && isFreshenPullRequest(pr)) {
     await ctx.ports.regeneratePr(pr.number);
@@ -120,7 +121,7 @@ async function rebuild(image: string | null, ctx: CommandContext): Promise<Comma
   return ok(`Scanning this repository now${note}; updates arrive as pull requests.`);
 }
 
-async function ignore(dependency: string, version: string | null, ctx: CommandContext): Promise<CommandOutcome> {
+async function ignore(dependency: string, version: string | null, ctx: CommandContext<RunPorts>): Promise<CommandOutcome> {
   const at = (ctx.now?.() ?? new Date()).toISOString();
   const added = await ctx.ignoreStore.ignore(ctx.repo.id, { dependency, version, by: ctx.author, at });
   await ctx.ports.statusChanged?.();
@@ -129,7 +130,7 @@ async function ignore(dependency: string, version: string | null, ctx: CommandCo
   return ok(`Freshen will no longer propose ${what}. Undo with \`/freshen unignore ${dependency}\`.`);
 }
 
-async function unignore(dependency: string, ctx: CommandContext): Promise<CommandOutcome> {
+async function unignore(dependency: string, ctx: CommandContext<RunPorts>): Promise<CommandOutcome> {
   const removed = await ctx.ignoreStore.unignore(ctx.repo.id, dependency);
   if (removed === 0) return ok(`\`${dependency}\` was not ignored; nothing changed.`);
   await ctx.ports.statusChanged?.();
@@ -137,7 +138,7 @@ async function unignore(dependency: string, ctx: CommandContext): Promise<Comman
 }
 
 /** One command, assuming the author may run it. */
-export async function handleCommand(command: Command, ctx: CommandContext): Promise<CommandOutcome> {
+export async function handleCommand(command: Command, ctx: CommandContext<RunPorts>): Promise<CommandOutcome> {
   switch (command.kind) {
     case 'rebuild':
       return rebuild(command.image, ctx);
@@ -154,19 +155,27 @@ export async function handleCommand(command: Command, ctx: CommandContext): Prom
   }
 }
 
+/** The ports the commands themselves use; the permission was checked before. */
+export type RunPorts = Omit<CommandPorts, 'getPermission'>;
+
 /**
- * A comment's commands: 👀 at once, permission asked of GitHub, each command carried out, one
- * reply with the outcomes, then 👍 or 😕. A refused author gets one polite reply and nothing runs.
+ * Acknowledges a comment's commands at once (👀) and asks GitHub whether the author may run them.
+ * A refused author gets one polite reply and 😕; the caller then runs nothing.
  */
-export async function handleComment(commands: readonly Command[], ctx: CommandContext): Promise<CommentOutcome> {
-  if (commands.length === 0) return { allowed: false, outcomes: [] };
-  await ctx.ports.react('eyes');
-  const permission = await checkCommandPermission(ctx.ports.getPermission, ctx.author);
-  if (!permission.allowed) {
-    await ctx.ports.reply(permission.refusal!);
-    await ctx.ports.react('confused');
-    return { allowed: false, outcomes: [] };
-  }
+export async function acknowledgeComment(
+  ports: Pick<CommandPorts, 'react' | 'reply' | 'getPermission'>,
+  author: string,
+): Promise<boolean> {
+  await ports.react('eyes');
+  const permission = await checkCommandPermission(ports.getPermission, author);
+  if (permission.allowed) return true;
+  await ports.reply(permission.refusal!);
+  await ports.react('confused');
+  return false;
+}
+
+/** Carries out commands already acknowledged and allowed: one reply with the outcomes, then 👍 or 😕. */
+export async function runCommands(commands: readonly Command[], ctx: CommandContext<RunPorts>): Promise<CommandOutcome[]> {
   const outcomes: CommandOutcome[] = [];
   for (const command of dedupe(commands)) {
     try {
@@ -179,7 +188,17 @@ export async function handleComment(commands: readonly Command[], ctx: CommandCo
   if (messages.length > 0) await ctx.ports.reply(messages.join('\n\n---\n\n'));
   // When every outcome is told later (a queued rebuild), the rebuild job reacts instead.
   if (messages.length > 0) await ctx.ports.react(outcomes.every((o) => o.ok) ? '+1' : 'confused');
-  return { allowed: true, outcomes };
+  return outcomes;
+}
+
+/**
+ * A comment's commands: 👀 at once, permission asked of GitHub, each command carried out, one
+ * reply with the outcomes, then 👍 or 😕. A refused author gets one polite reply and nothing runs.
+ */
+export async function handleComment(commands: readonly Command[], ctx: CommandContext): Promise<CommentOutcome> {
+  if (commands.length === 0) return { allowed: false, outcomes: [] };
+  if (!(await acknowledgeComment(ctx.ports, ctx.author))) return { allowed: false, outcomes: [] };
+  return { allowed: true, outcomes: await runCommands(commands, ctx) };
 }
 
 function describe(command: Command): string {

@@ -2,6 +2,6 @@
 export { shouldHandleComment, commentSkipReason, parseCommentEvent, isBotUser, type CommentEvent } from './event.js';
 export { parseCommands, type Command } from './parse.js';
 export { checkCommandPermission, decidePermission, refusalText, type CollaboratorPermission, type FetchPermission, type PermissionDecision } from './permission.js';
-export { handleComment, handleCommand, isFreshenPullRequest, HELP_TEXT, FRESHEN_BRANCH_PREFIX } from './handle.js';
-export type { CommandContext, CommandPorts, CommandOutcome, CommentOutcome, PullRequestInfo, Reaction } from './handle.js';
+export { handleComment, handleCommand, acknowledgeComment, runCommands, isFreshenPullRequest, HELP_TEXT, FRESHEN_BRANCH_PREFIX } from './handle.js';
+export type { CommandContext, CommandPorts, RunPorts, CommandOutcome, CommentOutcome, PullRequestInfo, Reaction } from './handle.js';
 export { IgnoreStore, isUpdateIgnored, ignoredDependencyNames, type IgnoreEntry } from './ignore-store.js';

@@ -1,6 +1,7 @@
 // The service's environment, declared once: parsed and validated at start, secrets never logged.
 import { readFileSync } from 'node:fs';
 import { z } from 'zod';
+import { parseHostList, type RedisTarget } from '../queue/redis-connection.js';
 
 const logLevels = ['trace', 'debug', 'info', 'warn', 'error', 'fatal', 'silent'] as const;
 
@@ -20,8 +21,20 @@ const envSchema = z.object({
   PRIVATE_KEY_PATH: z.string().min(1).optional(),
   /** The secret GitHub signs webhook deliveries with. */
   WEBHOOK_SECRET: z.string({ error: 'is required: the App webhook secret' }).min(1, 'is required: the App webhook secret'),
-  /** Redis for the queue and Freshen's memory (declined updates). */
-  REDIS_URL: z.string({ error: 'is required: a redis:// URL' }).regex(/^rediss?:\/\//, 'must be a redis:// or rediss:// URL'),
+  /** Redis for the queue and Freshen's memory (declined updates); one of the three Redis settings is required. */
+  REDIS_URL: z.string().regex(/^rediss?:\/\//, 'must be a redis:// or rediss:// URL').optional(),
+  /** Redis Sentinel instead: sentinel host:port,... and the monitored master's name. */
+  REDIS_SENTINELS: z.string().min(1).optional(),
+  REDIS_SENTINEL_NAME: z.string().min(1).default('mymaster'),
+  /** Redis Cluster instead: seed nodes host:port,... (queue keys share one hash tag). */
+  REDIS_CLUSTER_NODES: z.string().min(1).optional(),
+  /** Password for Sentinel or Cluster nodes (a single node takes it in REDIS_URL). */
+  REDIS_PASSWORD: z.string().min(1).optional(),
+  /** Port of the worker role's /healthz, /readyz and /metrics. */
+  HEALTH_PORT: z.coerce.number().int().min(0).max(65535).default(9464),
+  /** Both set: the queue UI at /admin/queues behind basic auth; otherwise it is not mounted. */
+  ADMIN_USER: z.string().min(1).optional(),
+  ADMIN_PASSWORD: z.string().min(8, 'must be at least 8 characters').optional(),
   PORT: z.coerce.number().int().min(0).max(65535).default(3000),
   /** Address the web server listens on; 0.0.0.0 in containers. */
   HOST: z.string().min(1).default('127.0.0.1'),
@@ -46,6 +59,8 @@ const envSchema = z.object({
         return z.NEVER;
       }
     }),
+  /** OSV API base URL for "vulnerabilities fixed" in PRs; `off` asks nothing. */
+  FRESHEN_OSV_URL: z.union([z.literal('off'), z.url({ protocol: /^https?$/ })]).default('https://api.osv.dev'),
   /** Namespace of every Redis key Freshen writes (queue and memory). */
   FRESHEN_REDIS_PREFIX: z.string().regex(/^[A-Za-z0-9_-]+$/).default('freshen'),
   /** Scan jobs one worker process runs at once. */
@@ -58,6 +73,8 @@ const envSchema = z.object({
 
 export type ServiceEnv = Omit<z.infer<typeof envSchema>, 'PRIVATE_KEY' | 'PRIVATE_KEY_PATH' | 'FRESHEN_INSECURE_REGISTRIES'> & {
   PRIVATE_KEY: string;
+  /** Where Redis is: single node, Sentinel or Cluster. */
+  redis: RedisTarget;
   FRESHEN_INSECURE_REGISTRIES: string[];
   /** The REST API base Octokit uses. */
   apiBaseUrl: string;
@@ -69,14 +86,18 @@ export class EnvError extends Error {
 
 /** Validates the environment; throws EnvError listing every problem (names only, never values). */
 export function loadEnv(env: NodeJS.ProcessEnv = process.env): ServiceEnv {
-  const parsed = envSchema.safeParse(emptyToUndefined(env));
-  if (!parsed.success) {
-    const lines = parsed.error.issues.map((issue) => `  ${issue.path.join('.') || '(env)'}: ${issue.message}`);
+  const input = emptyToUndefined(env);
+  const parsed = envSchema.safeParse(input);
+  const redis = redisProblems(input);
+  if (!parsed.success || redis.length > 0) {
+    const issues = parsed.success ? [] : parsed.error.issues.map((issue) => `  ${issue.path.join('.') || '(env)'}: ${issue.message}`);
+    const lines = [...issues, ...redis.filter((line) => !issues.includes(line))];
     throw new EnvError(`Invalid environment (see .env.example):\n${lines.join('\n')}`);
   }
   const { PRIVATE_KEY: inlineKey, PRIVATE_KEY_PATH: keyPath, ...rest } = parsed.data;
   return {
     ...rest,
+    redis: redisTarget(rest),
     PRIVATE_KEY: readPrivateKey(inlineKey, keyPath),
     FRESHEN_INSECURE_REGISTRIES: rest.FRESHEN_INSECURE_REGISTRIES.split(',').map((h) => h.trim()).filter(Boolean),
     apiBaseUrl: rest.GHE_HOST ? `${rest.GHE_PROTOCOL}://${rest.GHE_HOST}/api/v3` : 'https://api.github.com',
@@ -105,4 +126,28 @@ function decodeKey(value: string, name: string): string {
     throw new EnvError(`Invalid environment:\n  ${name}: is not a PEM private key (nor base64 of one)`);
   }
   return text.replace(/\\n/g, '\n');
+}
+
+/** Exactly one of the three Redis settings, and host lists that parse. */
+function redisProblems(env: Record<string, string | undefined>): string[] {
+  const names = ['REDIS_URL', 'REDIS_SENTINELS', 'REDIS_CLUSTER_NODES'] as const;
+  const given = names.filter((name) => env[name]);
+  if (given.length === 0) return ['  REDIS_URL: is required: a redis:// URL (or REDIS_SENTINELS, or REDIS_CLUSTER_NODES)'];
+  if (given.length > 1) return [`  REDIS_URL: set only one of ${given.join(', ')}`];
+  const problems: string[] = [];
+  for (const name of ['REDIS_SENTINELS', 'REDIS_CLUSTER_NODES'] as const) {
+    try {
+      if (env[name]) parseHostList(env[name], name);
+    } catch (err) {
+      problems.push(`  ${(err as Error).message}`);
+    }
+  }
+  return problems;
+}
+
+/** Which Redis to use; redisProblems() has checked that exactly one is set and the lists parse. */
+function redisTarget(env: { REDIS_URL?: string | undefined; REDIS_SENTINELS?: string | undefined; REDIS_SENTINEL_NAME: string; REDIS_CLUSTER_NODES?: string | undefined; REDIS_PASSWORD?: string | undefined }): RedisTarget {
+  if (env.REDIS_SENTINELS) return { kind: 'sentinel', sentinels: parseHostList(env.REDIS_SENTINELS, 'REDIS_SENTINELS'), name: env.REDIS_SENTINEL_NAME, password: env.REDIS_PASSWORD };
+  if (env.REDIS_CLUSTER_NODES) return { kind: 'cluster', nodes: parseHostList(env.REDIS_CLUSTER_NODES, 'REDIS_CLUSTER_NODES'), password: env.REDIS_PASSWORD };
+  return { kind: 'single', url: env.REDIS_URL! };
 }

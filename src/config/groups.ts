@@ -1,7 +1,7 @@
 // Which PR each update goes in: configured groups first, then non-major together, each major alone.
 import { minimatch } from 'minimatch';
 import type { PlannedUpdate } from '../engine/types.js';
-import type { RepoConfig } from './repo-config.js';
+import type { GroupConfig, RepoConfig } from './repo-config.js';
 
 /** Branch-name part for the default group of non-major updates. */
 export const DEFAULT_GROUP = 'container-images';
@@ -41,11 +41,21 @@ export function groupUpdates(updates: PlannedUpdate[], config: Pick<RepoConfig, 
 }
 
 function groupKey(update: PlannedUpdate, config: Pick<RepoConfig, 'groups'>): string {
+  // OS package pins re-resolved for a base image update go wherever that update goes (one commit).
+  const tiedTo = update.extra?.atomicWith as PlannedUpdate | undefined;
+  if (tiedTo) return groupKey(tiedTo, config);
   const isMajor = update.updateType === 'major';
-  const named = config.groups.find((g) => matchesAny(update, g.match) && (!isMajor || g.includeMajor));
+  const named = config.groups.find((g) => inGroup(update, g));
   if (named) return named.name;
   if (!isMajor) return DEFAULT_GROUP;
   return `major-${slug(shortDepName(update.depName))}`;
+}
+
+/** Name globs and update types must both fit when given; majors join only when the group asks for them. */
+function inGroup(update: PlannedUpdate, group: GroupConfig): boolean {
+  if (group.match && !matchesAny(update, group.match)) return false;
+  if (group.matchUpdateTypes && !group.matchUpdateTypes.includes(update.updateType)) return false;
+  return update.updateType !== 'major' || group.includeMajor || group.matchUpdateTypes?.includes('major') === true;
 }
 
 function rank(key: string, config: Pick<RepoConfig, 'groups'>): number {

@@ -1,11 +1,11 @@
 // Keeps each Freshen PR right: open, regenerate on newer versions or a moved base, hands off, close.
-import { applyUpdates } from '../engine/index.js';
+import { applyUpdatesWithArtifacts, touchedFiles } from '../engine/artifacts.js';
 import type { PlannedUpdate } from '../engine/types.js';
 import { branchFor } from '../config/groups.js';
 import type { RepoConfig } from '../config/repo-config.js';
 import type { RepoMemory } from '../queue/memory.js';
 import {
-  proposalKey, renderBody, renderCommitMessage, renderHandsOffComment, renderObsoleteComment, renderTitle, toProposed,
+  fixesVulnerabilities, proposalKey, renderBody, renderCommitMessage, renderHandsOffComment, renderObsoleteComment, renderTitle, toProposed,
   type ProposedUpdate,
 } from '../render/pr.js';
 import type { Logger } from '../types.js';
@@ -26,7 +26,16 @@ export interface LifecycleInput {
   openPrs: Map<string, FreshenPr>;
   /** Files the scan could not fully read or look up: PRs touching them are not closed this time. */
   filesWithErrors: Set<string>;
+  /** The app's npm credentials for lockfile regeneration (FRESHEN_NPMRC); never written into the repo. */
+  artifacts?: { appNpmrc?: string };
+  /** PRs to rewrite even when their proposal and base are unchanged (`/rebuild` on the PR). */
+  regenerate?: ReadonlySet<number>;
+  /** Updates held back (release age, schedule): a PR proposing one of their dependencies stays as it is. */
+  held?: readonly PlannedUpdate[];
 }
+
+/** PRs that fix known vulnerabilities carry this label besides the configured ones. */
+export const SECURITY_LABEL = 'security';
 
 export interface LifecycleResult {
   opened: number[];
@@ -63,16 +72,20 @@ export async function reconcilePrs(input: LifecycleInput): Promise<LifecycleResu
 
 interface Prepared {
   proposed: ProposedUpdate[];
+  /** The written updates with their renderer data (release notes...). */
+  planned: PlannedUpdate[];
   files: Map<string, string>;
 }
 
 /** Applies a group's updates to the default branch texts; an update that cannot be written is dropped. */
 async function prepare(input: LifecycleInput, updates: PlannedUpdate[]): Promise<Prepared> {
   const texts = await input.source.textsOf(new Set(updates.map((u) => u.file)));
-  const { files, applied, errors } = applyUpdates(texts, updates);
+  // Lockfiles and .npmrc count as managed paths, so they are in the tree the scan read.
+  const readFile = (path: string) => input.source.read(path).catch(() => undefined);
+  const { files, applied, errors } = await applyUpdatesWithArtifacts(texts, updates, { readFile, ...input.artifacts });
   for (const error of errors) input.log.warn({ file: error.file, line: error.line, dep: error.depName }, `update not written: ${error.message}`);
-  const proposed = applied.filter((u) => files.has(u.file)).map(toProposed);
-  return { proposed, files };
+  const planned = applied.filter((u) => touchedFiles(u).some((f) => files.has(f)));
+  return { proposed: planned.map(toProposed), planned, files };
 }
 
 /** Creates Freshen's commit on the default branch head and points the branch at it (ref last). */
@@ -108,8 +121,8 @@ async function openNewPr(input: LifecycleInput, group: string, updates: PlannedU
     branch,
     base: input.head.branch,
     title: renderTitle(prepared.proposed),
-    body: renderBody(group, prepared.proposed),
-    labels: input.config.labels,
+    body: renderBody(group, prepared.proposed, prepared.planned),
+    labels: fixesVulnerabilities(prepared.planned) ? [...new Set([...input.config.labels, SECURITY_LABEL])] : input.config.labels,
   });
   result.opened.push(number);
   input.log.info({ pr: number, branch, updates: prepared.proposed.length }, 'PR opened');
@@ -130,17 +143,20 @@ async function syncOpenPr(input: LifecycleInput, pr: FreshenPr, updates: Planned
   }
   const sameProposal = pr.marker !== null && proposalKey(pr.marker.updates) === proposalKey(prepared.proposed);
   const onCurrentBase = state !== null && state.parentShas.length === 1 && state.parentShas[0] === input.head.commitSha;
-  if (sameProposal && onCurrentBase) {
+  if (sameProposal && onCurrentBase && !input.regenerate?.has(pr.number)) {
     result.unchanged.push(pr.number);
     return;
   }
   await writeBranch(input, pr.branch, prepared, state !== null);
   await updatePr(input.gh, input.repo, pr.number, {
     title: renderTitle(prepared.proposed),
-    body: renderBody(pr.group, prepared.proposed),
-  });
+    body: renderBody(pr.group, prepared.proposed, prepared.planned),
+  }, pr);
+  if (fixesVulnerabilities(prepared.planned)) {
+    await input.gh.rest.issues.addLabels({ owner: input.repo.owner, repo: input.repo.repo, issue_number: pr.number, labels: [SECURITY_LABEL] });
+  }
   result.updated.push(pr.number);
-  input.log.info({ pr: pr.number, branch: pr.branch, reason: sameProposal ? 'base moved' : 'new versions' }, 'PR regenerated');
+  input.log.info({ pr: pr.number, branch: pr.branch, reason: !sameProposal ? 'new versions' : onCurrentBase ? 'asked for' : 'base moved' }, 'PR regenerated');
 }
 
 async function handOff(input: LifecycleInput, pr: FreshenPr, result: LifecycleResult): Promise<void> {
@@ -154,6 +170,11 @@ async function closeIfObsolete(input: LifecycleInput, pr: FreshenPr, result: Lif
   const files = pr.marker?.updates.map((u) => u.file) ?? [];
   if (files.some((f) => input.filesWithErrors.has(f))) {
     input.log.info({ pr: pr.number }, 'PR kept open: the scan had errors in its files');
+    return;
+  }
+  const held = new Set((input.held ?? []).map((u) => `${u.file}\u0000${u.depName}`));
+  if (pr.marker?.updates.some((u) => held.has(`${u.file}\u0000${u.depName}`))) {
+    input.log.info({ pr: pr.number }, 'PR kept as is: a newer update of its dependencies is held back (release age or schedule)');
     return;
   }
   const state = await readBranch(input.gh, input.repo, pr.branch);

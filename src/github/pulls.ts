@@ -52,8 +52,20 @@ export async function openPr(
   return pr.number;
 }
 
-export async function updatePr(gh: GitHub, repo: RepoRef, number: number, input: { title: string; body: string }): Promise<void> {
+/**
+ * Sets the PR's title and body; with `current` (what the PR shows now) an edit that changes nothing
+ * is not sent: each PATCH spends one of GitHub's content-creation requests. Returns whether it was sent.
+ */
+export async function updatePr(
+  gh: GitHub,
+  repo: RepoRef,
+  number: number,
+  input: { title: string; body: string },
+  current?: { title: string; body: string },
+): Promise<boolean> {
+  if (current && current.title === input.title && current.body === input.body) return false;
   await gh.rest.pulls.update({ owner: repo.owner, repo: repo.repo, pull_number: number, title: input.title, body: input.body });
+  return true;
 }
 
 export async function commentOn(gh: GitHub, repo: RepoRef, number: number, body: string): Promise<void> {

@@ -29,6 +29,20 @@ export interface HttpClientOptions {
   lookup?: DnsLookup;
   logger?: Logger;
   userAgent?: string;
+  /** Told of every attempt's answer (status) or failure ('error'), e.g. for metrics. Must not throw. */
+  onResponse?: (event: HttpResponseEvent) => void;
+  /** A request budget per host shared by all workers (src/budget): asked before, told after each attempt. */
+  hostBudget?: {
+    acquire(host: string): Promise<void>;
+    observe(host: string, status: number, headers: Record<string, string>): Promise<void>;
+  };
+}
+
+export interface HttpResponseEvent {
+  method: string;
+  /** host:port as in the URL. */
+  host: string;
+  status: number | 'error';
 }
 
 export interface HttpRequestOptions {
@@ -111,6 +125,13 @@ export function createHttpClient(options: HttpClientOptions = {}): HttpClient {
   });
   const limits = new Map<string, LimitFunction>();
   const stats = newStats();
+  const observe = (method: string, url: URL, status: number | 'error') => {
+    try {
+      options.onResponse?.({ method, host: url.host, status });
+    } catch {
+      // An observer's failure must not fail the request.
+    }
+  };
 
   const slotFor = (host: string): Promise<() => void> => {
     let limit = limits.get(host);
@@ -122,15 +143,20 @@ export function createHttpClient(options: HttpClientOptions = {}): HttpClient {
   };
 
   const bufferedAttempt: Attempt<Omit<HttpResponse, 'url'>> = async (url, init) => {
+    await options.hostBudget?.acquire(url.host);
     const release = await slotFor(url.host);
     count(stats, url.host);
     const controller = new AbortController();
     const timer = setTimeout(() => controller.abort(), init.timeoutMs);
     try {
       const res = await request(url, { ...undiciInit(init), dispatcher: agent, signal: controller.signal });
+      observe(init.method, url, res.statusCode);
       const body = await readCapped(res.body, settings.maxBodyBytes, url);
-      return { status: res.statusCode, headers: flattenHeaders(res.headers), body };
+      const headers = flattenHeaders(res.headers);
+      await options.hostBudget?.observe(url.host, res.statusCode, headers);
+      return { status: res.statusCode, headers, body };
     } catch (err) {
+      if (!(err instanceof BlockedHostError)) observe(init.method, url, 'error');
       throw controller.signal.aborted ? timeoutError(init.timeoutMs, err) : err;
     } finally {
       clearTimeout(timer);
@@ -139,6 +165,7 @@ export function createHttpClient(options: HttpClientOptions = {}): HttpClient {
   };
 
   const streamAttempt: Attempt<Omit<HttpStreamResponse, 'url'>> = async (url, init) => {
+    await options.hostBudget?.acquire(url.host);
     const release = await slotFor(url.host);
     count(stats, url.host);
     const controller = new AbortController();
@@ -146,11 +173,13 @@ export function createHttpClient(options: HttpClientOptions = {}): HttpClient {
     try {
       const res = await request(url, { ...undiciInit(init), dispatcher: agent, signal: controller.signal });
       clearTimeout(timer);
+      observe(init.method, url, res.statusCode);
       finished(res.body, () => release());
       return { status: res.statusCode, headers: flattenHeaders(res.headers), body: res.body };
     } catch (err) {
       clearTimeout(timer);
       release();
+      if (!(err instanceof BlockedHostError)) observe(init.method, url, 'error');
       throw controller.signal.aborted ? timeoutError(init.timeoutMs, err) : err;
     }
   };
@@ -169,7 +198,7 @@ export function createHttpClient(options: HttpClientOptions = {}): HttpClient {
       try {
         answer = await attempt(url, init);
       } catch (err) {
-        if (err instanceof BlockedHostError) throw err;
+        if (err instanceof BlockedHostError || err instanceof RateLimitError) throw err;
         const what = `${init.method} ${describeUrl(url)}`;
         const retryable = isTransientNetworkError(err) && isIdempotent(init.method);
         if (!retryable || failures >= retries) {

@@ -4,6 +4,7 @@ export {
   describeUrl,
   type HttpClient,
   type HttpClientOptions,
+  type HttpResponseEvent,
   type HttpRequestOptions,
   type HttpResponse,
   type HttpStreamResponse,

@@ -5,6 +5,8 @@ export class RateLimitedError extends Error {
     message: string,
     /** How long to wait before trying again. */
     readonly waitMs: number,
+    /** BullMQ priority for the job when it is delayed (1 first): the value of what it would write. */
+    readonly priority?: number,
   ) {
     super(message);
   }

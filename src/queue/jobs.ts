@@ -1,6 +1,7 @@
 // The queue, its job kinds and payloads, and how jobs are added (deduplicated by job id).
 import { Queue, type JobsOptions } from 'bullmq';
 import type { Redis } from 'ioredis';
+import type { Command } from '../commands/parse.js';
 
 export const QUEUE_NAME = 'freshen';
 
@@ -27,8 +28,27 @@ export interface PrClosedJobData {
   body: string;
 }
 
-export type JobName = 'scan-repo' | 'scan-installation' | 'pr-closed';
-export type JobData = RepoJobData | InstallationJobData | PrClosedJobData;
+/** Comment commands already acknowledged and allowed (issue 5); the job carries them out and replies. */
+export interface CommentCommandJobData {
+  installationId: number;
+  repoId: number;
+  owner: string;
+  repo: string;
+  issueNumber: number;
+  isPullRequest: boolean;
+  commentId: number;
+  author: string;
+  commands: Command[];
+}
+
+/** A completed `workflow_run` of a dispatch (the fields `onWorkflowRunCompleted` reads). */
+export interface WorkflowRunJobData {
+  installationId: number;
+  payload: Record<string, unknown>;
+}
+
+export type JobName = 'scan-repo' | 'scan-installation' | 'pr-closed' | 'rebuild-repo' | 'comment-command' | 'workflow-run';
+export type JobData = RepoJobData | InstallationJobData | PrClosedJobData | CommentCommandJobData | WorkflowRunJobData;
 export type FreshenQueue = Queue<JobData, unknown, JobName>;
 
 /**
@@ -36,6 +56,7 @@ export type FreshenQueue = Queue<JobData, unknown, JobName>;
  * `scan-<repo id>` stands for the design's `scan:<repo id>`.
  */
 export const scanJobId = (repoId: number): string => `scan-${repoId}`;
+export const rebuildJobId = (repoId: number): string => `rebuild-${repoId}`;
 export const schedulerId = (installationId: number): string => `installation-${installationId}`;
 
 export const defaultJobOptions: JobsOptions = {
@@ -58,6 +79,24 @@ export async function enqueueRepoScan(queue: FreshenQueue, data: RepoJobData): P
   const previous = await queue.getJob(jobId);
   if (previous && (await previous.isFailed())) await previous.remove();
   await queue.add('scan-repo', data, { jobId });
+}
+
+/** Queues the rebuild of one repository (the gate already let exactly one caller through). */
+export async function enqueueRebuild(queue: FreshenQueue, data: RepoJobData): Promise<void> {
+  const jobId = rebuildJobId(data.repoId);
+  const previous = await queue.getJob(jobId);
+  if (previous && (await previous.isFailed())) await previous.remove();
+  // Not retried: a failed dispatch is told to the requesters and retried by the next scheduled run.
+  await queue.add('rebuild-repo', data, { jobId, attempts: 1 });
+}
+
+/** One job per comment (a redelivered webhook adds nothing). */
+export async function enqueueCommentCommand(queue: FreshenQueue, data: CommentCommandJobData): Promise<void> {
+  await queue.add('comment-command', data, { jobId: `command-${data.repoId}-${data.commentId}`, attempts: 2 });
+}
+
+export async function enqueueWorkflowRun(queue: FreshenQueue, data: WorkflowRunJobData, ids: { repoId: number; runId: number; attempt: number }): Promise<void> {
+  await queue.add('workflow-run', data, { jobId: `workflow-run-${ids.repoId}-${ids.runId}-${ids.attempt}` });
 }
 
 export async function enqueuePrClosed(queue: FreshenQueue, data: PrClosedJobData): Promise<void> {

@@ -60,6 +60,20 @@ export class RepoMemory {
     return value ? Number(value) : null;
   }
 
+  /** `/rebuild` on a Freshen PR: the next scan rewrites that PR's branch even if nothing changed. */
+  async requestRegenerate(prNumber: number): Promise<void> {
+    await this.redis.sadd(this.key('regenerate'), String(prNumber));
+  }
+
+  async regenerateRequests(): Promise<Set<number>> {
+    return new Set((await this.redis.smembers(this.key('regenerate'))).map(Number));
+  }
+
+  async clearRegenerateRequests(prNumbers: Iterable<number>): Promise<void> {
+    const members = [...prNumbers].map(String);
+    if (members.length > 0) await this.redis.srem(this.key('regenerate'), ...members);
+  }
+
   async hasNotice(topic: string): Promise<boolean> {
     return (await this.redis.sismember(this.key('notices'), topic)) === 1;
   }

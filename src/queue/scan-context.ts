@@ -1,13 +1,42 @@
 // The engine's per-job context in production: an OCI client with the repository's registry credentials.
+import { Redis } from 'ioredis';
+import { budgetSettingsFromEnv, registryBudget, RequestBudget, type HostBudget } from '../budget/index.js';
+import { RedisLookupCache, type CacheTtls, type LookupCache } from '../cache/index.js';
 import type { ServiceEnv } from '../config/env.js';
+import type { RepoConfig } from '../config/repo-config.js';
+import { DEFAULT_OSV_URL, OsvClient } from '../datasources/osv/index.js';
+import { insightPlanners, MemoryFirstSeenStore, MemoryImageFactsCache, RedisFirstSeenStore, type FirstSeenStore } from '../insight/index.js';
 import { createOciClient, type RegistryCredential } from '../datasources/oci/index.js';
+import { createOsPinsPlanner, packageIndexes } from '../engine/planners/os-pins.js';
+import { languagePlanners, type ReleaseNotesSource } from '../engine/language/index.js';
+import type { RepoRef } from '../github/types.js';
+import { createHttpClient, type HttpResponseEvent } from '../http/index.js';
 import type { ScanContextFactory } from './scan-repo.js';
 
 /** Repository configs name credentials; only the app's environment holds the secrets. */
 export function registryScanContext(
-  env: Pick<ServiceEnv, 'FRESHEN_INSECURE_REGISTRIES' | 'FRESHEN_REGISTRY_CREDENTIALS'>,
+  env: Pick<ServiceEnv, 'FRESHEN_INSECURE_REGISTRIES' | 'FRESHEN_REGISTRY_CREDENTIALS'> & Partial<Pick<ServiceEnv, 'REDIS_URL' | 'FRESHEN_REDIS_PREFIX' | 'FRESHEN_OSV_URL'>>,
+  hooks: { onResponse?: (event: HttpResponseEvent) => void; cache?: LookupCache; ttls?: CacheTtls; hostBudget?: HostBudget;
+    /** GitHub lookups for release notes (the app's cached adapter in src/github/release-notes.ts). */
+    releaseNotes?: (repo: RepoRef) => ReleaseNotesSource;
+    /** FRESHEN_NPMRC / PIP_INDEX_URL; defaults to those two process variables only. */
+    languageEnv?: Record<string, string | undefined>;
+    /** When releases were first seen (minimumReleaseAge); default Redis when REDIS_URL is set, else memory. */
+    firstSeen?: FirstSeenStore;
+  } = {},
 ): ScanContextFactory {
-  return ({ config, log }) => {
+  // One lookup cache and one set of registry budgets for every worker and installation: a fleet
+  // asks a registry once per image:tag.
+  const shared = env.REDIS_URL && !hooks.cache ? sharedRegistryState(env.REDIS_URL, env.FRESHEN_REDIS_PREFIX ?? 'freshen') : undefined;
+  const cache = hooks.cache ?? shared?.cache;
+  const hostBudget = hooks.hostBudget ?? shared?.hostBudget;
+  const firstSeen = hooks.firstSeen ?? shared?.firstSeen ?? new MemoryFirstSeenStore();
+  // Package lists of image digests never change: kept for the process, across jobs.
+  const factsCache = new MemoryImageFactsCache();
+  const osv = osvClient(env.FRESHEN_OSV_URL);
+  // Package indexes outlive one job: their validators (ETag, Release date) spare downloads on the next scan.
+  const indexes = packageIndexes(createHttpClient({ insecureHosts: env.FRESHEN_INSECURE_REGISTRIES, maxBodyBytes: 256 * 1024 ** 2, onResponse: hooks.onResponse }));
+  return ({ repo, config, log }) => {
     const credentials: Record<string, RegistryCredential> = {};
     for (const registry of config.registries) {
       if (!registry.credentials) continue;
@@ -18,6 +47,47 @@ export function registryScanContext(
       }
       credentials[registry.host] = secret;
     }
-    return { images: createOciClient({ insecureRegistries: env.FRESHEN_INSECURE_REGISTRIES, credentials, log }), log };
+    const http = createHttpClient({ insecureHosts: env.FRESHEN_INSECURE_REGISTRIES, logger: log, onResponse: hooks.onResponse, ...(hostBudget ? { hostBudget } : {}) });
+    const images = createOciClient({
+      http, credentials, log,
+      ...(cache ? { cache, installationId: repo.installationId } : {}),
+      ...(hooks.ttls ? { ttls: hooks.ttls } : {}),
+    });
+    const osPins = createOsPinsPlanner({ registry: images, indexes, osMirrors: config.osMirrors, platform: config.platform });
+    const languageEnv = hooks.languageEnv ?? { FRESHEN_NPMRC: process.env.FRESHEN_NPMRC, PIP_INDEX_URL: process.env.PIP_INDEX_URL };
+    const language = languagePlanners({ env: languageEnv, insecureRegistries: env.FRESHEN_INSECURE_REGISTRIES, http, ...(hooks.releaseNotes ? { releaseNotes: hooks.releaseNotes(repo) } : {}) });
+    // Last: they read what the others planned (package diffs, npm/PyPI versions) and may hold updates back.
+    const insight = insightPlanners(insightSettings(config), { images, firstSeen, factsCache, ...(osv ? { osv } : {}) });
+    return { images, log, planners: [osPins, ...language, ...insight] };
   };
+}
+
+/** The process's lookup cache and registry budgets, on one connection under the deployment's key prefix. */
+export function sharedRegistryState(redisUrl: string, prefix: string): { cache: LookupCache; hostBudget: HostBudget; firstSeen: FirstSeenStore } {
+  const redis = new Redis(redisUrl, { keyPrefix: `${prefix}:`, lazyConnect: true });
+  const settings = budgetSettingsFromEnv();
+  return {
+    cache: new RedisLookupCache(redis),
+    hostBudget: registryBudget(new RequestBudget(redis), settings.registryWindows, settings.maxInlineWaitMs),
+    firstSeen: new RedisFirstSeenStore(redis),
+  };
+}
+
+/** The insight planners' settings from the repository config. */
+export function insightSettings(config: RepoConfig) {
+  return {
+    platforms: config.platforms.length > 0 ? config.platforms : [config.platform],
+    ignoreUnchangedPlatforms: config.ignoreUnchangedPlatforms,
+    ...(config.minimumReleaseAge ? { minimumReleaseAge: config.minimumReleaseAge } : {}),
+    ...(config.schedule ? { schedule: config.schedule } : {}),
+    timezone: config.timezone,
+    security: config.security,
+  };
+}
+
+/** The operator chose the OSV URL (FRESHEN_OSV_URL), so its host may be private or plain HTTP. */
+function osvClient(url: string | undefined): OsvClient | undefined {
+  if (url === 'off') return undefined;
+  const base = url ?? DEFAULT_OSV_URL;
+  return new OsvClient(createHttpClient({ insecureHosts: base === DEFAULT_OSV_URL ? [] : [new URL(base).host] }), base);
 }

@@ -2,17 +2,22 @@
 import type { Redis } from 'ioredis';
 import { managedPath, scan } from '../engine/index.js';
 import type { PlannedUpdate, ScanContext } from '../engine/types.js';
-import { groupUpdates } from '../config/groups.js';
-import type { RepoConfig } from '../config/repo-config.js';
+import { branchFor, groupUpdates } from '../config/groups.js';
+import { repoProcess, type RepoConfig } from '../config/repo-config.js';
+import { ignoredDependencyNames, isUpdateIgnored } from '../commands/ignore-store.js';
 import { clearConfigProblems, reportConfigProblems } from '../github/config-report.js';
 import { reconcilePrs, type LifecycleResult } from '../github/lifecycle.js';
 import { listOpenFreshenPrs } from '../github/pulls.js';
 import { loadRepoConfig } from '../github/repo-config-loader.js';
 import { openTree, readDefaultBranchHead } from '../github/repo-reader.js';
 import type { GitHub, RepoRef } from '../github/types.js';
+import { processForImage } from '../rebuild/process.js';
 import type { Logger } from '../types.js';
-import type { RepoJobData } from './jobs.js';
+import type { FreshenQueue, RepoJobData } from './jobs.js';
 import { RepoMemory } from './memory.js';
+import { rebuildImagesOf, scheduledRebuild } from './rebuild-repo.js';
+import { rebuildStores, refreshStatusIssue, saveSnapshot } from './repo-status.js';
+import { statusSnapshot } from './status-snapshot.js';
 
 /** Builds the engine's context for one job: registry access (with the repo's registries), logger. */
 export type ScanContextFactory = (input: { repo: RepoRef; config: RepoConfig; log: Logger }) => ScanContext;
@@ -21,16 +26,20 @@ export interface RepoScanDeps {
   github: (installationId: number) => Promise<GitHub>;
   scanContext: ScanContextFactory;
   redis: Redis;
+  /** For the next scheduled run shown on the status issue. */
+  queue: FreshenQueue;
   log: Logger;
   /** Called with the valid config, e.g. to keep the repository's own schedule in step. */
   onConfig?: (data: RepoJobData, config: RepoConfig) => Promise<void>;
   maxBlobBytes?: number;
+  /** Asked with the updates of PRs about to be opened; may delay the job while the write budget is spent. */
+  beforeWrites?: (installationId: number, updates: PlannedUpdate[]) => Promise<void>;
 }
 
 export type RepoScanOutcome =
   | { status: 'invalid-config'; issue: number }
   | { status: 'skipped'; reason: string }
-  | ({ status: 'done'; updates: number; errors: number } & LifecycleResult);
+  | ({ status: 'done'; updates: number; errors: number; rebuild?: string } & LifecycleResult);
 
 export async function scanRepository(deps: RepoScanDeps, data: RepoJobData): Promise<RepoScanOutcome> {
   const repo: RepoRef = { installationId: data.installationId, repoId: data.repoId, owner: data.owner, repo: data.repo };
@@ -39,7 +48,8 @@ export async function scanRepository(deps: RepoScanDeps, data: RepoJobData): Pro
   const memory = new RepoMemory(deps.redis, data.repoId);
   const head = await readDefaultBranchHead(gh, repo);
 
-  const loaded = await loadRepoConfig(gh, repo, head.branch);
+  // At the scanned commit: the config matches the files, and a read by SHA is never read twice.
+  const loaded = await loadRepoConfig(gh, repo, head.commitSha);
   if (!loaded.ok) {
     const issue = await reportConfigProblems(gh, repo, memory, loaded.problems, head.commitSha);
     log.warn({ problems: loaded.problems, issue }, 'invalid config: nothing changed, reported on the status issue');
@@ -48,21 +58,45 @@ export async function scanRepository(deps: RepoScanDeps, data: RepoJobData): Pro
   const config = loaded.config;
   await clearConfigProblems(gh, repo, memory);
   await deps.onConfig?.(data, config);
-  if (config.process !== 'pinned') return { status: 'skipped', reason: `process ${config.process} is handled elsewhere` };
 
+  // `/freshen ignore` entries: whole dependencies are never looked up, versions are dropped below.
+  const ignoreEntries = await rebuildStores(deps.redis).ignores.list(repo.repoId);
+  const ignored = ignoredDependencyNames(ignoreEntries);
   const source = await openTree(gh, repo, head.treeSha, { managed: managedPath, maxBlobBytes: deps.maxBlobBytes, log });
-  const result = await scan(source, deps.scanContext({ repo, config, log }), { ignore: config.ignore, pinDigests: true, throwOnRateLimit: true });
+  // One registry client per run: its memo must not outlive the run, or a re-pushed tag goes unseen.
+  const context = deps.scanContext({ repo, config, log });
+  const result = await scan(source, context, {
+    ignore: [...config.ignore, ...ignored],
+    pinDigests: true,
+    // Floating images on the rebuild process are rebuilt, never pinned.
+    processFor: (dep) => processForImage(config, dep.depName, dep.currentValue, dep.reference),
+    throwOnRateLimit: true,
+  });
   for (const error of result.errors) log.warn({ file: error.file, line: error.line, dep: error.depName }, error.message);
+  for (const h of result.held) log.info({ file: h.update.file, dep: h.update.depName, to: h.update.to, eligibleAt: h.eligibleAt }, `update held: ${h.reason}`);
 
-  const wanted = await withoutDeclined(memory, result.updates);
+  const wanted = (await withoutDeclined(memory, result.updates)).filter((u) => !isUpdateIgnored(u, ignoreEntries));
   const groups = groupUpdates(wanted, config);
   const openPrs = await listOpenFreshenPrs(gh, repo);
+  await deps.beforeWrites?.(repo.installationId, [...groups].filter(([group]) => !openPrs.has(branchFor(group))).flatMap(([, updates]) => updates));
+  const regenerate = await memory.regenerateRequests();
   const outcome = await reconcilePrs({
-    gh, repo, memory, log, head, source, groups, config, openPrs,
+    gh, repo, memory, log, head, source, groups, config, openPrs, regenerate,
     filesWithErrors: new Set(result.errors.map((e) => e.file)),
+    held: result.held.map((h) => h.update),
   });
-  log.info({ ...outcome, updates: wanted.length }, 'scan finished');
-  return { status: 'done', updates: wanted.length, errors: result.errors.length, ...outcome };
+  await memory.clearRegenerateRequests(regenerate);
+
+  const images = rebuildImagesOf(result.dependencies, config, ignored);
+  await saveSnapshot(deps.redis, repo.repoId, statusSnapshot({ config, dependencies: result.dependencies, ignored, updates: wanted, images }));
+  let rebuild: string | undefined;
+  if (repoProcess(config) !== 'pinned') {
+    const checked = await scheduledRebuild({ ...deps, log }, { gh, repo, defaultBranch: head.branch, config, images, lookup: context.images });
+    rebuild = checked.status;
+    await refreshStatusIssue(deps, gh, repo);
+  }
+  log.info({ ...outcome, updates: wanted.length, rebuild }, 'scan finished');
+  return { status: 'done', updates: wanted.length, errors: result.errors.length, ...outcome, ...(rebuild ? { rebuild } : {}) };
 }
 
 async function withoutDeclined(memory: RepoMemory, updates: PlannedUpdate[]): Promise<PlannedUpdate[]> {

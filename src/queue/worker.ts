@@ -2,13 +2,21 @@
 import { DelayedError, Worker, type Job } from 'bullmq';
 import type { Redis } from 'ioredis';
 import type { GitHub } from '../github/types.js';
+import { withJobFields, type JobFields } from '../observability/logging.js';
 import type { Logger } from '../types.js';
-import { rateLimitWaitMs } from './errors.js';
+import { budgetSettingsFromEnv, type BudgetSettings } from '../budget/index.js';
+import type { PlannedUpdate } from '../engine/types.js';
+import { budgetedGitHub, writeGate } from './budgets.js';
+import { RateLimitedError, rateLimitWaitMs } from './errors.js';
+import { repoSchedule } from '../config/repo-config.js';
+import { runCommentCommands } from './comment-command.js';
 import {
-  QUEUE_NAME, enqueueRepoScan, type FreshenQueue, type InstallationJobData, type JobData, type JobName,
-  type PrClosedJobData, type RepoJobData,
+  QUEUE_NAME, enqueueRepoScan, type CommentCommandJobData, type FreshenQueue, type InstallationJobData, type JobData, type JobName,
+  type PrClosedJobData, type RepoJobData, type WorkflowRunJobData,
 } from './jobs.js';
 import { recordDeclinedPr } from './pr-closed.js';
+import { rebuildRepository } from './rebuild-repo.js';
+import { recordWorkflowRun } from './workflow-run.js';
 import { scanRepository, type ScanContextFactory } from './scan-repo.js';
 import { reposWithOwnSchedule, syncRepoSchedule } from './schedule.js';
 
@@ -26,13 +34,21 @@ export interface WorkerDeps {
   prefix?: string;
   /** How long a job's lock lasts without renewal; a killed worker's job is recovered after it. */
   lockDurationMs?: number;
+  /** The app's bot login (`freshen[bot]`), to recognise the workflow runs it dispatched. */
+  appLogin?: string;
+  /** GitHub write pacing shared by all workers (default: FRESHEN_* budget env); false turns it off. */
+  budgets?: BudgetSettings | false;
+  /** Asked before a repository's new PRs are written (set from `budgets`). */
+  beforeWrites?: (installationId: number, updates: PlannedUpdate[]) => Promise<void>;
 }
 
 export type FreshenWorker = Worker<JobData, unknown, JobName>;
 
 export function startWorker(deps: WorkerDeps): FreshenWorker {
+  const budgets = deps.budgets ?? budgetSettingsFromEnv();
+  if (budgets) deps = { ...deps, github: budgetedGitHub(deps.github, deps.redis, budgets), beforeWrites: writeGate(deps.redis, budgets) };
   const lockDuration = deps.lockDurationMs ?? 60_000;
-  const worker = new Worker<JobData, unknown, JobName>(QUEUE_NAME, (job, token) => runJob(deps, job, token), {
+  const worker = new Worker<JobData, unknown, JobName>(QUEUE_NAME, (job, token) => withJobFields(jobFields(job), () => runJob(deps, job, token)), {
     connection: deps.connection,
     prefix: deps.prefix ?? 'freshen',
     concurrency: deps.concurrency ?? 2,
@@ -47,6 +63,17 @@ export function startWorker(deps: WorkerDeps): FreshenWorker {
   return worker;
 }
 
+/** Installation, repository and job id: on every log line written while the job runs. */
+function jobFields(job: Job<JobData, unknown, JobName>): JobFields {
+  const data = job.data as Partial<RepoJobData>;
+  return {
+    installation: data.installationId,
+    ...(data.owner && data.repo ? { repo: `${data.owner}/${data.repo}` } : {}),
+    job: job.id,
+    jobName: job.name,
+  };
+}
+
 async function runJob(deps: WorkerDeps, job: Job<JobData, unknown, JobName>, token?: string): Promise<unknown> {
   const log = deps.log.child?.({ job: job.id, name: job.name }) ?? deps.log;
   try {
@@ -56,6 +83,8 @@ async function runJob(deps: WorkerDeps, job: Job<JobData, unknown, JobName>, tok
     if (waitMs === null || !token) throw err;
     // Waiting out a rate limit is not a failed attempt: the job goes back to delayed as is.
     log.warn({ waitMs }, 'rate limited: job delayed until the limit resets');
+    // Delayed writes come back in order of value (security fixes first).
+    if (err instanceof RateLimitedError && err.priority !== undefined) await job.changePriority({ priority: err.priority }).catch(() => undefined);
     await job.moveToDelayed(Date.now() + waitMs, token);
     throw new DelayedError();
   }
@@ -65,13 +94,24 @@ async function dispatch(deps: WorkerDeps, job: Job<JobData, unknown, JobName>): 
   switch (job.name) {
     case 'scan-repo':
       return scanRepository(
-        { ...deps, onConfig: (data, config) => syncRepoSchedule(deps.queue, deps.redis, data, config) },
+        {
+          ...deps,
+          // Nightly by default when any image follows the rebuild process.
+          onConfig: (data, config) =>
+            syncRepoSchedule(deps.queue, deps.redis, data, { schedule: repoSchedule(config, data.repoId), timezone: config.timezone }),
+        },
         job.data as RepoJobData,
       );
     case 'scan-installation':
       return fanOut(deps, job.data as InstallationJobData);
     case 'pr-closed':
       return recordDeclinedPr(deps, job.data as PrClosedJobData);
+    case 'rebuild-repo':
+      return rebuildRepository(deps, job.data as RepoJobData);
+    case 'comment-command':
+      return runCommentCommands(deps, job.data as CommentCommandJobData);
+    case 'workflow-run':
+      return recordWorkflowRun(deps, job.data as WorkflowRunJobData);
     default:
       throw new Error(`unknown job kind ${String(job.name)}`);
   }

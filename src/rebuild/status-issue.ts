@@ -45,9 +45,9 @@ export interface StatusIssuePort {
   update(issueNumber: number, body: string): Promise<void>;
 }
 
-const shortDigest = (digest: string | null | undefined) => (digest ? `\`${digest.slice(0, 19)}\`` : '—');
-const when = (date: Date | string | null | undefined) => (date ? new Date(date).toISOString().replace(/\.\d{3}Z$/, 'Z') : '—');
-const cell = (text: string) => text.replace(/\|/g, '\\|').replace(/\n/g, ' ');
+export const shortDigest = (digest: string | null | undefined) => (digest ? `\`${digest.slice(0, 19)}\`` : '—');
+export const when = (date: Date | string | null | undefined) => (date ? new Date(date).toISOString().replace(/\.\d{3}Z$/, 'Z') : '—');
+export const cell = (text: string) => text.replace(/\|/g, '\\|').replace(/\n/g, ' ');
 
 function rebuildCell(image: StatusImage): string {
   const last = image.lastRebuild;
@@ -57,7 +57,7 @@ function rebuildCell(image: StatusImage): string {
   return last.url ? `[${text}](${last.url})` : text;
 }
 
-function imagesTable(images: readonly StatusImage[]): string {
+export function imagesTable(images: readonly StatusImage[]): string {
   if (images.length === 0) return '_No container images found._';
   const rows = images.map((i) =>
     [
@@ -77,7 +77,7 @@ function updatesList(updates: readonly PendingUpdate[] | undefined): string {
   return updates.map((u) => `- \`${cell(u.depName)}\`: ${cell(u.from)} → ${cell(u.to)}${u.pr ? ` (${u.pr})` : ''}`).join('\n');
 }
 
-function ignoredList(entries: readonly IgnoreEntry[]): string {
+export function ignoredList(entries: readonly IgnoreEntry[]): string {
   if (entries.length === 0) return '_Nothing ignored._ Use `/freshen ignore <dependency> [<version>]`.';
   return entries.map((e) => `- \`${cell(e.dependency)}\`${e.version ? ` version \`${cell(e.version)}\`` : ' (all versions)'} — by @${e.by}, ${when(e.at)}`).join('\n');
 }

@@ -1,6 +1,10 @@
 // PR title and body for a group of updates, with a hidden marker recording what the PR proposes.
 import type { PlannedUpdate } from '../engine/types.js';
 import { CONFIG_PATH } from '../config/repo-config.js';
+import { assembleBody, GITHUB_BODY_LIMIT, sectionsFor } from './body.js';
+import { shortName } from './sections.js';
+
+export { shortName };
 
 /** What one PR proposes, kept in its body so a later scan can compare without guessing. */
 export interface PrMarker {
@@ -42,13 +46,6 @@ export function proposalKey(updates: ProposedUpdate[]): string {
     .join('\n');
 }
 
-/** `docker.io/library/node` → `node`; `ghcr.io/org/tool` → `org/tool`. */
-export function shortName(depName: string): string {
-  const parts = depName.split('/');
-  if (parts[0] === 'docker.io') return parts[1] === 'library' ? parts.slice(2).join('/') : parts.slice(1).join('/');
-  return depName;
-}
-
 export function renderTitle(updates: ProposedUpdate[]): string {
   const first = updates[0];
   const sameDep = first && updates.every((u) => u.depName === first.depName && u.newValue === first.newValue);
@@ -68,27 +65,56 @@ function majorOf(version: string): string {
   return match?.[1] ?? version;
 }
 
-export function renderBody(group: string, updates: ProposedUpdate[]): string {
+/**
+ * The PR body: summary table; per image what changed (package diff, vulnerabilities fixed); per
+ * language package its release notes; notes; configuration hints; the hidden marker. `details` are
+ * the planned updates behind `updates` (their `extra` feeds the sections). Never over GitHub's limit.
+ */
+export function renderBody(group: string, updates: ProposedUpdate[], details: readonly PlannedUpdate[] = [], limit = GITHUB_BODY_LIMIT): string {
   const sorted = [...updates].sort((a, b) => a.file.localeCompare(b.file) || a.depName.localeCompare(b.depName));
   const rows = sorted.map(
-    (u) => `| \`${shortName(u.depName)}\` | \`${u.file}\` | \`${u.from}\` → \`${u.to}\` | ${u.updateType} |`,
+    (u) => `| \`${shortName(u.depName)}\` | \`${u.file}\` | \`${u.from}\` → \`${u.to}\` | ${u.updateType}${isSecurity(details, u) ? ' 🔒' : ''} |`,
   );
   const marker: PrMarker = { version: 1, group, updates: sorted };
-  return [
-    'Freshen proposes these container image updates. Pinned digests make builds reproducible; Freshen keeps them fresh.',
-    '',
-    '| Dependency | File | Change | Type |',
-    '| --- | --- | --- | --- |',
-    ...rows,
-    '',
-    '### Configure',
-    '',
-    `- Close this PR without merging and Freshen will not propose these exact versions again; a newer version will get a new PR.`,
-    `- Skip a dependency or path with \`ignore\` in \`${CONFIG_PATH}\`; group updates with \`groups\`; change when scans run with \`schedule\`.`,
-    `- If you push to this branch, Freshen stops updating it.`,
-    '',
-    `${MARKER_START}${JSON.stringify(marker).replaceAll('-->', '--\\u003e')}${MARKER_END}`,
-  ].join('\n');
+  const planned = sorted.flatMap((u) => details.filter((d) => sameUpdate(d, u)));
+  const fixed = planned.reduce((n, d) => n + (Array.isArray(d.extra?.vulnerabilitiesFixed) ? d.extra.vulnerabilitiesFixed.length : 0), 0);
+  return assembleBody(
+    {
+      intro: [
+        'Freshen proposes these updates. Pinned digests make builds reproducible; Freshen keeps them fresh.',
+        ...(fixed > 0 ? ['', `**Security:** this PR fixes ${fixed} known ${fixed === 1 ? 'vulnerability' : 'vulnerabilities'} (details below).`] : []),
+        '',
+        '| Dependency | File | Change | Type |',
+        '| --- | --- | --- | --- |',
+      ],
+      tableRows: rows,
+      sections: sectionsFor(planned),
+      notes: [...new Set(planned.flatMap((d) => d.notes ?? []))],
+      tail: [
+        '### Configure',
+        '',
+        `- Close this PR without merging and Freshen will not propose these exact versions again; a newer version will get a new PR.`,
+        `- Skip a dependency or path with \`ignore\` in \`${CONFIG_PATH}\`; group updates with \`groups\`; choose when PRs open with \`schedule\`; wait for new releases to settle with \`minimumReleaseAge\`.`,
+        `- If you push to this branch, Freshen stops updating it.`,
+        '',
+        `${MARKER_START}${JSON.stringify(marker).replaceAll('-->', '--\\u003e')}${MARKER_END}`,
+      ],
+    },
+    limit,
+  );
+}
+
+function sameUpdate(d: PlannedUpdate, u: ProposedUpdate): boolean {
+  return d.file === u.file && d.depName === u.depName && d.to === u.to;
+}
+
+function isSecurity(details: readonly PlannedUpdate[], u: ProposedUpdate): boolean {
+  return details.some((d) => sameUpdate(d, u) && d.extra?.security === true);
+}
+
+/** True when any of the updates fixes a known vulnerability: the PR gets the `security` label. */
+export function fixesVulnerabilities(details: readonly PlannedUpdate[]): boolean {
+  return details.some((d) => d.extra?.security === true);
 }
 
 /** Reads the marker out of a PR body; null when absent or not ours. */

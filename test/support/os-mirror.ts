@@ -12,6 +12,8 @@ export type DebianPackageSpec = { Package: string; Version: string; Architecture
 export interface DebianSuiteSpec {
   suite: string;
   codename?: string;
+  /** Release `Origin:` (default `Test`); `Debian` makes Freshen link the distro's changelogs. */
+  origin?: string;
   /** component → Debian arch (`amd64`, `all`) → packages. */
   components: Record<string, Record<string, DebianPackageSpec[]>>;
   /** Which Packages files to publish and list in Release. Default: xz (when the xz tool exists) and gz. */
@@ -101,7 +103,7 @@ function addDebianSuite(files: Map<string, Buffer>, root: string, spec: DebianSu
   }
   const arches = [...new Set(Object.values(spec.components).flatMap((a) => Object.keys(a)))].filter((a) => a !== 'all');
   const release = [
-    'Origin: Test',
+    `Origin: ${spec.origin ?? 'Test'}`,
     `Suite: ${spec.suite}`,
     `Codename: ${spec.codename ?? spec.suite.split('-')[0]}`,
     `Date: ${spec.date ?? new Date().toUTCString()}`,

@@ -30,6 +30,8 @@ export interface DebianVersion extends DebianPackage {
   uri: string;
   suite: string;
   component: string;
+  /** The suite's Release `Origin:` (Debian, Ubuntu...), or null. */
+  origin: string | null;
 }
 
 /** An index that could not be fetched or does not match its Release checksum; nothing is read from it. */
@@ -108,7 +110,7 @@ export class DebianIndex {
           const key = `${pkg.version} ${pkg.architecture}`;
           if ((pkg.architecture !== arch && pkg.architecture !== 'all') || seen.has(key)) continue;
           seen.add(key);
-          out.push({ ...pkg, uri: source.uri, suite: source.suite, component });
+          out.push({ ...pkg, uri: source.uri, suite: source.suite, component, origin: release.origin });
         }
       }
     }

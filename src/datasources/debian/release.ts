@@ -6,6 +6,8 @@ export interface IndexChecksum {
 }
 
 export interface ReleaseFile {
+  /** `Origin:` (Debian, Ubuntu, a third party's name), or null. */
+  origin: string | null;
   suite: string | null;
   codename: string | null;
   /** RFC 2822 date as written, e.g. `Sat, 09 Nov 2024 09:51:38 UTC`. */
@@ -63,6 +65,7 @@ export function parseRelease(text: string): ReleaseFile {
   const one = (k: string): string | null => fields.get(k)?.[0] ?? null;
   const list = (k: string): string[] => (one(k) ?? '').split(/\s+/).filter(Boolean);
   return {
+    origin: one('origin'),
     suite: one('suite'),
     codename: one('codename'),
     date: one('date'),

@@ -1,5 +1,7 @@
 // Registry authentication: the /v2/ challenge, basic credentials and cached bearer tokens per scope.
+import { createHash } from 'node:crypto';
 import { z } from 'zod';
+import type { LookupCache } from '../../cache/index.js';
 import type { HttpClient } from '../../http/index.js';
 import { ExternalHostError } from '../../http/index.js';
 import type { RegistryCredential } from './credentials.js';
@@ -67,6 +69,8 @@ export class RegistryAuth {
   constructor(
     private readonly http: HttpClient,
     private readonly credentialFor: (registry: string) => Promise<RegistryCredential | undefined>,
+    /** Shares what any caller may see across scans and workers: each registry's challenge, anonymous tokens. */
+    private readonly shared?: LookupCache,
   ) {}
 
   session(name: RepositoryName): Promise<Session> {
@@ -106,6 +110,13 @@ export class RegistryAuth {
 
   private async ping(name: RepositoryName): Promise<Session> {
     const credential = await this.credentialFor(name.registry);
+    if (!this.shared) return { ...(await this.probe(name)), credential };
+    // The challenge is the same for everyone, so one ping per hour serves the whole fleet.
+    const probed = await this.shared.getOrLoad(`lookup:public:registry-challenge:${name.apiHost}`, 3600, () => this.probe(name));
+    return { ...probed, credential };
+  }
+
+  private async probe(name: RepositoryName): Promise<Omit<Session, 'credential'>> {
     // Listed (insecure) hosts may speak plain HTTP; like Docker, try TLS first and fall back.
     const schemes = this.http.isInsecureHost(name.apiHost) ? ['https', 'http'] : ['https'];
     let lastError: unknown;
@@ -114,7 +125,7 @@ export class RegistryAuth {
       try {
         const res = await this.http.request(`${baseUrl}/v2/`, { retries: scheme === 'https' && schemes.length > 1 ? 0 : undefined });
         const challenge = res.status === 401 ? parseChallenge(res.headers['www-authenticate']) : { scheme: 'none' as const };
-        return { baseUrl, challenge, credential };
+        return { baseUrl, challenge };
       } catch (err) {
         lastError = err;
         if (!(err instanceof ExternalHostError) || err.status !== undefined) throw err;
@@ -142,9 +153,19 @@ export class RegistryAuth {
         return this.bearerToken(name, challenge, scope, credential);
       });
     }
-    const fresh = this.fetchToken(name, challenge, scope, credential);
+    const fresh = credential || !this.shared ? this.fetchToken(name, challenge, scope, credential) : this.sharedAnonymousToken(key, name, challenge, scope);
     this.tokens.set(key, fresh);
     fresh.catch(() => this.tokens.delete(key));
+    return fresh;
+  }
+
+  /** Anonymous pull tokens carry no one's rights, so workers share them until shortly before they expire. */
+  private async sharedAnonymousToken(key: string, name: RepositoryName, challenge: { realm: string; service?: string }, scope: string): Promise<CachedToken> {
+    const cacheKey = `lookup:public:registry-token:${createHash('sha256').update(key).digest('hex')}`;
+    const token = await this.shared!.get<CachedToken>(cacheKey);
+    if (token && token.expiresAt > Date.now() + 5_000) return token;
+    const fresh = await this.fetchToken(name, challenge, scope, undefined);
+    await this.shared!.set(cacheKey, fresh, Math.max(1, Math.floor((fresh.expiresAt - Date.now()) / 1000)));
     return fresh;
   }
 

@@ -1,4 +1,5 @@
 // The OCI registry datasource: createOciClient() builds the per-scan image lookup.
+import type { CacheTtls, LookupCache } from '../../cache/index.js';
 import { createHttpClient, type HttpClient } from '../../http/index.js';
 import type { Logger } from '../../types.js';
 import { silentLogger } from '../../types.js';
@@ -18,6 +19,11 @@ export interface OciClientOptions {
   /** Tags asked per page of /tags/list. */
   tagPageSize?: number;
   maxTagPages?: number;
+  /** A lookup cache shared beyond this client (Redis in the app): tags, digests, manifests, configs. */
+  cache?: LookupCache;
+  ttls?: CacheTtls;
+  /** The installation the scan runs for: answers that needed credentials are cached for it alone. */
+  installationId?: number;
 }
 
 /** Make one per scan: it remembers every answer it gives. */
@@ -28,6 +34,9 @@ export function createOciClient(options: OciClientOptions = {}): OciClient {
     credentialFor: credentialSource({ credentials: options.credentials, dockerConfigDir: options.dockerConfigDir, log }),
     tagPageSize: options.tagPageSize ?? 1000,
     maxTagPages: options.maxTagPages ?? 100,
+    ...(options.cache ? { cache: options.cache } : {}),
+    ...(options.ttls ? { ttls: options.ttls } : {}),
+    ...(options.installationId !== undefined ? { installationId: options.installationId } : {}),
   });
 }
 

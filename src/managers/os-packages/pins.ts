@@ -31,6 +31,8 @@ export interface FoundPins {
   pins: Pin[];
   /** Package names installed without a version. */
   unpinned: string[];
+  /** The same, with the tool that installs each. */
+  unpinnedPackages: { tool: 'apt' | 'apk'; name: string }[];
   /** Arguments that name packages but cannot be pinned or updated as written. */
   skipped: SkippedPackage[];
 }
@@ -57,7 +59,7 @@ const WRAPPERS: Record<string, Set<string>> = {
  * flags, with continuation lines joined or not, heredoc bodies included. Pure.
  */
 export function findPackagePins(commandText: string): FoundPins {
-  const found: FoundPins = { pins: [], unpinned: [], skipped: [] };
+  const found: FoundPins = { pins: [], unpinned: [], unpinnedPackages: [], skipped: [] };
   const exec = parseExecForm(commandText);
   if (exec) scanCommand({ words: exec, heredocs: [] }, commandText, (r) => r, found);
   else scanScript(commandText, (r) => r, found);
@@ -174,9 +176,9 @@ function scanAptArgs(args: Word[], remap: Remap, found: FoundPins): void {
     if (/^[./~]|\.deb$/.test(arg)) skip('a local .deb file');
     else if (hasExpansion(word, 0, arg.split('=')[0]!.length)) skip('the package name is computed');
     else {
-      const m = /^([a-z0-9][a-z0-9+.-]*)(?::([a-z0-9-]+))?(?:=(.+)|\/(.+))?$/.exec(arg);
+      const m = /^([a-z0-9][a-z0-9+.-]*)(?::([a-z0-9-]+))?(?:=(.*)|\/(.+))?$/.exec(arg);
       if (!m) skip('not a package name');
-      else if (m[3] === undefined) found.unpinned.push(m[2] ? `${m[1]}:${m[2]}` : m[1]!);
+      else if (m[3] === undefined) addUnpinned(found, 'apt', m[2] ? `${m[1]}:${m[2]}` : m[1]!);
       else addPin(found, word, remap, { tool: 'apt', name: m[1]!, arch: m[2], fuzzy: false, versionAt: arg.length - m[3].length });
     }
   }
@@ -192,13 +194,18 @@ function scanApkArgs(args: Word[], remap: Remap, found: FoundPins): void {
     if (/\.apk$|^[./]/.test(arg)) skip('a local .apk file');
     else if (!m || arg.startsWith('!')) skip('not a package name');
     else if (hasExpansion(word, 0, m[1]!.length)) skip('the package name is computed');
-    else if (m[3] === undefined) found.unpinned.push(m[1]!);
+    else if (m[3] === undefined) addUnpinned(found, 'apk', m[1]!);
     else if (m[3] !== '=' && m[3] !== '~' && m[3] !== '~=') skip(`a version range (${m[3]}), not a pin`);
     else {
       const pin = { tool: 'apk' as const, name: m[1]!, fuzzy: m[3] !== '=', versionAt: arg.length - m[4]!.length, repoTag: m[2] };
       addPin(found, word, remap, pin);
     }
   }
+}
+
+function addUnpinned(found: FoundPins, tool: 'apt' | 'apk', name: string): void {
+  found.unpinned.push(name);
+  found.unpinnedPackages.push({ tool, name });
 }
 
 function hasExpansion(word: Word, from: number, to: number): boolean {

@@ -1,0 +1,61 @@
+// Paces GitHub per installation across all workers: content-generating requests under GitHub's limits, pauses on its signals.
+import type { GitHub } from '../github/types.js';
+import { RateLimitedError } from '../queue/errors.js';
+import { pauseFromHeaders } from './headers.js';
+import type { RequestBudget } from './ledger.js';
+import { githubWriteWindows, type BudgetSettings } from './settings.js';
+
+const CONTENT_GENERATING = new Set(['POST', 'PATCH', 'PUT', 'DELETE']);
+
+export const writesBudgetName = (installationId: number): string => `gh-writes:${installationId}`;
+const readsBudgetName = (installationId: number): string => `gh:${installationId}`;
+
+interface RequestOptions {
+  method?: string;
+  url?: string;
+}
+
+function isContentGenerating(options: RequestOptions): boolean {
+  const method = (options.method ?? 'GET').toUpperCase();
+  // Asking for an installation token is the app's own request, not content.
+  return CONTENT_GENERATING.has(method) && !/\/access_tokens$/.test(options.url ?? '');
+}
+
+/**
+ * Installs the pacing hooks on one installation client: each content-generating request reserves a
+ * slot in the installation's shared write ledger (waiting for it when the wait is short, else the
+ * job is delayed with RateLimitedError); answers asking to slow down pause the whole installation.
+ */
+export function paceGitHub(gh: GitHub, installationId: number, budget: RequestBudget, settings: BudgetSettings): GitHub {
+  const windows = githubWriteWindows(settings);
+  gh.hook.before('request', async (options: RequestOptions) => {
+    const reads = await budget.peek(readsBudgetName(installationId), []);
+    if (reads > settings.maxInlineWaitMs) throw new RateLimitedError(`GitHub asked installation ${installationId} to wait`, reads);
+    if (reads > 0) await sleep(reads);
+    if (!isContentGenerating(options)) return;
+    const slot = await budget.reserve(writesBudgetName(installationId), windows, settings.maxInlineWaitMs);
+    if (!slot.granted) {
+      throw new RateLimitedError(`installation ${installationId}: GitHub's content-creation budget is spent for now`, slot.waitMs);
+    }
+    if (slot.waitMs > 0) await sleep(slot.waitMs);
+  });
+  gh.hook.after('request', async (response: { status: number; headers: Record<string, string | number | undefined> }) => {
+    const pause = pauseFromHeaders(response.status, response.headers);
+    if (pause > 0) await budget.pause(readsBudgetName(installationId), pause);
+  });
+  gh.hook.error('request', async (error: Error & { status?: number; response?: { headers?: Record<string, string | number | undefined> } }) => {
+    const pause = pauseFromHeaders(error.status ?? 0, error.response?.headers ?? {});
+    if (pause > 0) await budget.pause(readsBudgetName(installationId), pause);
+    throw error;
+  });
+  return gh;
+}
+
+/** How long the next content-generating request of this installation would wait now (nothing reserved). */
+export function writeWaitMs(budget: RequestBudget, installationId: number, settings: BudgetSettings): Promise<number> {
+  return budget.peek(writesBudgetName(installationId), githubWriteWindows(settings));
+}
+
+function sleep(ms: number): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, ms));
+}

@@ -1,0 +1,17 @@
+// Cache keys: what was asked, and whose answer it is (public answers are shared, private ones per installation).
+
+/**
+ * `public` for answers anyone may see (anonymous registry access); `inst-<id>` for answers that
+ * needed credentials, so no private data crosses installations; `local` when there is no installation (CLI).
+ */
+export type CacheScope = 'public' | `inst-${number}` | 'local';
+
+export function scopeFor(authenticated: boolean, installationId: number | undefined): CacheScope {
+  if (!authenticated) return 'public';
+  return installationId === undefined ? 'local' : `inst-${installationId}`;
+}
+
+/** `lookup:<scope>:<kind>:<parts...>`; parts are image names, tags and digests (no spaces). */
+export function lookupKey(scope: CacheScope, kind: string, ...parts: string[]): string {
+  return ['lookup', scope, kind, ...parts].join(':');
+}

@@ -1,0 +1,33 @@
+// The language planners (npm, pip, release notes) wired from an environment, for the CLI and the app.
+import { createPypiDatasource } from '../../datasources/pypi/index.js';
+import { createHttpClient, type HttpClient } from '../../http/index.js';
+import { npmPlanner } from '../planners/npm.js';
+import { pipPlanner } from '../planners/pip.js';
+import type { Planner } from '../types.js';
+import { releaseNotesPlanner, type ReleaseNotesSource } from './release-notes.js';
+
+export { releaseNotesPlanner, findReleaseNotes, type ReleaseNotes, type ReleaseNotesSource } from './release-notes.js';
+export type { PackageUpdateFacts } from './shared.js';
+
+export interface LanguagePlannerOptions {
+  /**
+   * `FRESHEN_NPMRC` (the app's npm credentials) and `PIP_INDEX_URL` are read from here, and
+   * `${NAME}` in an .npmrc resolves only against it: the CLI passes its process env, the app a
+   * narrow map, so a repository cannot read the app's secrets into its own registry's requests.
+   */
+  env: Record<string, string | undefined>;
+  insecureRegistries?: readonly string[];
+  http?: HttpClient;
+  /** Without it (the CLI), no release notes are looked up. */
+  releaseNotes?: ReleaseNotesSource;
+}
+
+export function languagePlanners(options: LanguagePlannerOptions): Planner[] {
+  const http = options.http ?? createHttpClient({ insecureHosts: options.insecureRegistries ?? [] });
+  const planners: Planner[] = [
+    npmPlanner({ appNpmrc: options.env.FRESHEN_NPMRC, vars: options.env, insecureRegistries: options.insecureRegistries ?? [] }),
+    pipPlanner({ pypi: createPypiDatasource({ http }), ...(options.env.PIP_INDEX_URL ? { indexUrl: options.env.PIP_INDEX_URL } : {}) }),
+  ];
+  if (options.releaseNotes) planners.push(releaseNotesPlanner(options.releaseNotes));
+  return planners;
+}

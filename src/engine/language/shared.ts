@@ -1,0 +1,44 @@
+// What the language planners share: depIndex per file and manager, and the package facts renderers read.
+import type { Dependency } from '../../types.js';
+import type { PlanState } from '../types.js';
+
+/** Attached as `update.extra.package` by the npm and pip planners; the release-notes planner reads it. */
+export interface PackageUpdateFacts {
+  datasource: 'npm' | 'pypi';
+  name: string;
+  fromVersion: string;
+  toVersion: string;
+  sourceUrl?: string;
+}
+
+/** Each dependency of `manager` with its index in its file's extract() output. */
+export function indexedDeps(state: PlanState, manager: string): { dep: Dependency; depIndex: number }[] {
+  const counters = new Map<string, number>();
+  const out: { dep: Dependency; depIndex: number }[] = [];
+  for (const dep of state.dependencies) {
+    if (dep.manager !== manager) continue;
+    const depIndex = counters.get(dep.file) ?? 0;
+    counters.set(dep.file, depIndex + 1);
+    out.push({ dep, depIndex });
+  }
+  return out;
+}
+
+export function dirOf(path: string): string {
+  const i = path.lastIndexOf('/');
+  return i === -1 ? '' : path.slice(0, i);
+}
+
+export function joinPath(dir: string, name: string): string {
+  return dir ? `${dir}/${name}` : name;
+}
+
+/** `dir` and each of its parents up to the repository root (''). */
+export function selfAndParents(dir: string): string[] {
+  const out = [dir];
+  for (let d = dir; d !== ''; ) {
+    d = dirOf(d);
+    out.push(d);
+  }
+  return out;
+}

@@ -1,0 +1,119 @@
+// pip planner: `==` pins → the newest stable, non-yanked release (PEP 440), with that release's file hashes.
+import pLimit from 'p-limit';
+import type { PypiDatasource, PypiProject, PypiRelease } from '../../datasources/pypi/index.js';
+import { joinHashes, parseRequirementsFile, pipManager, type PipDependencyExtra } from '../../managers/pip/index.js';
+import type { Dependency, LocatedError, UpdateType } from '../../types.js';
+import * as pep440 from '../../versioning/pep440/index.js';
+import { errorMessage } from '../extract.js';
+import { isIgnored } from '../scan.js';
+import type { PlannedUpdate, Planner, PlanState } from '../types.js';
+import { dirOf, indexedDeps, joinPath, type PackageUpdateFacts } from '../language/shared.js';
+
+export interface PipPlannerOptions {
+  pypi: PypiDatasource;
+  /** The app's index (config or PIP_INDEX_URL); files' own `--index-url` wins. */
+  indexUrl?: string;
+}
+
+/** Release segment numbers of a PEP 440 version (`1!2.3.post1` → [2, 3]). */
+function releaseParts(version: string): number[] {
+  const match = /^(?:\d+!)?(\d+(?:\.\d+)*)/.exec(version.trim().replace(/^v/i, ''));
+  return match ? match[1]!.split('.').map(Number) : [];
+}
+
+function updateTypeOf(from: string, to: string): UpdateType {
+  const [a, b] = [releaseParts(from), releaseParts(to)];
+  if ((a[0] ?? 0) !== (b[0] ?? 0)) return 'major';
+  if ((a[1] ?? 0) !== (b[1] ?? 0)) return 'minor';
+  return 'patch';
+}
+
+/** Newer releases with files, not yanked, stable unless the current pin is a pre-release; newest first. */
+export function candidateReleases(project: PypiProject, current: string): PypiRelease[] {
+  const allowPre = !pep440.isStable(current);
+  return project.releases
+    .filter((r) => pep440.isValid(r.version) && !r.yanked && r.files.length > 0 && (allowPre || pep440.isStable(r.version)))
+    .filter((r) => pep440.compare(r.version, current) > 0)
+    .sort((a, b) => pep440.compare(b.version, a.version));
+}
+
+/** Index URL per file: its own `--index-url`, else that of a file that includes it with -r/-c. */
+function indexUrls(state: PlanState, errors: LocatedError[]): Map<string, string> {
+  const own = new Map<string, string>();
+  const pipFiles = [...state.texts.keys()].filter((f) => pipManager.matches(f));
+  const includes: [string, string][] = [];
+  for (const file of pipFiles) {
+    const parsed = parseRequirementsFile(state.texts.get(file) ?? '');
+    if (parsed.indexUrl) own.set(file, parsed.indexUrl);
+    for (const include of parsed.includes) {
+      const target = joinPath(dirOf(file), include.path).replace(/(^|\/)\.\//g, '$1');
+      if (!state.texts.has(target)) {
+        errors.push({ file, line: include.line, message: `${include.kind === 'constraint' ? '-c' : '-r'} ${include.path}: not scanned (missing, or not named requirements*.txt / constraints*.txt)` });
+        continue;
+      }
+      includes.push([file, target]);
+    }
+  }
+  for (const [parent, child] of includes) {
+    const url = own.get(parent);
+    if (url && !own.has(child)) own.set(child, url);
+  }
+  return own;
+}
+
+function proposal(dep: Dependency, depIndex: number, project: PypiProject, release: PypiRelease): PlannedUpdate {
+  const current = dep.currentValue!;
+  const facts: PackageUpdateFacts = { datasource: 'pypi', name: dep.depName, fromVersion: current, toVersion: release.version, ...(project.sourceUrl ? { sourceUrl: project.sourceUrl } : {}) };
+  // Hashes only where the pin had them, and then every file of the release (as pip-compile --generate-hashes).
+  const newDigest = dep.currentDigest === null ? null : joinHashes(release.files.map((f) => f.hash));
+  return {
+    manager: 'pip',
+    file: dep.file,
+    line: dep.line,
+    depName: dep.depName,
+    depIndex,
+    from: current,
+    to: release.version,
+    updateType: updateTypeOf(current, release.version),
+    newValue: release.version,
+    newDigest,
+    extra: { package: facts, ...(release.publishedAt ? { releaseTimestamp: release.publishedAt } : {}) },
+  };
+}
+
+export function pipPlanner(options: PipPlannerOptions): Planner {
+  return {
+    name: 'pip',
+    async plan(state, ctx) {
+      const urls = indexUrls(state, state.errors);
+      const limit = pLimit(8);
+      const projects = new Map<string, Promise<PypiProject>>();
+      const lookup = (name: string, index: string | undefined) => {
+        const key = `${index ?? ''}\0${name}`;
+        let found = projects.get(key);
+        if (!found) projects.set(key, (found = limit(() => options.pypi.getProject(name, index))));
+        return found;
+      };
+      const jobs = indexedDeps(state, 'pip')
+        .filter(({ dep }) => !dep.skipReason && dep.currentValue !== null && !isIgnored(dep, state.options.ignore ?? []))
+        .map(async ({ dep, depIndex }) => {
+          try {
+            if (!pep440.isValid(dep.currentValue!)) throw new Error(`"${dep.currentValue}" is not a PEP 440 version`);
+            const extra = dep.extra as unknown as PipDependencyExtra;
+            const project = await lookup(dep.depName, extra.indexUrl ?? urls.get(dep.file) ?? options.indexUrl);
+            const candidates = candidateReleases(project, dep.currentValue!);
+            const major = releaseParts(dep.currentValue!)[0];
+            const sameMajor = candidates.find((r) => releaseParts(r.version)[0] === major);
+            const newest = candidates[0];
+            for (const release of [sameMajor, newest !== sameMajor ? newest : undefined]) {
+              if (release) state.updates.push(proposal(dep, depIndex, project, release));
+            }
+          } catch (err) {
+            ctx.log.debug({ depName: dep.depName, err: errorMessage(err) }, 'pypi lookup failed');
+            state.errors.push({ file: dep.file, line: dep.line, depName: dep.depName, message: errorMessage(err) });
+          }
+        });
+      await Promise.all(jobs);
+    },
+  };
+}

@@ -1,0 +1,103 @@
+// What Freshen sees in a repository, kept after each scan, shown in the status issue and `/freshen status`.
+import type { Redis } from 'ioredis';
+import { IgnoreStore } from '../commands/ignore-store.js';
+import { statusIssuePort } from '../github/rebuild-ports.js';
+import type { GitHub, RepoRef } from '../github/types.js';
+import { RebuildGate } from '../rebuild/gate.js';
+import { RebuildLedger } from '../rebuild/ledger.js';
+import { redisLock } from '../rebuild/lock.js';
+import { rebuildStatusImages } from '../rebuild/status.js';
+import { upsertStatusIssue, type PendingUpdate, type RepoStatus, type StatusImage, type UpsertResult } from '../rebuild/status-issue.js';
+import type { FloatingBaseImage, RepoRef as RebuildRepoRef } from '../rebuild/types.js';
+import { schedulerId, type FreshenQueue } from './jobs.js';
+import { repoSchedulerId } from './schedule.js';
+
+/** What the last scan (or rebuild) saw; the ledger and ignore list are read fresh when rendering. */
+export interface StatusSnapshot {
+  /** Images on the pinned process, one row each. */
+  pinned: StatusImage[];
+  /** Floating base images on the rebuild process. */
+  floating: FloatingBaseImage[];
+  /** Ledger key → digest the tag pointed to at the last check. */
+  currentDigests: Record<string, string | null>;
+  pendingUpdates: PendingUpdate[];
+  lastRun: string;
+  /** The repository has images on the rebuild process: it gets a status issue. */
+  usesRebuild: boolean;
+}
+
+/** The rebuild process's Redis stores, on a connection that carries the deployment's key prefix. */
+export function rebuildStores(redis: Redis) {
+  return {
+    ledger: new RebuildLedger(redis, { prefix: '' }),
+    gate: new RebuildGate(redis, { prefix: '' }),
+    ignores: new IgnoreStore(redis, { prefix: '' }),
+  };
+}
+
+export function rebuildRepoRef(repo: RepoRef): RebuildRepoRef {
+  return { id: repo.repoId, owner: repo.owner, name: repo.repo };
+}
+
+const snapshotKey = (repoId: number) => `mem:status:${repoId}`;
+
+export async function saveSnapshot(redis: Redis, repoId: number, snapshot: StatusSnapshot): Promise<void> {
+  await redis.set(snapshotKey(repoId), JSON.stringify(snapshot));
+}
+
+export async function loadSnapshot(redis: Redis, repoId: number): Promise<StatusSnapshot | null> {
+  const raw = await redis.get(snapshotKey(repoId));
+  return raw === null ? null : (JSON.parse(raw) as StatusSnapshot);
+}
+
+/** Merges the digests of a newer check into the saved snapshot. */
+export async function recordCurrentDigests(redis: Redis, repoId: number, digests: ReadonlyMap<string, string | null>): Promise<void> {
+  const snapshot = await loadSnapshot(redis, repoId);
+  if (!snapshot) return;
+  for (const [key, digest] of digests) snapshot.currentDigests[key] = digest;
+  await saveSnapshot(redis, repoId, snapshot);
+}
+
+/** When the next scheduled scan runs: the repository's own scheduler, else its installation's. */
+export async function nextRun(queue: FreshenQueue, repo: RepoRef): Promise<Date | null> {
+  const own = await queue.getJobScheduler(repoSchedulerId(repo.repoId));
+  const scheduler = own ?? (await queue.getJobScheduler(schedulerId(repo.installationId)));
+  return scheduler?.next ? new Date(scheduler.next) : null;
+}
+
+export interface StatusDeps {
+  redis: Redis;
+  queue: FreshenQueue;
+}
+
+export async function buildRepoStatus(deps: StatusDeps, repo: RepoRef): Promise<RepoStatus> {
+  const { ledger, ignores } = rebuildStores(deps.redis);
+  const snapshot = await loadSnapshot(deps.redis, repo.repoId);
+  const rebuild = await rebuildStatusImages(
+    ledger,
+    repo.repoId,
+    snapshot?.floating ?? [],
+    new Map(Object.entries(snapshot?.currentDigests ?? {})),
+  );
+  const problems = [...rebuild.problems];
+  if (!snapshot) problems.push('Freshen has not scanned this repository yet.');
+  return {
+    repo: rebuildRepoRef(repo),
+    images: [...rebuild.images, ...(snapshot?.pinned ?? [])],
+    pendingUpdates: snapshot?.pendingUpdates ?? [],
+    ignored: await ignores.list(repo.repoId),
+    lastRun: snapshot ? new Date(snapshot.lastRun) : null,
+    nextRun: await nextRun(deps.queue, repo),
+    problems,
+  };
+}
+
+/** Creates or edits the status issue of a repository on the rebuild process; others have none. */
+export async function refreshStatusIssue(deps: StatusDeps, gh: GitHub, repo: RepoRef): Promise<UpsertResult | null> {
+  const snapshot = await loadSnapshot(deps.redis, repo.repoId);
+  if (!snapshot?.usesRebuild) return null;
+  const status = await buildRepoStatus(deps, repo);
+  // Two workers must not both create the issue: the find-or-create runs under one lock per repository.
+  const lock = redisLock(deps.redis, `lock:status-issue:${repo.repoId}`, { ttlMs: 60_000, waitMs: 30_000 });
+  return upsertStatusIssue(statusIssuePort(gh, repo, deps.redis), status, lock);
+}

@@ -1,0 +1,46 @@
+// Turns a scan's result into the snapshot the status issue and `/freshen status` show.
+import { isIgnored } from '../engine/index.js';
+import type { PlannedUpdate } from '../engine/types.js';
+import { repoProcess, type RepoConfig } from '../config/repo-config.js';
+import { processForImage } from '../rebuild/process.js';
+import type { StatusImage } from '../rebuild/status-issue.js';
+import type { FloatingBaseImage } from '../rebuild/types.js';
+import type { Dependency } from '../types.js';
+import type { StatusSnapshot } from './repo-status.js';
+
+export interface SnapshotInput {
+  config: RepoConfig;
+  dependencies: readonly Dependency[];
+  /** Dependencies ignored by `/freshen ignore`. */
+  ignored: readonly string[];
+  updates: readonly PlannedUpdate[];
+  /** The floating base images on the rebuild process. */
+  images: readonly FloatingBaseImage[];
+  now?: Date;
+}
+
+/** One row per image reference on the pinned process, with where it is used. */
+function pinnedRows(input: SnapshotInput): StatusImage[] {
+  const ignore = [...input.config.ignore, ...input.ignored];
+  const rows = new Map<string, StatusImage>();
+  for (const dep of input.dependencies) {
+    if (dep.datasource !== 'docker' || dep.skipReason || isIgnored(dep, ignore)) continue;
+    if (processForImage(input.config, dep.depName, dep.currentValue, dep.reference) !== 'pinned') continue;
+    const reference = dep.reference ?? dep.depName;
+    const row = rows.get(reference) ?? { reference, process: 'pinned', usedIn: [], currentDigest: dep.currentDigest };
+    row.usedIn!.push(`${dep.file}:${dep.line}`);
+    rows.set(reference, row);
+  }
+  return [...rows.values()];
+}
+
+export function statusSnapshot(input: SnapshotInput): StatusSnapshot {
+  return {
+    pinned: pinnedRows(input),
+    floating: [...input.images],
+    currentDigests: {},
+    pendingUpdates: input.updates.map((u) => ({ depName: u.depName, from: u.from, to: u.to })),
+    lastRun: (input.now ?? new Date()).toISOString(),
+    usesRebuild: repoProcess(input.config) !== 'pinned',
+  };
+}
