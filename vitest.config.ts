@@ -7,5 +7,7 @@ export default defineConfig({
     testTimeout: 30_000,
     hookTimeout: 60_000,
     pool: 'forks',
+    // Tests and the processes they spawn never reach the public OSV API; OSV tests use a loopback fake.
+    env: { FRESHEN_OSV_URL: 'off' },
   },
 });

@@ -1,10 +1,15 @@
 // Process entry (`npm start`): the webhook server, the queue workers, or both (FRESHEN_ROLE).
 import { existsSync } from 'node:fs';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { Redis } from 'ioredis';
 import { createNodeMiddleware, run, type Logger as PinoLogger } from 'probot';
 import { freshenApp } from './app.js';
 import { EnvError, loadEnv, type ServiceEnv } from './config/env.js';
+import { npmOptionsFrom, secretsOf } from './datasources/npm/index.js';
+import type { ReleaseNotesSource } from './engine/language/index.js';
 import { createProbotApp, installationClients } from './github/client.js';
+import { githubReleaseNotesSource } from './github/release-notes.js';
+import type { GitHub, RepoRef } from './github/types.js';
 import { instrumentClients, instrumentWorker } from './observability/instrument.js';
 import { createLogger, environmentSecrets } from './observability/logging.js';
 import { createMetrics, type FreshenMetrics } from './observability/metrics.js';
@@ -33,11 +38,22 @@ export interface StartOptions {
   throttle?: boolean;
 }
 
+/** What a scan context may use of the running service: the installations' clients and Freshen's Redis. */
+export interface ScanRuntime {
+  github: (installationId: number) => Promise<GitHub>;
+  redis: Redis;
+}
+
+/** A scan context that needs the running service (release notes through the installation's client). */
+export interface ScanContextSetup {
+  setup(runtime: ScanRuntime): ScanContextFactory;
+}
+
 /** Starts the roles `env` asks for. `scanContext` builds the engine's registry access per job. */
-export async function start(env: ServiceEnv, scanContext: ScanContextFactory, options: StartOptions = {}): Promise<Running> {
+export async function start(env: ServiceEnv, scanContext: ScanContextFactory | ScanContextSetup, options: StartOptions = {}): Promise<Running> {
   const metrics = options.metrics ?? createMetrics();
   const probot = createProbotApp({
-    log: options.log ?? createLogger({ level: env.LOG_LEVEL, secrets: environmentSecrets(env) }),
+    log: options.log ?? createLogger({ level: env.LOG_LEVEL, secrets: [...environmentSecrets(env), ...npmrcSecrets(env)] }),
     ...(options.throttle === undefined ? {} : { throttle: options.throttle }),
     appId: env.APP_ID,
     privateKey: env.PRIVATE_KEY,
@@ -51,9 +67,10 @@ export async function start(env: ServiceEnv, scanContext: ScanContextFactory, op
   const queueConnection = connectRedis(env.redis);
   const redis = connectRedis(env.redis, memoryConnectionOptions(prefix));
   const queue = createQueue(queueConnection, prefix);
+  const getApp = async () => (await probot.auth()).rest.apps.getAuthenticated();
   const ops = operations({
     metrics, queue, redis: queueConnection,
-    getApp: async () => (await probot.auth()).rest.apps.getAuthenticated(),
+    getApp,
     adminUser: env.ADMIN_USER, adminPassword: env.ADMIN_PASSWORD,
   });
   const github = instrumentClients(installationClients(probot), metrics);
@@ -69,9 +86,12 @@ export async function start(env: ServiceEnv, scanContext: ScanContextFactory, op
   }
   if (env.FRESHEN_ROLE !== 'web') {
     const connection = connectRedis(env.redis, { maxRetriesPerRequest: null });
+    const factory = typeof scanContext === 'function' ? scanContext : scanContext.setup({ github, redis });
+    const appLogin = await botLogin(getApp, log);
     const worker = startWorker({
       connection, redis, queue, log, prefix,
-      scanContext: countedScanContext(scanContext, metrics),
+      ...(appLogin ? { appLogin } : {}),
+      scanContext: countedScanContext(factory, metrics),
       github,
       concurrency: env.FRESHEN_WORKER_CONCURRENCY,
       lockDurationMs: env.FRESHEN_JOB_LOCK_SECONDS * 1000,
@@ -106,6 +126,31 @@ export async function start(env: ServiceEnv, scanContext: ScanContextFactory, op
       queueConnection.disconnect();
       redis.disconnect();
     },
+  };
+}
+
+/** The app's bot login (`slug[bot]`), to know its own workflow runs; unknown (and said) when GitHub does not answer. */
+async function botLogin(getApp: () => Promise<{ data: { slug?: string } | null }>, log: PinoLogger): Promise<string | undefined> {
+  const timeout = new Promise<undefined>((resolve) => setTimeout(() => resolve(undefined), 10_000).unref());
+  const slug = await Promise.race([getApp().then((r) => r.data?.slug, () => undefined), timeout]);
+  if (!slug) log.warn('could not read the app slug; workflow runs are matched to any bot dispatcher');
+  return slug ? `${slug}[bot]` : undefined;
+}
+
+/** The tokens in FRESHEN_NPMRC, redacted from logs like the other secrets. */
+function npmrcSecrets(env: ServiceEnv): string[] {
+  return env.FRESHEN_NPMRC ? secretsOf(npmOptionsFrom({ appNpmrc: env.FRESHEN_NPMRC })) : [];
+}
+
+/** Release notes through the installation's own client (created on first use), cached in Redis across repositories. */
+export function installationReleaseNotes(runtime: ScanRuntime, ttlSeconds: number): (repo: RepoRef) => ReleaseNotesSource {
+  return (repo) => {
+    let source: Promise<ReleaseNotesSource> | undefined;
+    const get = () => (source ??= runtime.github(repo.installationId).then((gh) => githubReleaseNotesSource(gh, runtime.redis, { ttlSeconds })));
+    return {
+      listReleases: async (owner, name) => (await get()).listReleases(owner, name),
+      readFile: async (owner, name, path) => (await get()).readFile(owner, name, path),
+    };
   };
 }
 
@@ -146,7 +191,13 @@ async function main(): Promise<void> {
     process.exit(2);
   }
   const metrics = createMetrics();
-  const scanContext = registryScanContext(env, { onResponse: (event) => metrics.registryResponse(event.host, event.status) });
+  const scanContext: ScanContextSetup = {
+    setup: (runtime) =>
+      registryScanContext(env, {
+        onResponse: (event) => metrics.registryResponse(event.host, event.status),
+        releaseNotes: installationReleaseNotes(runtime, env.FRESHEN_RELEASE_NOTES_TTL_SECONDS),
+      }),
+  };
   const running = await start(env, scanContext, { metrics });
   let stopping = false;
   const shutdown = (signal: string) => {

@@ -5,6 +5,8 @@ import { pauseFromHeaders } from './headers.js';
 import type { RequestBudget } from './ledger.js';
 import { githubWriteWindows, type BudgetSettings } from './settings.js';
 
+/** Longest a job that has begun writing waits for its next write slot (a PR takes about 5 writes). */
+const MAX_STARTED_WAIT_MS = 10 * 60_000;
 const CONTENT_GENERATING = new Set(['POST', 'PATCH', 'PUT', 'DELETE']);
 
 export const writesBudgetName = (installationId: number): string => `gh-writes:${installationId}`;
@@ -28,15 +30,20 @@ function isContentGenerating(options: RequestOptions): boolean {
  */
 export function paceGitHub(gh: GitHub, installationId: number, budget: RequestBudget, settings: BudgetSettings): GitHub {
   const windows = githubWriteWindows(settings);
+  // Once a job has started writing (a tree, a commit), it finishes that PR even if it must wait
+  // longer: delaying it halfway would throw those writes away and spend them again on the retry.
+  let started = false;
   gh.hook.before('request', async (options: RequestOptions) => {
     const reads = await budget.peek(readsBudgetName(installationId), []);
     if (reads > settings.maxInlineWaitMs) throw new RateLimitedError(`GitHub asked installation ${installationId} to wait`, reads);
     if (reads > 0) await sleep(reads);
     if (!isContentGenerating(options)) return;
-    const slot = await budget.reserve(writesBudgetName(installationId), windows, settings.maxInlineWaitMs);
+    const maxWaitMs = started ? Math.max(settings.maxInlineWaitMs, MAX_STARTED_WAIT_MS / settings.timeScale) : settings.maxInlineWaitMs;
+    const slot = await budget.reserve(writesBudgetName(installationId), windows, maxWaitMs);
     if (!slot.granted) {
       throw new RateLimitedError(`installation ${installationId}: GitHub's content-creation budget is spent for now`, slot.waitMs);
     }
+    started = true;
     if (slot.waitMs > 0) await sleep(slot.waitMs);
   });
   gh.hook.after('request', async (response: { status: number; headers: Record<string, string | number | undefined> }) => {

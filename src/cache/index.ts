@@ -4,3 +4,4 @@ export { MemoryLookupCache } from './memory.js';
 export { RedisLookupCache, type RedisCacheOptions } from './redis.js';
 export { lookupKey, scopeFor, type CacheScope } from './keys.js';
 export { revalidatingLookup, type ConditionalAnswer, type Validated } from './revalidate.js';
+export { sharedOsInfoCache } from './os-info.js';

@@ -61,6 +61,15 @@ const envSchema = z.object({
     }),
   /** OSV API base URL for "vulnerabilities fixed" in PRs; `off` asks nothing. */
   FRESHEN_OSV_URL: z.union([z.literal('off'), z.url({ protocol: /^https?$/ })]).default('https://api.osv.dev'),
+  /**
+   * The app's own npm settings (.npmrc text; `\\n` between lines allowed), merged over each
+   * repository's .npmrc for lookups and lockfile regeneration: e.g. a token for a private scope.
+   */
+  FRESHEN_NPMRC: z.string().min(1).optional().transform((text) => text?.replace(/\\n/g, '\n')),
+  /** The Python package index used when a requirements file names none (default: the public index). */
+  PIP_INDEX_URL: z.url({ protocol: /^https?$/ }).optional(),
+  /** Seconds a package repository's GitHub releases and changelog stay cached for release notes. */
+  FRESHEN_RELEASE_NOTES_TTL_SECONDS: z.coerce.number().int().min(60).max(7 * 24 * 3600).default(6 * 3600),
   /** Namespace of every Redis key Freshen writes (queue and memory). */
   FRESHEN_REDIS_PREFIX: z.string().regex(/^[A-Za-z0-9_-]+$/).default('freshen'),
   /** Scan jobs one worker process runs at once. */

@@ -1,7 +1,7 @@
 // One dashboard issue per repository: found by the status marker, edited in place, never duplicated.
 import type { Redis } from 'ioredis';
-import { STATUS_MARKER, type StatusIssuePort, type UpsertResult } from '../rebuild/status-issue.js';
-import { DASHBOARD_TITLE, renderDashboard, type DashboardData } from './render.js';
+import { upsertMarkedIssue, type StatusIssuePort, type UpsertResult } from '../rebuild/status-issue.js';
+import { DASHBOARD_TITLE, renderDashboard, sameDashboard, type DashboardData } from './render.js';
 
 /**
  * Creates the dashboard once, then edits it; the rebuild status issue (same marker) becomes it.
@@ -13,15 +13,7 @@ export async function upsertDashboard(
   options: { enabled: boolean; lock?: <T>(fn: () => Promise<T>) => Promise<T> },
 ): Promise<UpsertResult | null> {
   if (!options.enabled) return null;
-  const body = renderDashboard(data);
-  const lock = options.lock ?? ((fn) => fn());
-  return lock(async () => {
-    const existing = await port.findByMarker(STATUS_MARKER);
-    if (existing === null) return { number: (await port.create(DASHBOARD_TITLE, body)).number, action: 'created' as const };
-    if (existing.body === body) return { number: existing.number, action: 'unchanged' as const };
-    await port.update(existing.number, body);
-    return { number: existing.number, action: 'updated' as const };
-  });
+  return upsertMarkedIssue(port, { title: DASHBOARD_TITLE, body: renderDashboard(data), same: sameDashboard }, options.lock);
 }
 
 /** "Open this PR now" requests from ticked boxes, kept until the next scan of the repository takes them. */

@@ -1,7 +1,7 @@
 // The dashboard issue: the status issue (same marker, same issue) with everything Freshen found in the repository.
 import { createHash } from 'node:crypto';
 import { renderRepeatability, type RepeatabilityFinding } from '../report/repeatability.js';
-import { STATUS_MARKER, cell, ignoredList, imagesTable, when, type RepoStatus } from '../rebuild/status-issue.js';
+import { STATUS_MARKER, cell, ignoredList, imagesTable, when, type HeldStatus, type RepoStatus } from '../rebuild/status-issue.js';
 
 export const DASHBOARD_TITLE = 'Freshen dashboard';
 
@@ -24,13 +24,9 @@ export interface DashboardUpdate {
   pr?: string;
 }
 
-export interface DashboardHeld {
-  depName: string;
-  from: string;
-  to: string;
-  /** Why it waits: release age, schedule, prLimit... */
-  reason: string;
-  eligibleAt?: string;
+/** A held update; `key` is set when ticking may open it now (held by the schedule or prLimit). */
+export interface DashboardHeld extends HeldStatus {
+  key?: string;
 }
 
 export interface DashboardData extends RepoStatus {
@@ -39,6 +35,8 @@ export interface DashboardData extends RepoStatus {
   held: DashboardHeld[];
   errors: { file: string; line?: number; depName?: string; message: string }[];
   repeatability: RepeatabilityFinding[];
+  /** When scans run, e.g. "`0 4 * * 1` (UTC)"; stable, unlike the next run's time. */
+  schedule?: string;
 }
 
 /** A stable id for a pending update: what the checkbox names, and what ticking it asks to open. */
@@ -72,7 +70,12 @@ function pendingList(updates: readonly DashboardUpdate[]): string {
 
 function heldList(held: readonly DashboardHeld[]): string {
   if (held.length === 0) return '_None._';
-  return held.map((h) => `- \`${cell(h.depName)}\`: ${cell(h.from)} → ${cell(h.to)} — ${cell(h.reason)}${h.eligibleAt ? ` (from ${when(h.eligibleAt)})` : ''}`).join('\n');
+  return held
+    .map((h) => {
+      const what = `\`${cell(h.depName)}\`: ${cell(h.from)} → ${cell(h.to)} — ${cell(h.reason)}${h.eligibleAt ? ` (from ${when(h.eligibleAt)})` : ''}`;
+      return h.key ? `- [ ] ${checkboxMarker(h.key)} ${what}` : `- ${what}`;
+    })
+    .join('\n');
 }
 
 function errorList(errors: DashboardData['errors']): string {
@@ -80,11 +83,24 @@ function errorList(errors: DashboardData['errors']): string {
   return errors.map((e) => `- \`${cell(e.file)}${e.line ? `:${e.line}` : ''}\`${e.depName ? ` \`${cell(e.depName)}\`` : ''}: ${cell(e.message)}`).join('\n');
 }
 
+// The one line that changes on every run: a run that changes nothing else does not edit the issue.
+const RUN_LINE = /^\*\*Last change:\*\* .*$/m;
+
+function runLine(data: DashboardData): string {
+  const schedule = data.schedule ?? (data.nextRun ? `next run ${when(data.nextRun)}` : '—');
+  return `**Last change:** ${when(data.lastRun)} · **Scans:** ${schedule}`;
+}
+
+/** True when two dashboard bodies differ at most in their run line. */
+export function sameDashboard(shown: string, next: string): boolean {
+  return shown.replace(RUN_LINE, '') === next.replace(RUN_LINE, '');
+}
+
 export function renderDashboard(data: DashboardData): string {
   const parts = [
     STATUS_MARKER,
     `Freshen keeps the dependencies of \`${data.repo.owner}/${data.repo.name}\` fresh. This issue is edited in place; comment \`/freshen help\` for commands.`,
-    `**Last run:** ${when(data.lastRun)} · **Next scheduled run:** ${when(data.nextRun)}`,
+    runLine(data),
   ];
   if (data.problems && data.problems.length > 0) parts.push('### Problems', data.problems.map((p) => `- ${p}`).join('\n'));
   parts.push(

@@ -4,7 +4,7 @@ import { join, relative, sep } from 'node:path';
 import type { FileSource } from './types.js';
 
 const SKIPPED_DIRS = new Set(['.git', 'node_modules', '.hg', '.svn', 'vendor']);
-const MAX_FILE_BYTES = 1024 * 1024;
+const MAX_FILE_BYTES = 16 * 1024 * 1024;
 
 export function directorySource(root: string): FileSource {
   return {

@@ -5,10 +5,10 @@ import { branchFor } from '../config/groups.js';
 import type { RepoConfig } from '../config/repo-config.js';
 import type { RepoMemory } from '../queue/memory.js';
 import {
-  fixesVulnerabilities, proposalKey, renderBody, renderCommitMessage, renderHandsOffComment, renderObsoleteComment, renderTitle, toProposed,
+  HELD_BACK, fixesVulnerabilities, proposalKey, renderBody, renderCommitMessage, renderHandsOffComment, renderObsoleteComment, renderTitle, toProposed,
   type ProposedUpdate,
 } from '../render/pr.js';
-import type { Logger } from '../types.js';
+import type { LocatedError, Logger } from '../types.js';
 import { createCommit, deleteBranch, pointBranch, readBranch, type BranchState } from './git-writer.js';
 import { closePr, commentOn, openPr, updatePr, type FreshenPr } from './pulls.js';
 import type { BranchHead, TreeFileSource } from './repo-reader.js';
@@ -32,6 +32,10 @@ export interface LifecycleInput {
   regenerate?: ReadonlySet<number>;
   /** Updates held back (release age, schedule): a PR proposing one of their dependencies stays as it is. */
   held?: readonly PlannedUpdate[];
+  /** Groups asked for from the dashboard: opened even when prLimit is reached. */
+  openNow?: ReadonlySet<string>;
+  /** Per group, "held back: …" sentences for its PR body (an update of that group that waits). */
+  heldNotes?: ReadonlyMap<string, readonly string[]>;
 }
 
 /** PRs that fix known vulnerabilities carry this label besides the configured ones. */
@@ -44,19 +48,24 @@ export interface LifecycleResult {
   closed: number[];
   handsOff: number[];
   overLimit: string[];
+  /** Group → number of its open PR after this run. */
+  prs: Record<string, number>;
+  /** Updates that could not be written (npm failing on the lockfile...), located. */
+  writeErrors: LocatedError[];
 }
 
 export async function reconcilePrs(input: LifecycleInput): Promise<LifecycleResult> {
-  const result: LifecycleResult = { opened: [], updated: [], unchanged: [], closed: [], handsOff: [], overLimit: [] };
+  const result: LifecycleResult = { opened: [], updated: [], unchanged: [], closed: [], handsOff: [], overLimit: [], prs: {}, writeErrors: [] };
   let openCount = input.openPrs.size;
   for (const [group, updates] of input.groups) {
     const branch = branchFor(group);
     const pr = input.openPrs.get(branch);
     if (pr) {
+      result.prs[group] = pr.number;
       await syncOpenPr(input, pr, updates, result);
       continue;
     }
-    if (openCount >= input.config.prLimit) {
+    if (openCount >= input.config.prLimit && !input.openNow?.has(group)) {
       result.overLimit.push(group);
       input.log.info({ group, prLimit: input.config.prLimit }, 'PR not opened: prLimit reached');
       continue;
@@ -78,12 +87,13 @@ interface Prepared {
 }
 
 /** Applies a group's updates to the default branch texts; an update that cannot be written is dropped. */
-async function prepare(input: LifecycleInput, updates: PlannedUpdate[]): Promise<Prepared> {
+async function prepare(input: LifecycleInput, updates: PlannedUpdate[], result: LifecycleResult): Promise<Prepared> {
   const texts = await input.source.textsOf(new Set(updates.map((u) => u.file)));
   // Lockfiles and .npmrc count as managed paths, so they are in the tree the scan read.
   const readFile = (path: string) => input.source.read(path).catch(() => undefined);
   const { files, applied, errors } = await applyUpdatesWithArtifacts(texts, updates, { readFile, ...input.artifacts });
   for (const error of errors) input.log.warn({ file: error.file, line: error.line, dep: error.depName }, `update not written: ${error.message}`);
+  result.writeErrors.push(...errors);
   const planned = applied.filter((u) => touchedFiles(u).some((f) => files.has(f)));
   return { proposed: planned.map(toProposed), planned, files };
 }
@@ -109,7 +119,7 @@ async function isOurs(input: LifecycleInput, state: BranchState): Promise<boolea
 
 async function openNewPr(input: LifecycleInput, group: string, updates: PlannedUpdate[], result: LifecycleResult): Promise<boolean> {
   const branch = branchFor(group);
-  const prepared = await prepare(input, updates);
+  const prepared = await prepare(input, updates, result);
   if (prepared.proposed.length === 0) return false;
   const existing = await readBranch(input.gh, input.repo, branch);
   if (existing && !(await isOurs(input, existing))) {
@@ -121,10 +131,11 @@ async function openNewPr(input: LifecycleInput, group: string, updates: PlannedU
     branch,
     base: input.head.branch,
     title: renderTitle(prepared.proposed),
-    body: renderBody(group, prepared.proposed, prepared.planned),
+    body: renderBody(group, prepared.proposed, prepared.planned, undefined, input.heldNotes?.get(group)),
     labels: fixesVulnerabilities(prepared.planned) ? [...new Set([...input.config.labels, SECURITY_LABEL])] : input.config.labels,
   });
   result.opened.push(number);
+  result.prs[group] = number;
   input.log.info({ pr: number, branch, updates: prepared.proposed.length }, 'PR opened');
   return true;
 }
@@ -135,7 +146,7 @@ async function syncOpenPr(input: LifecycleInput, pr: FreshenPr, updates: Planned
     await handOff(input, pr, result);
     return;
   }
-  const prepared = await prepare(input, updates);
+  const prepared = await prepare(input, updates, result);
   if (prepared.proposed.length === 0) {
     // The scan wanted updates but none could be written: a broken rewrite, not a reason to close.
     input.log.warn({ pr: pr.number }, 'PR left as is: none of its updates could be written');
@@ -143,21 +154,24 @@ async function syncOpenPr(input: LifecycleInput, pr: FreshenPr, updates: Planned
   }
   const sameProposal = pr.marker !== null && proposalKey(pr.marker.updates) === proposalKey(prepared.proposed);
   const onCurrentBase = state !== null && state.parentShas.length === 1 && state.parentShas[0] === input.head.commitSha;
+  const heldNotes = input.heldNotes?.get(pr.group) ?? [];
+  const body = renderBody(pr.group, prepared.proposed, prepared.planned, undefined, heldNotes);
   if (sameProposal && onCurrentBase && !input.regenerate?.has(pr.number)) {
+    // Same commit, but what waits beside it changed: the body says so, the branch stays.
+    if (heldLinesOf(pr.body) !== heldLinesOf(body)) await updatePr(input.gh, input.repo, pr.number, { title: pr.title, body }, pr);
     result.unchanged.push(pr.number);
     return;
   }
   await writeBranch(input, pr.branch, prepared, state !== null);
-  await updatePr(input.gh, input.repo, pr.number, {
-    title: renderTitle(prepared.proposed),
-    body: renderBody(pr.group, prepared.proposed, prepared.planned),
-  }, pr);
+  await updatePr(input.gh, input.repo, pr.number, { title: renderTitle(prepared.proposed), body }, pr);
   if (fixesVulnerabilities(prepared.planned)) {
     await input.gh.rest.issues.addLabels({ owner: input.repo.owner, repo: input.repo.repo, issue_number: pr.number, labels: [SECURITY_LABEL] });
   }
   result.updated.push(pr.number);
   input.log.info({ pr: pr.number, branch: pr.branch, reason: !sameProposal ? 'new versions' : onCurrentBase ? 'asked for' : 'base moved' }, 'PR regenerated');
 }
+
+const heldLinesOf = (body: string) => body.split('\n').filter((line) => line.startsWith(`- ${HELD_BACK}`)).sort().join('\n');
 
 async function handOff(input: LifecycleInput, pr: FreshenPr, result: LifecycleResult): Promise<void> {
   result.handsOff.push(pr.number);

@@ -4,7 +4,8 @@ import type { Logger } from '../types.js';
 import type { GitHub, RepoRef } from './types.js';
 
 /** Files larger than this are skipped with a logged reason (no manager file is legitimately this big). */
-export const DEFAULT_MAX_BLOB_BYTES = 1024 * 1024;
+// Large enough for real package-lock.json files; Dockerfiles and compose files are far smaller.
+export const DEFAULT_MAX_BLOB_BYTES = 16 * 1024 * 1024;
 
 export interface BranchHead {
   branch: string;

@@ -1,13 +1,15 @@
 // What Freshen sees in a repository, kept after each scan, shown in the status issue and `/freshen status`.
 import type { Redis } from 'ioredis';
 import { IgnoreStore } from '../commands/ignore-store.js';
+import type { DashboardSnapshot } from '../dashboard/from-scan.js';
+import { upsertDashboard } from '../dashboard/issue.js';
 import { statusIssuePort } from '../github/rebuild-ports.js';
 import type { GitHub, RepoRef } from '../github/types.js';
 import { RebuildGate } from '../rebuild/gate.js';
 import { RebuildLedger } from '../rebuild/ledger.js';
 import { redisLock } from '../rebuild/lock.js';
 import { rebuildStatusImages } from '../rebuild/status.js';
-import { upsertStatusIssue, type PendingUpdate, type RepoStatus, type StatusImage, type UpsertResult } from '../rebuild/status-issue.js';
+import { upsertStatusIssue, type HeldStatus, type PendingUpdate, type RepoStatus, type StatusImage, type UpsertResult } from '../rebuild/status-issue.js';
 import type { FloatingBaseImage, RepoRef as RebuildRepoRef } from '../rebuild/types.js';
 import { schedulerId, type FreshenQueue } from './jobs.js';
 import { repoSchedulerId } from './schedule.js';
@@ -21,9 +23,13 @@ export interface StatusSnapshot {
   /** Ledger key → digest the tag pointed to at the last check. */
   currentDigests: Record<string, string | null>;
   pendingUpdates: PendingUpdate[];
+  /** Updates that exist but wait (release age, schedule, prLimit, a blocking package pin), with why. */
+  held?: HeldStatus[];
   lastRun: string;
   /** The repository has images on the rebuild process: it gets a status issue. */
   usesRebuild: boolean;
+  /** What the dashboard shows of the last scan (absent in snapshots written before it existed). */
+  dashboard?: DashboardSnapshot;
 }
 
 /** The rebuild process's Redis stores, on a connection that carries the deployment's key prefix. */
@@ -85,6 +91,7 @@ export async function buildRepoStatus(deps: StatusDeps, repo: RepoRef): Promise<
     repo: rebuildRepoRef(repo),
     images: [...rebuild.images, ...(snapshot?.pinned ?? [])],
     pendingUpdates: snapshot?.pendingUpdates ?? [],
+    held: snapshot?.held ?? [],
     ignored: await ignores.list(repo.repoId),
     lastRun: snapshot ? new Date(snapshot.lastRun) : null,
     nextRun: await nextRun(deps.queue, repo),
@@ -92,12 +99,28 @@ export async function buildRepoStatus(deps: StatusDeps, repo: RepoRef): Promise<
   };
 }
 
-/** Creates or edits the status issue of a repository on the rebuild process; others have none. */
+/** The scan schedule in force, as written: the repository's own, else its installation's. */
+export async function scanSchedule(queue: FreshenQueue, repo: RepoRef): Promise<string | undefined> {
+  const own = await queue.getJobScheduler(repoSchedulerId(repo.repoId));
+  const scheduler = own ?? (await queue.getJobScheduler(schedulerId(repo.installationId)));
+  if (!scheduler?.pattern) return undefined;
+  return `\`${scheduler.pattern}\` (${scheduler.tz ?? 'UTC'})`;
+}
+
+/**
+ * Creates or edits the repository's one issue (STATUS_MARKER): the dashboard, or with
+ * `dashboard: false` the rebuild status issue of a repository on the rebuild process; else none.
+ * Every writer (scan, rebuild, workflow run, commands) comes through here.
+ */
 export async function refreshStatusIssue(deps: StatusDeps, gh: GitHub, repo: RepoRef): Promise<UpsertResult | null> {
   const snapshot = await loadSnapshot(deps.redis, repo.repoId);
-  if (!snapshot?.usesRebuild) return null;
+  const dashboard = snapshot?.dashboard;
+  if (!snapshot || (!dashboard?.enabled && !snapshot.usesRebuild)) return null;
   const status = await buildRepoStatus(deps, repo);
   // Two workers must not both create the issue: the find-or-create runs under one lock per repository.
   const lock = redisLock(deps.redis, `lock:status-issue:${repo.repoId}`, { ttlMs: 60_000, waitMs: 30_000 });
-  return upsertStatusIssue(statusIssuePort(gh, repo, deps.redis), status, lock);
+  const port = statusIssuePort(gh, repo, deps.redis);
+  if (!dashboard?.enabled) return upsertStatusIssue(port, status, lock);
+  const schedule = await scanSchedule(deps.queue, repo);
+  return upsertDashboard(port, { ...status, ...dashboard, ...(schedule ? { schedule } : {}) }, { enabled: true, lock });
 }

@@ -1,7 +1,7 @@
 // The engine's per-job context in production: an OCI client with the repository's registry credentials.
 import { Redis } from 'ioredis';
 import { budgetSettingsFromEnv, registryBudget, RequestBudget, type HostBudget } from '../budget/index.js';
-import { RedisLookupCache, type CacheTtls, type LookupCache } from '../cache/index.js';
+import { DEFAULT_TTLS, RedisLookupCache, scopeFor, sharedOsInfoCache, type CacheTtls, type LookupCache } from '../cache/index.js';
 import type { ServiceEnv } from '../config/env.js';
 import type { RepoConfig } from '../config/repo-config.js';
 import { DEFAULT_OSV_URL, OsvClient } from '../datasources/osv/index.js';
@@ -15,11 +15,11 @@ import type { ScanContextFactory } from './scan-repo.js';
 
 /** Repository configs name credentials; only the app's environment holds the secrets. */
 export function registryScanContext(
-  env: Pick<ServiceEnv, 'FRESHEN_INSECURE_REGISTRIES' | 'FRESHEN_REGISTRY_CREDENTIALS'> & Partial<Pick<ServiceEnv, 'REDIS_URL' | 'FRESHEN_REDIS_PREFIX' | 'FRESHEN_OSV_URL'>>,
+  env: Pick<ServiceEnv, 'FRESHEN_INSECURE_REGISTRIES' | 'FRESHEN_REGISTRY_CREDENTIALS'> & Partial<Pick<ServiceEnv, 'REDIS_URL' | 'FRESHEN_REDIS_PREFIX' | 'FRESHEN_OSV_URL' | 'FRESHEN_NPMRC' | 'PIP_INDEX_URL'>>,
   hooks: { onResponse?: (event: HttpResponseEvent) => void; cache?: LookupCache; ttls?: CacheTtls; hostBudget?: HostBudget;
     /** GitHub lookups for release notes (the app's cached adapter in src/github/release-notes.ts). */
     releaseNotes?: (repo: RepoRef) => ReleaseNotesSource;
-    /** FRESHEN_NPMRC / PIP_INDEX_URL; defaults to those two process variables only. */
+    /** What npm and pip settings see (and `${NAME}` in an .npmrc resolves against); default: env's FRESHEN_NPMRC and PIP_INDEX_URL only. */
     languageEnv?: Record<string, string | undefined>;
     /** When releases were first seen (minimumReleaseAge); default Redis when REDIS_URL is set, else memory. */
     firstSeen?: FirstSeenStore;
@@ -53,12 +53,17 @@ export function registryScanContext(
       ...(cache ? { cache, installationId: repo.installationId } : {}),
       ...(hooks.ttls ? { ttls: hooks.ttls } : {}),
     });
-    const osPins = createOsPinsPlanner({ registry: images, indexes, osMirrors: config.osMirrors, platform: config.platform });
-    const languageEnv = hooks.languageEnv ?? { FRESHEN_NPMRC: process.env.FRESHEN_NPMRC, PIP_INDEX_URL: process.env.PIP_INDEX_URL };
+    // A scan that may read private images keeps what it learns to its installation.
+    const osInfoCache = cache
+      ? sharedOsInfoCache(cache, scopeFor(Object.keys(credentials).length > 0, repo.installationId), (hooks.ttls ?? DEFAULT_TTLS).contentSeconds)
+      : undefined;
+    const osPins = createOsPinsPlanner({ registry: images, indexes, osMirrors: config.osMirrors, platform: config.platform, ...(osInfoCache ? { osInfoCache } : {}) });
+    const languageEnv = hooks.languageEnv ?? { FRESHEN_NPMRC: env.FRESHEN_NPMRC, PIP_INDEX_URL: env.PIP_INDEX_URL };
     const language = languagePlanners({ env: languageEnv, insecureRegistries: env.FRESHEN_INSECURE_REGISTRIES, http, ...(hooks.releaseNotes ? { releaseNotes: hooks.releaseNotes(repo) } : {}) });
     // Last: they read what the others planned (package diffs, npm/PyPI versions) and may hold updates back.
     const insight = insightPlanners(insightSettings(config), { images, firstSeen, factsCache, ...(osv ? { osv } : {}) });
-    return { images, log, planners: [osPins, ...language, ...insight] };
+    const artifacts = { vars: languageEnv, ...(languageEnv.FRESHEN_NPMRC ? { appNpmrc: languageEnv.FRESHEN_NPMRC } : {}) };
+    return { images, log, planners: [osPins, ...language, ...insight], artifacts };
   };
 }
 

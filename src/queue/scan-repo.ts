@@ -1,10 +1,14 @@
 // The scan job of one repository: config → tree → engine scan → PRs kept right.
 import type { Redis } from 'ioredis';
 import { managedPath, scan } from '../engine/index.js';
-import type { PlannedUpdate, ScanContext } from '../engine/types.js';
+import type { HeldUpdate, PlannedUpdate, ScanContext } from '../engine/types.js';
+import type { ArtifactOptions } from '../engine/artifacts.js';
 import { branchFor, groupUpdates } from '../config/groups.js';
 import { repoProcess, type RepoConfig } from '../config/repo-config.js';
 import { ignoredDependencyNames, isUpdateIgnored } from '../commands/ignore-store.js';
+import { dashboardSnapshot, heldByPrLimit, heldBySchedule, repeatabilityOf } from '../dashboard/from-scan.js';
+import { DashboardRequests } from '../dashboard/issue.js';
+import { updateKey } from '../dashboard/render.js';
 import { clearConfigProblems, reportConfigProblems } from '../github/config-report.js';
 import { reconcilePrs, type LifecycleResult } from '../github/lifecycle.js';
 import { listOpenFreshenPrs } from '../github/pulls.js';
@@ -12,6 +16,7 @@ import { loadRepoConfig } from '../github/repo-config-loader.js';
 import { openTree, readDefaultBranchHead } from '../github/repo-reader.js';
 import type { GitHub, RepoRef } from '../github/types.js';
 import { processForImage } from '../rebuild/process.js';
+import { heldNote } from '../render/pr.js';
 import type { Logger } from '../types.js';
 import type { FreshenQueue, RepoJobData } from './jobs.js';
 import { RepoMemory } from './memory.js';
@@ -19,8 +24,13 @@ import { rebuildImagesOf, scheduledRebuild } from './rebuild-repo.js';
 import { rebuildStores, refreshStatusIssue, saveSnapshot } from './repo-status.js';
 import { statusSnapshot } from './status-snapshot.js';
 
-/** Builds the engine's context for one job: registry access (with the repo's registries), logger. */
-export type ScanContextFactory = (input: { repo: RepoRef; config: RepoConfig; log: Logger }) => ScanContext;
+/**
+ * Builds the engine's context for one job: registry access (with the repo's registries), logger;
+ * `artifacts` are the app's settings for regenerating lockfiles (FRESHEN_NPMRC), never written to the repo.
+ */
+export type ScanContextFactory = (input: { repo: RepoRef; config: RepoConfig; log: Logger }) => ScanContext & {
+  artifacts?: Pick<ArtifactOptions, 'appNpmrc' | 'vars'>;
+};
 
 export interface RepoScanDeps {
   github: (installationId: number) => Promise<GitHub>;
@@ -75,28 +85,53 @@ export async function scanRepository(deps: RepoScanDeps, data: RepoJobData): Pro
   for (const error of result.errors) log.warn({ file: error.file, line: error.line, dep: error.depName }, error.message);
   for (const h of result.held) log.info({ file: h.update.file, dep: h.update.depName, to: h.update.to, eligibleAt: h.eligibleAt }, `update held: ${h.reason}`);
 
-  const wanted = (await withoutDeclined(memory, result.updates)).filter((u) => !isUpdateIgnored(u, ignoreEntries));
+  // Boxes ticked on the dashboard: those updates open now, even outside the schedule or over prLimit.
+  const requested = await new DashboardRequests(deps.redis).take(repo.repoId);
+  const released = result.held.filter((h) => heldBySchedule(h) && requested.has(updateKey(h.update)));
+  const held = result.held.filter((h) => !released.includes(h));
+  const proposed = [...result.updates, ...released.map((h) => h.update)];
+  const wanted = (await withoutDeclined(memory, proposed)).filter((u) => !isUpdateIgnored(u, ignoreEntries));
   const groups = groupUpdates(wanted, config);
+  const openNow = new Set([...groups].filter(([, list]) => list.some((u) => requested.has(updateKey(u)))).map(([group]) => group));
   const openPrs = await listOpenFreshenPrs(gh, repo);
   await deps.beforeWrites?.(repo.installationId, [...groups].filter(([group]) => !openPrs.has(branchFor(group))).flatMap(([, updates]) => updates));
   const regenerate = await memory.regenerateRequests();
   const outcome = await reconcilePrs({
-    gh, repo, memory, log, head, source, groups, config, openPrs, regenerate,
+    gh, repo, memory, log, head, source, groups, config, openPrs, regenerate, openNow,
     filesWithErrors: new Set(result.errors.map((e) => e.file)),
-    held: result.held.map((h) => h.update),
+    held: held.map((h) => h.update),
+    heldNotes: heldNotesByGroup(held, config),
+    ...(context.artifacts ? { artifacts: context.artifacts } : {}),
   });
   await memory.clearRegenerateRequests(regenerate);
 
   const images = rebuildImagesOf(result.dependencies, config, ignored);
-  await saveSnapshot(deps.redis, repo.repoId, statusSnapshot({ config, dependencies: result.dependencies, ignored, updates: wanted, images }));
+  const allHeld = [...held, ...heldByPrLimit(groups, outcome.overLimit, config.prLimit)];
+  const dashboard = dashboardSnapshot({
+    enabled: config.dashboard, dependencies: result.dependencies, groups, prs: outcome.prs, overLimit: outcome.overLimit, held: allHeld,
+    errors: [...result.errors, ...outcome.writeErrors],
+    repeatability: await repeatabilityOf(source, { pinned: repoProcess(config) === 'pinned' }),
+  });
+  await saveSnapshot(deps.redis, repo.repoId, statusSnapshot({ config, dependencies: result.dependencies, ignored, updates: wanted, images, held: allHeld, dashboard }));
   let rebuild: string | undefined;
   if (repoProcess(config) !== 'pinned') {
     const checked = await scheduledRebuild({ ...deps, log }, { gh, repo, defaultBranch: head.branch, config, images, lookup: context.images });
     rebuild = checked.status;
-    await refreshStatusIssue(deps, gh, repo);
   }
+  // The dashboard (or, with `dashboard: false`, the rebuild status issue) after the rebuild check's digests.
+  await refreshStatusIssue(deps, gh, repo);
   log.info({ ...outcome, updates: wanted.length, rebuild }, 'scan finished');
   return { status: 'done', updates: wanted.length, errors: result.errors.length, ...outcome, ...(rebuild ? { rebuild } : {}) };
+}
+
+/** Per PR group, the notes of its updates that wait, so the PR says what is held back and why. */
+function heldNotesByGroup(held: readonly HeldUpdate[], config: RepoConfig): Map<string, string[]> {
+  const byUpdate = new Map(held.map((h) => [h.update, h]));
+  const notes = new Map<string, string[]>();
+  for (const [group, updates] of groupUpdates(held.map((h) => h.update), config)) {
+    notes.set(group, updates.map((u) => heldNote(byUpdate.get(u)!)));
+  }
+  return notes;
 }
 
 async function withoutDeclined(memory: RepoMemory, updates: PlannedUpdate[]): Promise<PlannedUpdate[]> {

@@ -1,6 +1,7 @@
 // Turns a scan's result into the snapshot the status issue and `/freshen status` show.
+import type { DashboardSnapshot } from '../dashboard/from-scan.js';
 import { isIgnored } from '../engine/index.js';
-import type { PlannedUpdate } from '../engine/types.js';
+import type { HeldUpdate, PlannedUpdate } from '../engine/types.js';
 import { repoProcess, type RepoConfig } from '../config/repo-config.js';
 import { processForImage } from '../rebuild/process.js';
 import type { StatusImage } from '../rebuild/status-issue.js';
@@ -16,6 +17,9 @@ export interface SnapshotInput {
   updates: readonly PlannedUpdate[];
   /** The floating base images on the rebuild process. */
   images: readonly FloatingBaseImage[];
+  /** Updates held back (release age, schedule, prLimit, a blocking package pin). */
+  held?: readonly HeldUpdate[];
+  dashboard?: DashboardSnapshot;
   now?: Date;
 }
 
@@ -40,6 +44,8 @@ export function statusSnapshot(input: SnapshotInput): StatusSnapshot {
     floating: [...input.images],
     currentDigests: {},
     pendingUpdates: input.updates.map((u) => ({ depName: u.depName, from: u.from, to: u.to })),
+    held: (input.held ?? []).map((h) => ({ depName: h.update.depName, from: h.update.from, to: h.update.to, reason: h.reason, ...(h.eligibleAt ? { eligibleAt: h.eligibleAt } : {}) })),
+    ...(input.dashboard ? { dashboard: input.dashboard } : {}),
     lastRun: (input.now ?? new Date()).toISOString(),
     usesRebuild: repoProcess(input.config) !== 'pinned',
   };

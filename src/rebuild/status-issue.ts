@@ -26,10 +26,20 @@ export interface PendingUpdate {
   pr?: string;
 }
 
+/** An update that exists but waits (release age, schedule, prLimit, a blocking package pin). */
+export interface HeldStatus {
+  depName: string;
+  from: string;
+  to: string;
+  reason: string;
+  eligibleAt?: string;
+}
+
 export interface RepoStatus {
   repo: RepoRef;
   images: StatusImage[];
   pendingUpdates?: PendingUpdate[];
+  held?: HeldStatus[];
   ignored: IgnoreEntry[];
   lastRun?: Date | null;
   nextRun?: Date | null;
@@ -77,6 +87,11 @@ function updatesList(updates: readonly PendingUpdate[] | undefined): string {
   return updates.map((u) => `- \`${cell(u.depName)}\`: ${cell(u.from)} → ${cell(u.to)}${u.pr ? ` (${u.pr})` : ''}`).join('\n');
 }
 
+export function heldList(held: readonly HeldStatus[] | undefined): string {
+  if (!held || held.length === 0) return '_None._';
+  return held.map((h) => `- \`${cell(h.depName)}\`: ${cell(h.from)} → ${cell(h.to)} — ${cell(h.reason)}${h.eligibleAt ? ` (from ${when(h.eligibleAt)})` : ''}`).join('\n');
+}
+
 export function ignoredList(entries: readonly IgnoreEntry[]): string {
   if (entries.length === 0) return '_Nothing ignored._ Use `/freshen ignore <dependency> [<version>]`.';
   return entries.map((e) => `- \`${cell(e.dependency)}\`${e.version ? ` version \`${cell(e.version)}\`` : ' (all versions)'} — by @${e.by}, ${when(e.at)}`).join('\n');
@@ -90,6 +105,7 @@ export function renderStatusSections(status: RepoStatus): string {
     imagesTable(status.images),
     '### Pending updates',
     updatesList(status.pendingUpdates),
+    ...(status.held && status.held.length > 0 ? ['### Held back', heldList(status.held)] : []),
     '### Ignored dependencies',
     ignoredList(status.ignored),
   ];
@@ -119,12 +135,25 @@ export async function upsertStatusIssue(
   status: RepoStatus,
   lock: <T>(fn: () => Promise<T>) => Promise<T> = (fn) => fn(),
 ): Promise<UpsertResult> {
-  const body = renderStatusIssue(status);
+  return upsertMarkedIssue(port, { title: STATUS_TITLE, body: renderStatusIssue(status) }, lock);
+}
+
+/**
+ * The one writer of the issue that carries STATUS_MARKER (the rebuild status issue and the
+ * dashboard are that same issue): finds it, creates it once, edits it only when `same` says the
+ * shown body differs from the new one.
+ */
+export async function upsertMarkedIssue(
+  port: StatusIssuePort,
+  issue: { title: string; body: string; same?: (shown: string, next: string) => boolean },
+  lock: <T>(fn: () => Promise<T>) => Promise<T> = (fn) => fn(),
+): Promise<UpsertResult> {
+  const same = issue.same ?? ((a, b) => a === b);
   return lock(async () => {
     const existing = await port.findByMarker(STATUS_MARKER);
-    if (existing === null) return { number: (await port.create(STATUS_TITLE, body)).number, action: 'created' as const };
-    if (existing.body === body) return { number: existing.number, action: 'unchanged' as const };
-    await port.update(existing.number, body);
+    if (existing === null) return { number: (await port.create(issue.title, issue.body)).number, action: 'created' as const };
+    if (same(existing.body, issue.body)) return { number: existing.number, action: 'unchanged' as const };
+    await port.update(existing.number, issue.body);
     return { number: existing.number, action: 'updated' as const };
   });
 }

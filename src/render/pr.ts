@@ -1,5 +1,5 @@
 // PR title and body for a group of updates, with a hidden marker recording what the PR proposes.
-import type { PlannedUpdate } from '../engine/types.js';
+import type { HeldUpdate, PlannedUpdate } from '../engine/types.js';
 import { CONFIG_PATH } from '../config/repo-config.js';
 import { assembleBody, GITHUB_BODY_LIMIT, sectionsFor } from './body.js';
 import { shortName } from './sections.js';
@@ -24,6 +24,15 @@ export interface ProposedUpdate {
 }
 
 const MARKER_START = '<!-- freshen:';
+
+/** How a PR body's notes start for an update of its group that waits. */
+export const HELD_BACK = 'held back: ';
+
+/** The PR-body note of a held update: which update waits, and why. */
+export function heldNote(held: HeldUpdate): string {
+  const u = held.update;
+  return `${HELD_BACK}\`${shortName(u.depName)}\` → \`${u.to}\` (\`${u.file}\`): ${held.reason}`;
+}
 const MARKER_END = ' -->';
 
 export function toProposed(update: PlannedUpdate): ProposedUpdate {
@@ -70,7 +79,14 @@ function majorOf(version: string): string {
  * language package its release notes; notes; configuration hints; the hidden marker. `details` are
  * the planned updates behind `updates` (their `extra` feeds the sections). Never over GitHub's limit.
  */
-export function renderBody(group: string, updates: ProposedUpdate[], details: readonly PlannedUpdate[] = [], limit = GITHUB_BODY_LIMIT): string {
+export function renderBody(
+  group: string,
+  updates: ProposedUpdate[],
+  details: readonly PlannedUpdate[] = [],
+  limit = GITHUB_BODY_LIMIT,
+  /** heldNote()s of the group's updates that wait. */
+  heldNotes: readonly string[] = [],
+): string {
   const sorted = [...updates].sort((a, b) => a.file.localeCompare(b.file) || a.depName.localeCompare(b.depName));
   const rows = sorted.map(
     (u) => `| \`${shortName(u.depName)}\` | \`${u.file}\` | \`${u.from}\` → \`${u.to}\` | ${u.updateType}${isSecurity(details, u) ? ' 🔒' : ''} |`,
@@ -89,7 +105,7 @@ export function renderBody(group: string, updates: ProposedUpdate[], details: re
       ],
       tableRows: rows,
       sections: sectionsFor(planned),
-      notes: [...new Set(planned.flatMap((d) => d.notes ?? []))],
+      notes: [...new Set([...planned.flatMap((d) => d.notes ?? []), ...heldNotes])],
       tail: [
         '### Configure',
         '',

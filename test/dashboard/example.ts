@@ -8,6 +8,7 @@ export const exampleDashboard: DashboardData = {
   repo: { id: 1, owner: 'acme', name: 'shop' },
   lastRun: new Date('2025-06-02T04:12:00Z'),
   nextRun: new Date('2025-06-09T04:00:00Z'),
+  schedule: '`0 4 * * 1` (UTC)',
   images: [
     { reference: `node:22-bookworm-slim@${D1}`, process: 'pinned', usedIn: ['Dockerfile:1'], currentDigest: D1 },
     { reference: 'python:3.13-slim', process: 'rebuild', currentDigest: `sha256:${'9a'.repeat(32)}`, builtDigest: `sha256:${'7c'.repeat(32)}`, lastRebuild: { at: '2025-06-01T10:00:00Z', result: 'success', url: 'https://github.com/acme/shop/actions/runs/42' } },

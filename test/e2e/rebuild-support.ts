@@ -109,7 +109,8 @@ export class RepoUnderTest {
   }
 
   statusIssues() {
-    return this.stack.sim.issues(OWNER, REPO).filter((i) => i.title === 'Freshen status');
+    // The rebuild status issue is the dashboard: one issue, found by its marker whatever its title.
+    return this.stack.sim.issues(OWNER, REPO).filter((i) => (i.body ?? '').includes('<!-- freshen:status -->'));
   }
 }
 

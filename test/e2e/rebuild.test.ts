@@ -121,13 +121,14 @@ describe('the rebuild loop', () => {
     expect(issue!.body).toMatch(new RegExp(`${pinned.replace('/', '\\/')}:20\\.1\\.0\` \\| pinned`));
   });
 
-  it('a pinned repository never dispatches and gets no status issue', async () => {
+  it('a pinned repository never dispatches; its dashboard lists no rebuild image', async () => {
     await pushBase(registryHost, base, '3.13-slim');
     await repo.install(rebuildFiles('process: pinned\n'));
     const latest = await pushBase(registryHost, base, '3.13-slim');
     await repo.scheduledRun();
     expect(repo.workflowDispatches()).toEqual([]);
-    expect(repo.statusIssues()).toEqual([]);
+    expect(repo.statusIssues()).toHaveLength(1);
+    expect(repo.statusIssues()[0]!.body).not.toMatch(/\| rebuild \|/);
     // The pinned process pins the floating image by PR instead.
     const [pr] = stack.sim.pulls(OWNER, REPO);
     expect(stack.sim.readFile(OWNER, REPO, pr!.head, 'Dockerfile')).toBe(`FROM ${registryHost}/${base}:3.13-slim@${latest}\nRUN make\n`);

@@ -55,7 +55,7 @@ beforeAll(async () => {
     GHE_HOST: `127.0.0.1:${server.port}`, GHE_PROTOCOL: 'http',
     FRESHEN_INSECURE_REGISTRIES: `${registryHost},${authRegistry.host}`,
     FRESHEN_REGISTRY_CREDENTIALS: JSON.stringify({ corp: { username: authRegistry.username, password: authRegistry.password } }),
-    ADMIN_USER: 'ops', ADMIN_PASSWORD: adminPassword,
+    ADMIN_USER: 'ops', ADMIN_PASSWORD: adminPassword, FRESHEN_OSV_URL: 'off',
   });
   const metrics = createMetrics();
   const log = createLogger({ level: 'trace', secrets: [appKeys().privateKey, webhookSecret, authRegistry.password, adminPassword], destination: { write: (l: string) => lines.push(l) } });

@@ -34,7 +34,11 @@ export function testScanContext(registryHost: string): ScanContextFactory {
   return ({ log }) => ({ images: createOciClient({ insecureRegistries: [registryHost], log }), log });
 }
 
-export async function startAppStack(opts: { redisUrl: string; registryHost: string; lockDurationMs?: number; sim?: GitHubSimOptions }): Promise<AppStack> {
+export async function startAppStack(opts: {
+  redisUrl: string; registryHost: string; lockDurationMs?: number; sim?: GitHubSimOptions;
+  /** The engine's context per job; default: registry lookups only (no planners). May use the stack's clients and Redis. */
+  scanContext?: (runtime: { probot: Probot; ns: RedisNamespace }) => ScanContextFactory;
+}): Promise<AppStack> {
   const sim = new GitHubSim({ ...opts.sim, publicKey: appKeys().publicKey });
   const server = await startSimServer(sim);
   const probot = new Probot({
@@ -54,7 +58,7 @@ export async function startAppStack(opts: { redisUrl: string; registryHost: stri
     queue: ns.queue,
     prefix: ns.prefix,
     github: installationClients(probot),
-    scanContext: testScanContext(opts.registryHost),
+    scanContext: opts.scanContext?.({ probot, ns }) ?? testScanContext(opts.registryHost),
     log: silentLogger,
     concurrency: 2,
     lockDurationMs: opts.lockDurationMs ?? 30_000,
