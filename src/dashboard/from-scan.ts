@@ -35,18 +35,18 @@ const PR_LIMIT = 'prLimit: ';
 
 /** Updates the schedule holds back may be opened now by ticking their box. */
 export function heldBySchedule(held: HeldUpdate): boolean {
-  return held.reason.startsWith('outside the schedule');
+  return held.kind === 'schedule';
 }
 
 /** Held by the schedule or prLimit: ticking its box opens it now. */
 export function openableNow(held: HeldUpdate): boolean {
-  return heldBySchedule(held) || held.reason.startsWith(PR_LIMIT);
+  return held.kind === 'schedule' || held.kind === 'pr-limit';
 }
 
 /** The updates of the groups whose PR prLimit kept from opening, as held updates. */
 export function heldByPrLimit(groups: ReadonlyMap<string, readonly PlannedUpdate[]>, overLimit: readonly string[], prLimit: number): HeldUpdate[] {
   const reason = `${PR_LIMIT}${prLimit} Freshen PR${prLimit === 1 ? ' is' : 's are'} already open`;
-  return overLimit.flatMap((group) => (groups.get(group) ?? []).map((update) => ({ update, reason })));
+  return overLimit.flatMap((group) => (groups.get(group) ?? []).map((update) => ({ update, kind: 'pr-limit' as const, reason })));
 }
 
 function heldRow(update: PlannedUpdate, reason: string, eligibleAt: string | undefined, tickable: boolean): DashboardHeld {

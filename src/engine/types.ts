@@ -45,6 +45,8 @@ export interface Planner {
 /** An update that exists but is not proposed now, with why and, if known, from when it may be. */
 export interface HeldUpdate {
   update: PlannedUpdate;
+  /** Why, in structured form: the dashboard lets people release schedule and prLimit holds. */
+  kind: 'schedule' | 'release-age' | 'blocked' | 'pr-limit';
   reason: string;
   eligibleAt?: string;
 }

@@ -59,6 +59,7 @@ export function releaseAgePlanner(options: ReleaseAgeOptions): Planner {
         const verdict = verdicts[i];
         if (!verdict) return void kept.push(update);
         state.held.push({
+          kind: 'release-age',
           update,
           reason: `minimum release age ${options.minimumReleaseAge}: released ${verdict.released.at.toISOString()} (${verdict.released.from})`,
           eligibleAt: verdict.eligibleAt.toISOString(),

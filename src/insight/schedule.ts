@@ -250,6 +250,7 @@ export function schedulePlanner(options: ScheduleOptions): Planner {
           continue;
         }
         state.held.push({
+          kind: 'schedule',
           update,
           reason: `outside the schedule ${options.schedule.map((s) => `"${s}"`).join(', ')} (${options.timezone})`,
           ...(opens ? { eligibleAt: opens.toISOString() } : {}),

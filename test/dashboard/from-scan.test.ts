@@ -18,8 +18,8 @@ describe('dashboardSnapshot', () => {
   const snapshot = dashboardSnapshot({
     enabled: true, dependencies: [], groups, prs: { 'container-images': 7 }, overLimit: ['major-redis'],
     held: [
-      { update: late, reason: 'minimum release age 3 days: released 2026-01-01T00:00:00.000Z (registry)', eligibleAt: '2026-01-04T00:00:00.000Z' },
-      { update: update('go', 'go:2'), reason: 'outside the schedule "before 6am on monday" (UTC)', eligibleAt: '2026-01-05T00:00:00.000Z' },
+      { update: late, kind: 'release-age', reason: 'minimum release age 3 days: released 2026-01-01T00:00:00.000Z (registry)', eligibleAt: '2026-01-04T00:00:00.000Z' },
+      { update: update('go', 'go:2'), kind: 'schedule', reason: 'outside the schedule "before 6am on monday" (UTC)', eligibleAt: '2026-01-05T00:00:00.000Z' },
       ...heldByPrLimit(groups, ['major-redis'], 1),
     ],
     errors: [{ file: 'package-lock.json', message: 'npm update failed: E404' }], repeatability: [],

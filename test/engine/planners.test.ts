@@ -26,7 +26,7 @@ describe('scan planners', () => {
       async plan(state) {
         const minor = state.updates.filter((u) => u.updateType === 'minor');
         state.updates = state.updates.filter((u) => u.updateType !== 'minor');
-        state.held.push(...minor.map((update) => ({ update, reason: 'too new', eligibleAt: '2030-01-01T00:00:00Z' })));
+        state.held.push(...minor.map((update) => ({ update, kind: 'release-age' as const, reason: 'too new', eligibleAt: '2030-01-01T00:00:00Z' })));
       },
     };
     const result = await scan(files, { ...ctx(), planners: [holdMinor] });

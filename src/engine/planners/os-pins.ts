@@ -247,7 +247,7 @@ class OsPinsRun {
     if (at < 0) return;
     this.state.updates.splice(at, 1);
     update.notes = [...(update.notes ?? []), `held back: ${reason}`];
-    this.state.held.push({ update, reason });
+    this.state.held.push({ update, kind: 'blocked', reason });
   }
 }
 
