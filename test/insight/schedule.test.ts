@@ -92,7 +92,7 @@ describe('the schedule planner', () => {
     const s = state();
     await schedulePlanner({ schedule: ['before 6am on monday'], timezone: 'UTC', now: () => new Date('2024-06-04T12:00:00Z') }).plan(s, ctx);
     expect(s.updates.map((u) => u.depName)).toEqual(['docker.io/library/debian']);
-    expect(s.held).toEqual([{ update: expect.objectContaining({ depName: 'docker.io/library/node' }), reason: 'outside the schedule "before 6am on monday" (UTC)', eligibleAt: '2024-06-10T00:00:00.000Z' }]);
+    expect(s.held).toEqual([{ kind: 'schedule', update: expect.objectContaining({ depName: 'docker.io/library/node' }), reason: 'outside the schedule "before 6am on monday" (UTC)', eligibleAt: '2024-06-10T00:00:00.000Z' }]);
     expect(s.errors).toEqual([]);
   });
 
