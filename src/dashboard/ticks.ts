@@ -1,5 +1,5 @@
 // Ticked boxes of the dashboard: which "open the PR now" requests an edit made, and who may make them.
-import { decidePermission, type FetchPermission } from '../commands/permission.js';
+import { checkCommandPermission, type FetchPermission } from '../commands/permission.js';
 import { STATUS_MARKER } from '../rebuild/status-issue.js';
 
 const BOX = /^\s*[-*] \[([ xX])\] <!-- freshen:open:([0-9a-f]{12}) -->/gm;
@@ -47,7 +47,8 @@ export async function handleDashboardEdit(
   if (edit.previousBody === undefined) return { action: 'none', reason: 'the body did not change' };
   const keys = newlyTicked(edit.previousBody, edit.body);
   if (keys.length === 0) return { action: 'none', reason: 'no box was ticked' };
-  const decision = decidePermission(edit.editor.login, await deps.permission(edit.editor.login));
+  // Asked of GitHub now, like commands: a 404 (not a collaborator) is a refusal, not a crash.
+  const decision = await checkCommandPermission(deps.permission, edit.editor.login);
   if (!decision.allowed) return { action: 'refused', login: edit.editor.login, role: decision.role, keys };
   await deps.enqueue(keys);
   return { action: 'queued', keys };

@@ -54,13 +54,21 @@ export async function createCommit(
   return { sha: commit.sha, treeSha: newTree.sha };
 }
 
-/** Points the branch at `sha`: creates it, or moves it (force, only ever over Freshen's own commit). */
-export async function pointBranch(gh: GitHub, repo: RepoRef, branch: string, sha: string, exists: boolean): Promise<void> {
-  if (exists) {
-    await gh.rest.git.updateRef({ owner: repo.owner, repo: repo.repo, ref: `heads/${branch}`, sha, force: true });
-    return;
+/**
+ * Points the branch at `sha`. With `expectedSha` null the branch is created (GitHub refuses when it
+ * appeared meanwhile). Otherwise it is moved with force only while it still points at `expectedSha`
+ * (Freshen's own commit, as the caller checked): the ref is read again right before the move, so a
+ * push that arrived while the update was prepared is never overwritten. Returns false when it moved.
+ */
+export async function pointBranch(gh: GitHub, repo: RepoRef, branch: string, sha: string, expectedSha: string | null): Promise<boolean> {
+  if (expectedSha === null) {
+    await gh.rest.git.createRef({ owner: repo.owner, repo: repo.repo, ref: `refs/heads/${branch}`, sha });
+    return true;
   }
-  await gh.rest.git.createRef({ owner: repo.owner, repo: repo.repo, ref: `refs/heads/${branch}`, sha });
+  const current = await readBranch(gh, repo, branch);
+  if (current?.sha !== expectedSha) return false;
+  await gh.rest.git.updateRef({ owner: repo.owner, repo: repo.repo, ref: `heads/${branch}`, sha, force: true });
+  return true;
 }
 
 export async function deleteBranch(gh: GitHub, repo: RepoRef, branch: string): Promise<void> {

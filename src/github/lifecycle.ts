@@ -98,8 +98,11 @@ async function prepare(input: LifecycleInput, updates: PlannedUpdate[], result: 
   return { proposed: planned.map(toProposed), planned, files };
 }
 
-/** Creates Freshen's commit on the default branch head and points the branch at it (ref last). */
-async function writeBranch(input: LifecycleInput, branch: string, prepared: Prepared, exists: boolean): Promise<void> {
+/**
+ * Creates Freshen's commit on the default branch head and points the branch at it (ref last).
+ * `expectedSha` is the branch head checked to be Freshen's (null: no branch yet); false when someone pushed since.
+ */
+async function writeBranch(input: LifecycleInput, branch: string, prepared: Prepared, expectedSha: string | null): Promise<boolean> {
   const modes = new Map([...input.source.entries].map(([path, entry]) => [path, entry.mode]));
   const title = renderTitle(prepared.proposed);
   const commit = await createCommit(input.gh, input.repo, {
@@ -110,7 +113,7 @@ async function writeBranch(input: LifecycleInput, branch: string, prepared: Prep
     message: renderCommitMessage(title, prepared.proposed),
   });
   await input.memory.rememberCommit(commit.sha);
-  await pointBranch(input.gh, input.repo, branch, commit.sha, exists);
+  return pointBranch(input.gh, input.repo, branch, commit.sha, expectedSha);
 }
 
 async function isOurs(input: LifecycleInput, state: BranchState): Promise<boolean> {
@@ -126,7 +129,10 @@ async function openNewPr(input: LifecycleInput, group: string, updates: PlannedU
     input.log.warn({ branch }, 'branch exists with commits that are not Freshen\'s; not touching it');
     return false;
   }
-  await writeBranch(input, branch, prepared, existing !== null);
+  if (!(await writeBranch(input, branch, prepared, existing?.sha ?? null))) {
+    input.log.warn({ branch }, 'branch changed while the update was prepared; not touching it');
+    return false;
+  }
   const number = await openPr(input.gh, input.repo, {
     branch,
     base: input.head.branch,
@@ -162,7 +168,10 @@ async function syncOpenPr(input: LifecycleInput, pr: FreshenPr, updates: Planned
     result.unchanged.push(pr.number);
     return;
   }
-  await writeBranch(input, pr.branch, prepared, state !== null);
+  if (!(await writeBranch(input, pr.branch, prepared, state?.sha ?? null))) {
+    await handOff(input, pr, result);
+    return;
+  }
   await updatePr(input.gh, input.repo, pr.number, { title: renderTitle(prepared.proposed), body }, pr);
   if (fixesVulnerabilities(prepared.planned)) {
     await input.gh.rest.issues.addLabels({ owner: input.repo.owner, repo: input.repo.repo, issue_number: pr.number, labels: [SECURITY_LABEL] });

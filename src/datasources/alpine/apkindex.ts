@@ -21,12 +21,16 @@ export class ApkIndexError extends Error {
   override name = 'ApkIndexError';
 }
 
+export const MAX_APKINDEX_BYTES = 128 * 1024 ** 2;
+
 /** Extracts the APKINDEX text from the archive. Gunzip reads every concatenated member in turn. */
 export async function apkIndexText(archive: Buffer): Promise<string> {
   let tarBytes: Buffer;
   try {
-    tarBytes = gunzipSync(archive);
+    // An APKINDEX is a few MiB; the cap stops a gzip bomb from a mirror named in an image.
+    tarBytes = gunzipSync(archive, { maxOutputLength: MAX_APKINDEX_BYTES });
   } catch (err) {
+    if ((err as NodeJS.ErrnoException).code === 'ERR_BUFFER_TOO_LARGE') throw new ApkIndexError(`APKINDEX.tar.gz expands to more than ${MAX_APKINDEX_BYTES} bytes`);
     throw new ApkIndexError(`APKINDEX.tar.gz is not gzip: ${(err as Error).message}`);
   }
   const extract = tar.extract();

@@ -16,11 +16,28 @@ export interface DebianPackage {
 /** Package name → its entries in one index. */
 export type PackagesIndex = Map<string, DebianPackage[]>;
 
-export async function decompressIndex(path: string, data: Buffer): Promise<Buffer> {
-  if (path.endsWith('.gz')) return gunzipSync(data);
+/** Largest uncompressed index (Debian's biggest Packages files are a few hundred MiB less); a mirror's bomb stops here. */
+export const MAX_INDEX_TEXT_BYTES = 512 * 1024 ** 2;
+
+export async function decompressIndex(path: string, data: Buffer, maxBytes = MAX_INDEX_TEXT_BYTES): Promise<Buffer> {
+  const tooLarge = () => new Error(`it expands to more than ${maxBytes} bytes`);
+  if (path.endsWith('.gz')) {
+    try {
+      return gunzipSync(data, { maxOutputLength: maxBytes });
+    } catch (err) {
+      throw (err as NodeJS.ErrnoException).code === 'ERR_BUFFER_TOO_LARGE' ? tooLarge() : err;
+    }
+  }
   if (path.endsWith('.xz')) {
     const stream = new xz.XzReadableStream(new Blob([new Uint8Array(data)]).stream());
-    return Buffer.from(await new Response(stream).arrayBuffer());
+    const chunks: Uint8Array[] = [];
+    let size = 0;
+    for await (const chunk of stream as unknown as AsyncIterable<Uint8Array>) {
+      size += chunk.length;
+      if (size > maxBytes) throw tooLarge();
+      chunks.push(chunk);
+    }
+    return Buffer.concat(chunks);
   }
   return data;
 }

@@ -8,6 +8,11 @@ export type NpmOptions = Record<string, string>;
 // proxies or scripts settings would make the app read its own disk or route through the repo's host.
 const ALLOWED_KEY = /^(registry|@[^:]+:registry|\/\/.+:(_authToken|_auth|username|_password))$/;
 const SECRET_KEY = /:(_authToken|_auth|_password)$/;
+/**
+ * The app's own settings: a repository's .npmrc never pulls them in with `${NAME}`, or it could
+ * write `//its-host/:_authToken=${FRESHEN_NPMRC}` and be sent the app's tokens.
+ */
+const APP_SETTING = /^(FRESHEN_\w*|PIP_INDEX_URL|PIP_EXTRA_INDEX_URL|PRIVATE_KEY\w*|WEBHOOK_SECRET|ADMIN_PASSWORD|REDIS_\w*|GITHUB_TOKEN|GH_TOKEN)$/;
 
 export interface NpmrcInput {
   /** The repository's .npmrc text, if it has one. */
@@ -41,7 +46,8 @@ function readNpmrc(text: string | undefined, vars: Record<string, string | undef
 
 export function npmOptionsFrom(input: NpmrcInput): NpmOptions {
   const vars = input.vars ?? {};
-  return { ...readNpmrc(input.repoNpmrc, vars), ...readNpmrc(input.appNpmrc, vars) };
+  const repoVars = Object.fromEntries(Object.entries(vars).filter(([name]) => !APP_SETTING.test(name)));
+  return { ...readNpmrc(input.repoNpmrc, repoVars), ...readNpmrc(input.appNpmrc, vars) };
 }
 
 /** The credential values in these options, to scrub from any text shown to people. */

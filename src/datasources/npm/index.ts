@@ -1,9 +1,11 @@
 // npm package versions from the registry the repository uses, through npm-registry-fetch (npm's own client).
 import npmFetch from 'npm-registry-fetch';
 import { HostPolicy, resolveAllowedAddress, systemLookup, unbracket, portOf, type DnsLookup } from '../../http/address-guard.js';
+import { BlockedHostError } from '../../http/errors.js';
 import type { Logger } from '../../types.js';
 import { silentLogger } from '../../types.js';
 import { npmOptionsFrom, redactSecrets, secretsOf, type NpmOptions, type NpmrcInput } from './config.js';
+import { guardedNpmAgent } from './guard.js';
 
 export { npmOptionsFrom, redactSecrets, secretsOf, toNpmrc, type NpmOptions, type NpmrcInput } from './config.js';
 
@@ -36,6 +38,8 @@ export interface NpmDatasourceOptions extends NpmrcInput {
   /** `host:port` entries that may use plain HTTP and private addresses (FRESHEN_INSECURE_REGISTRIES). */
   insecureRegistries?: readonly string[];
   timeoutMs?: number;
+  /** Largest packument read (default 64 MiB); a registry sending more is refused. */
+  maxBodyBytes?: number;
   lookup?: DnsLookup;
   log?: Logger;
 }
@@ -85,12 +89,16 @@ export function createNpmDatasource(options: NpmDatasourceOptions = {}): NpmData
   const secrets = secretsOf(npmOptions);
   const policy = new HostPolicy(options.insecureRegistries ?? []);
   const log = options.log ?? silentLogger;
+  const lookup = options.lookup ?? systemLookup;
+  // npm-registry-fetch has its own HTTP stack: the registry is checked up front (a clear error), and
+  // its agent checks every connection again, redirects included, on the address it connects to.
+  const agent = guardedNpmAgent(policy, lookup);
+  const maxBodyBytes = options.maxBodyBytes ?? 64 * 1024 * 1024;
 
-  // npm-registry-fetch has its own HTTP stack, so the host policy is checked here before each lookup.
   async function checkRegistry(registry: string): Promise<void> {
     const url = new URL(registry);
     policy.checkScheme(url);
-    await resolveAllowedAddress(unbracket(url.hostname), portOf(url), policy, options.lookup ?? systemLookup);
+    await resolveAllowedAddress(unbracket(url.hostname), portOf(url), policy, lookup);
   }
 
   return {
@@ -101,7 +109,7 @@ export function createNpmDatasource(options: NpmDatasourceOptions = {}): NpmData
       await checkRegistry(registry);
       const path = `/${name.replace('/', '%2f')}`;
       try {
-        const doc = await npmFetch.json(path, {
+        const res = await npmFetch(path, {
           ...npmOptions,
           registry: npmOptions.registry ?? registry,
           spec: name,
@@ -109,13 +117,42 @@ export function createNpmDatasource(options: NpmDatasourceOptions = {}): NpmData
           timeout: options.timeoutMs ?? 30_000,
           retry: { retries: 2, minTimeout: 200, maxTimeout: 2000 },
           preferOnline: true,
+          // minipass-fetch asks a function agent per URL; the typings only know a fixed Agent.
+          agent: agent as unknown as npmFetch.Options['agent'],
         } as npmFetch.Options);
+        const doc = JSON.parse(await readCapped(res.body, maxBodyBytes)) as Record<string, unknown>;
         return toPackage(name, registry, doc);
       } catch (err) {
+        if (err instanceof BlockedHostError) throw err;
+        const blocked = blockedCause(err);
+        if (blocked) throw blocked;
         const message = redactSecrets(err instanceof Error ? err.message : String(err), secrets);
         log.debug({ depName: name, registry }, 'npm lookup failed');
         throw new Error(`npm registry ${new URL(registry).host}: ${message}`);
       }
     },
   };
+}
+
+/** The packument text, refused past `maxBytes` (a registry may not exhaust the worker's memory). */
+async function readCapped(body: AsyncIterable<Buffer | string>, maxBytes: number): Promise<string> {
+  const chunks: Buffer[] = [];
+  let size = 0;
+  for await (const chunk of body) {
+    const buf = typeof chunk === 'string' ? Buffer.from(chunk) : chunk;
+    size += buf.length;
+    if (size > maxBytes) throw new Error(`the package document is larger than ${maxBytes} bytes`);
+    chunks.push(buf);
+  }
+  return Buffer.concat(chunks).toString('utf8');
+}
+
+/** The host policy's refusal inside npm's wrapped error (FetchError keeps it as the reason). */
+function blockedCause(err: unknown): BlockedHostError | undefined {
+  for (let e: unknown = err, depth = 0; e && depth < 5; depth++) {
+    if (e instanceof BlockedHostError) return e;
+    const { cause, reason } = e as { cause?: unknown; reason?: unknown };
+    e = cause ?? reason;
+  }
+  return undefined;
 }

@@ -1,5 +1,6 @@
 // Registry authentication: the /v2/ challenge, basic credentials and cached bearer tokens per scope.
 import { createHash } from 'node:crypto';
+import { isIP } from 'node:net';
 import { z } from 'zod';
 import type { LookupCache } from '../../cache/index.js';
 import type { HttpClient } from '../../http/index.js';
@@ -178,6 +179,13 @@ export class RegistryAuth {
     const url = new URL(challenge.realm);
     if (challenge.service) url.searchParams.set('service', challenge.service);
     url.searchParams.append('scope', scope);
+    if (credential && !realmMayReceiveCredentials(name.apiHost, url)) {
+      throw new RegistryError(
+        `${name.registry} asks for its token at ${url.host}, which is neither that registry's host nor in its domain; Freshen does not send that registry's credentials there`,
+        name.registry,
+        401,
+      );
+    }
     const headers: Record<string, string> = credential ? { authorization: basicHeader(credential) } : {};
     const res = await this.http.request(url.href, { headers });
     if (res.status !== 200) {
@@ -198,6 +206,22 @@ export class RegistryAuth {
     // Renew a little early so a token does not expire between our check and the registry's.
     return { value, expiresAt: Date.now() + (lifetimeS - Math.min(30, lifetimeS / 4)) * 1000 };
   }
+}
+
+/**
+ * The realm of a registry's challenge is chosen by whoever answers for that registry: its
+ * credentials go only to the registry's own host or a host in its parent domain
+ * (registry-1.docker.io → auth.docker.io, registry.gitlab.com → gitlab.com). The port may differ.
+ */
+export function realmMayReceiveCredentials(registryHost: string, realm: URL): boolean {
+  const registry = registryHost.replace(/:\d+$/, '').replace(/^\[|\]$/g, '').toLowerCase();
+  const realmHost = realm.hostname.replace(/^\[|\]$/g, '').toLowerCase();
+  if (realmHost === registry) return true;
+  if (isIP(registry) || isIP(realmHost)) return false;
+  const labels = registry.split('.');
+  if (labels.length < 3) return realmHost.endsWith(`.${registry}`);
+  const parent = labels.slice(1).join('.');
+  return realmHost === parent || realmHost.endsWith(`.${parent}`);
 }
 
 function safeJson(body: Buffer): unknown {
