@@ -40,6 +40,8 @@ Environment:
 Exit codes: 0 success, 1 some files or dependencies failed (the rest is still reported), 2 usage.`;
 
 class UsageError extends Error {}
+/** `--help`: the usage text on stdout, exit 0 (it is not a mistake). */
+class HelpRequested extends Error {}
 
 interface CliIo {
   out: (text: string) => void;
@@ -54,6 +56,10 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
     const info = await stat(parsed.dir).catch(() => null);
     if (!info?.isDirectory()) throw new UsageError(`not a directory: ${parsed.dir}`);
   } catch (err) {
+    if (err instanceof HelpRequested) {
+      io.out(`${USAGE}\n`);
+      return 0;
+    }
     if (!(err instanceof UsageError) && !(err instanceof TypeError)) throw err;
     io.err(`freshen: ${err.message}\n\n${USAGE}\n`);
     return 2;
@@ -63,7 +69,7 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
 
   if (command === 'extract') {
     const { dependencies, errors } = await extractAll(source);
-    const output = { dependencies: dependencies.map(publicDependency), errors };
+    const output = { dependencies: dependencies.filter(isDependency).map(publicDependency), errors };
     io.out(json ? JSON.stringify(output, null, 2) + '\n' : humanExtract(output.dependencies, errors));
     return errors.length > 0 ? 1 : 0;
   }
@@ -116,7 +122,7 @@ function parseCommand(argv: string[]) {
     },
   });
   const [command, dir, ...rest] = positionals;
-  if (values.help) throw new UsageError('help');
+  if (values.help) throw new HelpRequested();
   if (command !== 'extract' && command !== 'scan') throw new UsageError(command ? `unknown command "${command}"` : 'no command');
   if (!dir) throw new UsageError(`${command} needs a directory`);
   if (rest.length > 0) throw new UsageError(`unexpected argument "${rest[0]}"`);
@@ -145,7 +151,7 @@ async function writeUpdates(dir: string, updates: PlannedUpdate[], env: NodeJS.P
   const texts = new Map<string, string>();
   for (const file of new Set(chosen.map((u) => u.file))) texts.set(file, await source.read(file));
   const readFile = (path: string) => source.read(path).catch(() => undefined);
-  const result = await applyUpdatesWithArtifacts(texts, chosen, { readFile, vars: env, appNpmrc: env.FRESHEN_NPMRC });
+  const result = await applyUpdatesWithArtifacts(texts, chosen, { readFile, vars: env, appNpmrc: env.FRESHEN_NPMRC, insecureRegistries: (env.FRESHEN_INSECURE_REGISTRIES ?? '').split(',').filter(Boolean) });
   for (const [file, text] of result.files) await writeFile(join(dir, file), text);
   return result;
 }
@@ -154,6 +160,14 @@ async function writeUpdates(dir: string, updates: PlannedUpdate[], env: NodeJS.P
 function writeRank(u: PlannedUpdate): number {
   if (u.updateType === 'major') return 2;
   return (u.extra?.atomicWith as { updateType?: string } | undefined)?.updateType === 'major' ? 1 : 0;
+}
+
+/**
+ * An install without a version (`apt-get install curl`) is not a dependency Freshen can update;
+ * it shows up in the dashboard's repeatability report instead of in extract's list.
+ */
+function isDependency(dep: Dependency): boolean {
+  return !(dep.manager === 'os-packages' && (dep.skipReason === 'unpinned' || dep.skipReason?.startsWith('not-pinnable')));
 }
 
 function publicDependency(dep: Dependency) {
@@ -184,11 +198,18 @@ function humanExtract(deps: ReturnType<typeof publicDependency>[], errors: Locat
 function humanScan(updates: PlannedUpdate[], errors: LocatedError[], applied: PlannedUpdate[] | null): string {
   const rows = updates.map((u) => [
     `${u.file}:${u.line}`, u.updateType, u.from, u.to,
-    ...(applied ? [applied.includes(u) ? 'written' : 'not written'] : []),
+    ...(applied ? [writeResult(u, applied)] : []),
   ]);
   const header = ['Where', 'Type', 'From', 'To', ...(applied ? ['Result'] : [])];
   const table = updates.length ? renderTable(header, rows) : 'Everything is up to date.\n';
   return table + humanErrors(errors);
+}
+
+/** A non-major update is not written when the same dependency's major was: say so rather than leave it unexplained. */
+function writeResult(u: PlannedUpdate, applied: PlannedUpdate[]): string {
+  if (applied.includes(u)) return 'written';
+  const other = applied.find((a) => a.manager === u.manager && a.file === u.file && a.depIndex === u.depIndex);
+  return other ? `superseded by ${other.updateType}` : 'not written';
 }
 
 function humanHeld(held: { file: string; line: number; to: string; reason: string; eligibleAt?: string }[]): string {

@@ -5,8 +5,8 @@ import { pauseFromHeaders } from './headers.js';
 import type { RequestBudget } from './ledger.js';
 import { githubWriteWindows, type BudgetSettings } from './settings.js';
 
-/** Longest a job that has begun writing waits for its next write slot (a PR takes about 5 writes). */
-const MAX_STARTED_WAIT_MS = 10 * 60_000;
+/** Longest a job that has begun writing waits for its next write slot: at most the hour window frees it. */
+const STARTED_WAIT_MS = 3_600_000;
 const CONTENT_GENERATING = new Set(['POST', 'PATCH', 'PUT', 'DELETE']);
 
 export const writesBudgetName = (installationId: number): string => `gh-writes:${installationId}`;
@@ -38,7 +38,7 @@ export function paceGitHub(gh: GitHub, installationId: number, budget: RequestBu
     if (reads > settings.maxInlineWaitMs) throw new RateLimitedError(`GitHub asked installation ${installationId} to wait`, reads);
     if (reads > 0) await sleep(reads);
     if (!isContentGenerating(options)) return;
-    const maxWaitMs = started ? Math.max(settings.maxInlineWaitMs, MAX_STARTED_WAIT_MS / settings.timeScale) : settings.maxInlineWaitMs;
+    const maxWaitMs = started ? Math.max(settings.maxInlineWaitMs, STARTED_WAIT_MS / settings.timeScale) : settings.maxInlineWaitMs;
     const slot = await budget.reserve(writesBudgetName(installationId), windows, maxWaitMs);
     if (!slot.granted) {
       throw new RateLimitedError(`installation ${installationId}: GitHub's content-creation budget is spent for now`, slot.waitMs);

@@ -1,5 +1,5 @@
 // Applies planned updates to file texts, one at a time, checking each by re-extraction.
-import type { LocatedError } from '../types.js';
+import type { Dependency, LocatedError } from '../types.js';
 import { errorMessage, managerByName, safeExtract } from './extract.js';
 import type { PlannedUpdate } from './types.js';
 
@@ -11,12 +11,34 @@ export interface ApplyResult {
   errors: LocatedError[];
 }
 
+const depKey = (manager: string, file: string, depIndex: number) => `${manager}\0${file}\0${depIndex}`;
+
+/**
+ * An edit in a shared place (an ARG default used by several FROM lines) changes other
+ * dependencies too. That is fine only where it takes them to their own planned value; anything
+ * else would silently move an image nobody asked to move, or undo an update already written.
+ */
+function collateralChange(update: PlannedUpdate, before: Dependency[], after: Dependency[], planned: Map<string, PlannedUpdate>): string | null {
+  for (let i = 0; i < before.length; i++) {
+    const was = before[i]!;
+    const now = after[i]!;
+    if (i === update.depIndex || (was.currentValue === now.currentValue && was.currentDigest === now.currentDigest)) continue;
+    const own = planned.get(depKey(update.manager, update.file, i));
+    const digestOk = now.currentDigest === was.currentDigest || now.currentDigest === own?.newDigest;
+    if (own && own.depName === now.depName && now.currentValue === own.newValue && digestOk) continue;
+    const became = now.reference ?? `${now.depName}:${now.currentValue ?? ''}`;
+    return `not written: the change is shared with ${was.reference ?? was.depName} (line ${was.line}), which it would turn into ${became}; give them separate variables or update them together`;
+  }
+  return null;
+}
+
 /**
  * Updates must come from a scan of exactly these texts. Two updates of the same dependency (a
  * minor and a major) cannot both apply; the caller groups them into separate changes.
  */
 export function applyUpdates(texts: ReadonlyMap<string, string>, updates: readonly PlannedUpdate[]): ApplyResult {
   const result: ApplyResult = { files: new Map(), applied: [], errors: [] };
+  const planned = new Map(updates.map((u) => [depKey(u.manager, u.file, u.depIndex), u]));
   for (const update of updates) {
     const text = result.files.get(update.file) ?? texts.get(update.file);
     const fail = (message: string) =>
@@ -43,6 +65,11 @@ export function applyUpdates(texts: ReadonlyMap<string, string>, updates: readon
         check.currentDigest !== update.newDigest
       ) {
         fail(`the rewritten file does not read back as ${update.to}; nothing written`);
+        continue;
+      }
+      const collateral = collateralChange(update, before, after, planned);
+      if (collateral) {
+        fail(collateral);
         continue;
       }
       if (newText !== text) result.files.set(update.file, newText);

@@ -101,6 +101,23 @@ export function formatReference(original: string, tag: string | null, digest: st
   return `${name}${tag !== null ? `:${tag}` : ''}${digest !== null ? `@${digest}` : ''}`;
 }
 
+/**
+ * The best name for a reference that cannot be looked up: the normalized name when the part before
+ * the tag is a valid name (`node:bad!tag` → docker.io/library/node), else that part as written
+ * (`Node:20` → Node), or the whole text when a variable stands in the name.
+ */
+export function nameOfWritten(text: string): string {
+  const dollar = text.indexOf('$');
+  const { name, tag, digest } = splitWritten(dollar < 0 ? text : text.slice(0, dollar));
+  const variableInName = dollar >= 0 && tag === null && digest === null;
+  if (name === '' || variableInName || /\s/.test(name)) return text;
+  try {
+    return parseImageReference(name).name;
+  } catch {
+    return name;
+  }
+}
+
 /** A 'docker' dependency for a reference found in a file; invalid references get a skipReason. */
 export function imageDependency(reference: string, base: { manager: string; file: string; line: number }): Dependency {
   try {
@@ -118,7 +135,7 @@ export function imageDependency(reference: string, base: { manager: string; file
     return {
       ...base,
       datasource: 'docker',
-      depName: reference,
+      depName: nameOfWritten(reference),
       currentValue: null,
       currentDigest: null,
       reference,

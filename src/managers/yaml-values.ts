@@ -1,7 +1,7 @@
 // Image references inside YAML files: reading scalars with their byte offsets, and rewriting a tag or digest in place.
 import { isAlias, isMap, isScalar, isSeq, LineCounter, parseAllDocuments } from 'yaml';
 import type { Document, Node, Scalar, YAMLMap } from 'yaml';
-import { imageDependency } from '../image/reference.js';
+import { imageDependency, nameOfWritten } from '../image/reference.js';
 import { UpdateError } from '../types.js';
 import type { Dependency, DependencyChange, ExtractResult, LocatedError } from '../types.js';
 
@@ -94,8 +94,23 @@ export function scalarString(scalar: Scalar, text: string): SourcedString | null
   const innerStart = quoted ? start + 1 : start;
   // A plain `image: 20` reads as a number; the image is what is written.
   const value = typeof scalar.value === 'string' ? scalar.value : scalar.type === 'PLAIN' ? raw : String(scalar.value);
-  if (inner !== value) return { text: value, offsets: null };
-  return { text: value, offsets: Array.from(value, (_, i) => innerStart + i) };
+  const at = inner === value ? innerStart : blockValueStart(scalar, raw, value);
+  if (at < 0) return { text: value, offsets: null };
+  return { text: value, offsets: Array.from(value, (_, i) => at + i) };
+}
+
+/**
+ * Where a one-line block scalar (`image: >-` then `node:20` on the next line) writes its value,
+ * relative to the scalar's start plus that start, or -1 when it is not written one-to-one.
+ */
+function blockValueStart(scalar: Scalar, raw: string, value: string): number {
+  if ((scalar.type !== 'BLOCK_FOLDED' && scalar.type !== 'BLOCK_LITERAL') || value === '' || /\s/.test(value)) return -1;
+  const header = raw.indexOf('\n');
+  if (header < 0) return -1;
+  const body = raw.slice(header + 1);
+  const lead = body.length - body.trimStart().length;
+  if (!body.startsWith(value, lead) || body.slice(lead + value.length).trim() !== '') return -1;
+  return scalar.range![0] + header + 1 + lead;
 }
 
 /** The part of a sourced string from `from` on (e.g. after a `docker://` prefix). */
@@ -127,7 +142,7 @@ export function skippedImageDependency(written: string, skipReason: string, site
     datasource: 'docker',
     file: site.file,
     line: site.lineOf(site.valueStart),
-    depName: written,
+    depName: nameOfWritten(written),
     currentValue: null,
     currentDigest: null,
     reference: written,
@@ -165,6 +180,19 @@ function sourceRange(offsets: number[], from: number, to: number): { start: numb
   return { start: first, end: first + (to - from) };
 }
 
+/**
+ * Replaces reference[from, to) with `wanted`, touching only the characters that differ, so a tag
+ * half in a default and half written (`${TAG:-20.11}-alpine`) is edited inside the default.
+ */
+function smallestEdit(reference: string, from: number, to: number, wanted: string): { from: number; to: number; text: string } {
+  const old = reference.slice(from, to);
+  let prefix = 0;
+  while (prefix < old.length && prefix < wanted.length && old[prefix] === wanted[prefix]) prefix++;
+  let suffix = 0;
+  while (suffix < old.length - prefix && suffix < wanted.length - prefix && old.at(-1 - suffix) === wanted.at(-1 - suffix)) suffix++;
+  return { from: from + prefix, to: to - suffix, text: wanted.slice(prefix, wanted.length - suffix) };
+}
+
 /** The edits that turn the reference's tag and digest into the new ones, in reference coordinates. */
 function plannedEdits(reference: string, dep: Dependency, change: DependencyChange): { from: number; to: number; text: string; order: number }[] {
   const at = reference.indexOf('@');
@@ -174,7 +202,7 @@ function plannedEdits(reference: string, dep: Dependency, change: DependencyChan
   const nameEnd = hasTag ? colon : nameTagEnd;
   const edits = [];
   if (change.newValue !== dep.currentValue) {
-    if (hasTag && change.newValue !== null) edits.push({ from: colon + 1, to: nameTagEnd, text: change.newValue, order: 0 });
+    if (hasTag && change.newValue !== null) edits.push({ ...smallestEdit(reference, colon + 1, nameTagEnd, change.newValue), order: 0 });
     else if (hasTag) edits.push({ from: colon, to: nameTagEnd, text: '', order: 0 });
     else edits.push({ from: nameEnd, to: nameEnd, text: `:${change.newValue}`, order: 0 });
   }

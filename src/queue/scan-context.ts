@@ -62,7 +62,7 @@ export function registryScanContext(
     const language = languagePlanners({ env: languageEnv, insecureRegistries: env.FRESHEN_INSECURE_REGISTRIES, http, ...(hooks.releaseNotes ? { releaseNotes: hooks.releaseNotes(repo) } : {}) });
     // Last: they read what the others planned (package diffs, npm/PyPI versions) and may hold updates back.
     const insight = insightPlanners(insightSettings(config), { images, firstSeen, factsCache, ...(osv ? { osv } : {}) });
-    const artifacts = { vars: languageEnv, ...(languageEnv.FRESHEN_NPMRC ? { appNpmrc: languageEnv.FRESHEN_NPMRC } : {}) };
+    const artifacts = { vars: languageEnv, insecureRegistries: env.FRESHEN_INSECURE_REGISTRIES, ...(languageEnv.FRESHEN_NPMRC ? { appNpmrc: languageEnv.FRESHEN_NPMRC } : {}) };
     return { images, log, planners: [osPins, ...language, ...insight], artifacts };
   };
 }

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { formatReference, imageDependency, parseImageReference } from '../../src/image/reference.js';
+import { formatReference, imageDependency, nameOfWritten, parseImageReference } from '../../src/image/reference.js';
 
 const D = 'sha256:' + 'a'.repeat(64);
 
@@ -72,5 +72,16 @@ describe('imageDependency', () => {
   it('gives a skipReason for an invalid reference', () => {
     const dep = imageDependency('Bad:ref', { manager: 'compose', file: 'compose.yaml', line: 2 });
     expect(dep.skipReason).toMatch(/^invalid-reference: repository name must be lowercase/);
+    expect(dep.depName).toBe('Bad');
+  });
+  it.each([
+    ['node:bad!tag', 'docker.io/library/node'],
+    ['node@sha256:abc', 'docker.io/library/node'],
+    ['ghcr.io/Acme/App:1', 'ghcr.io/Acme/App'],
+    ['${REG}/app:1', '${REG}/app:1'],
+    ['registry.test/app:${TAG}', 'registry.test/app'],
+  ])('names an invalid reference %s without its tag: %s', (written, depName) => {
+    expect(nameOfWritten(written)).toBe(depName);
+    if (!written.includes('$')) expect(imageDependency(written, { manager: 'compose', file: 'compose.yaml', line: 1 }).depName).toBe(depName);
   });
 });

@@ -6,12 +6,15 @@ import { dirname, join } from 'node:path';
 import { npmOptionsFrom, redactSecrets, secretsOf, toNpmrc } from '../../datasources/npm/index.js';
 import type { LocatedError } from '../../types.js';
 import type { PlannedUpdate } from '../types.js';
+import { NPM_CHILD_GUARD } from './npm-child-guard.js';
 import type { NpmUpdateFacts } from './npm.js';
 
 export interface NpmLockfileOptions {
   readFile(path: string): Promise<string | undefined>;
   appNpmrc?: string;
   vars?: Record<string, string | undefined>;
+  /** Hosts (host or host:port) npm may reach at private addresses: FRESHEN_INSECURE_REGISTRIES. */
+  insecureRegistries?: readonly string[];
   /** The npm executable (default `npm` on PATH). */
   npmCommand?: string;
   timeoutMs?: number;
@@ -67,14 +70,23 @@ export async function regenerateLockfile(updates: PlannedUpdate[], files: Readon
     }
     // The repository's registry settings (and the app's credentials) live only in this temp dir.
     await writeFile(join(dir, 'project', '.npmrc'), toNpmrc(npmOptions), { mode: 0o600 });
+    const guard = join(dir, 'guard.cjs');
+    await writeFile(guard, NPM_CHILD_GUARD);
     const env: NodeJS.ProcessEnv = {
       PATH: process.env.PATH,
+      // A repository's .npmrc, lockfile or package.json names the hosts npm contacts: guard them.
+      NODE_OPTIONS: `--require ${guard}`,
+      FRESHEN_GUARD_ALLOWED: (options.insecureRegistries ?? []).join(','),
       HOME: dir,
       npm_config_userconfig: join(dir, 'user-npmrc'),
       npm_config_globalconfig: join(dir, 'global-npmrc'),
       npm_config_cache: join(dir, 'cache'),
       npm_config_update_notifier: 'false',
       npm_config_loglevel: 'error',
+      // One quick retry: enough for a hiccup, and a refused host fails in seconds, not minutes.
+      npm_config_fetch_retries: '1',
+      npm_config_fetch_retry_mintimeout: '1000',
+      npm_config_fetch_retry_maxtimeout: '3000',
     };
     const lockOnly = [...new Set(updates.map(npmFactsOf).filter((f) => f?.lockfileOnly).map((f) => f!.key))];
     const common = ['--package-lock-only', '--ignore-scripts', '--no-audit', '--no-fund'];

@@ -15,7 +15,8 @@ import type { ImageSite, ParsedYaml } from '../yaml-values.js';
 import { interpolate } from './interpolate.js';
 
 const MANAGER = 'compose';
-const COMPOSE_FILE = /(?:^|\/)(?:docker-)?compose(?:\.[^/]+)?\.ya?ml$/;
+// `docker-compose*.yml` as the README promises (`docker-compose-prod.yml` too), never `composer.yml`.
+const COMPOSE_FILE = /(?:^|\/)(?:docker-)?compose(?:[._-][^/]*)?\.ya?ml$/;
 
 interface Found {
   deps: Dependency[];

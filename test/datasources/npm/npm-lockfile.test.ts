@@ -85,11 +85,11 @@ async function scanDir(dir: string) {
   return scan(directorySource(dir), { images: noImages, log: silentLogger, planners: [planner()] });
 }
 
-async function write(dir: string, updates: PlannedUpdate[]) {
+async function write(dir: string, updates: PlannedUpdate[], insecureRegistries = [verdaccio.host]) {
   const source = directorySource(dir);
   const texts = new Map<string, string>();
   for (const file of new Set(updates.map((u) => u.file))) texts.set(file, await source.read(file));
-  return applyUpdatesWithArtifacts(texts, updates, { readFile: (p) => source.read(p).catch(() => undefined), vars: { NPM_TOKEN: verdaccio.token } });
+  return applyUpdatesWithArtifacts(texts, updates, { readFile: (p) => source.read(p).catch(() => undefined), vars: { NPM_TOKEN: verdaccio.token }, insecureRegistries });
 }
 
 const lockedVersion = (text: string, key: string) => (JSON.parse(text) as { packages: Record<string, { version: string }> }).packages[key]?.version;
@@ -132,7 +132,14 @@ describe('npm planning and lockfile regeneration', () => {
 
   it('npm rewrites the lockfile for the non-major updates; package.json keeps its formatting; no token lands in the repo', async () => {
     const { updates } = await scanDir(single);
-    const result = await write(single, updates.filter((u) => u.updateType !== 'major'));
+    // npm's temp copy goes to a directory of this test's own, so other test files cannot interfere.
+    const privateTmp = mkdtempSync(join(tmpdir(), 'freshen-npm-project-tmp-'));
+    const savedTmp = process.env.TMPDIR;
+    process.env.TMPDIR = privateTmp;
+    const result = await write(single, updates.filter((u) => u.updateType !== 'major')).finally(() => {
+      if (savedTmp === undefined) delete process.env.TMPDIR;
+      else process.env.TMPDIR = savedTmp;
+    });
     expect(result.errors).toEqual([]);
     expect([...result.files.keys()].sort()).toEqual(['package-lock.json', 'package.json']);
     const before = readFileSync(join(single, 'package.json'), 'utf8');
@@ -140,7 +147,8 @@ describe('npm planning and lockfile regeneration', () => {
     const lockText = result.files.get('package-lock.json')!;
     expect(['lib-a', 'lib-b', '@private/ui'].map((n) => lockedVersion(lockText, `node_modules/${n}`))).toEqual(['1.1.0', '1.5.0', '2.1.0']);
     for (const text of result.files.values()) expect(text).not.toContain(verdaccio.token);
-    expect(readdirSync(tmpdir()).filter((d) => d.startsWith('freshen-npm-') && !d.startsWith('freshen-npm-project-'))).toEqual([]);
+    expect(readdirSync(privateTmp)).toEqual([]);
+    rmSync(privateTmp, { recursive: true, force: true });
   }, 60_000);
 
   it('npm failing (no such version) → a located error, nothing written', async () => {
@@ -155,6 +163,14 @@ describe('npm planning and lockfile regeneration', () => {
     expect(lockError.message).toMatch(/^npm install failed: .*(ETARGET|No matching version).*lib-b/s);
     expect(lockError.message).not.toContain(verdaccio.token);
     expect(result.errors).toContainEqual({ file: 'package.json', line: libB.line, depName: 'lib-b', message: 'not written: npm could not update package-lock.json' });
+  }, 60_000);
+
+  it('npm itself cannot reach a loopback registry that is not listed as insecure', async () => {
+    const { updates } = await scanDir(single);
+    const result = await write(single, updates.filter((u) => u.updateType !== 'major'), []);
+    expect(result.files.size).toBe(0);
+    const lockError = result.errors.find((e) => e.file === 'package-lock.json')!;
+    expect(lockError.message).toMatch(/not a public address/);
   }, 60_000);
 
   it('a workspace package’s dependency is updated in the root lockfile', async () => {

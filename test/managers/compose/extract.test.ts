@@ -51,14 +51,14 @@ const rows: Row[] = [
     text: 'services:\n  a:\n    image: ${IMAGE}\n  b:\n    image: node:$TAG\n  c:\n    image: node:${TAG:?set TAG}\n',
     deps: [
       { line: 3, reference: '${IMAGE}', depName: '${IMAGE}', currentValue: null, skipReason: 'unresolved-variable: IMAGE' },
-      { line: 5, reference: 'node:$TAG', depName: 'node:$TAG', currentValue: null, skipReason: 'unresolved-variable: TAG' },
-      { line: 7, reference: 'node:${TAG:?set TAG}', depName: 'node:${TAG:?set TAG}', currentValue: null, skipReason: 'unresolved-variable: TAG' },
+      { line: 5, reference: 'node:$TAG', depName: 'docker.io/library/node', currentValue: null, skipReason: 'unresolved-variable: TAG' },
+      { line: 7, reference: 'node:${TAG:?set TAG}', depName: 'docker.io/library/node', currentValue: null, skipReason: 'unresolved-variable: TAG' },
     ],
   },
   {
     name: '$$ is a literal dollar (which makes an invalid reference)',
     text: 'services:\n  a:\n    image: node:$${TAG}\n',
-    deps: [{ line: 3, reference: 'node:${TAG}', depName: 'node:${TAG}', currentValue: null, skipReason: 'invalid-reference: invalid tag "${TAG}"' }],
+    deps: [{ line: 3, reference: 'node:${TAG}', depName: 'docker.io/library/node', currentValue: null, skipReason: 'invalid-reference: invalid tag "${TAG}"' }],
   },
   {
     name: 'anchors, aliases and merge keys: one dependency per written value',
@@ -95,9 +95,14 @@ const rows: Row[] = [
     ],
   },
   {
+    name: 'a block scalar reports the line its value is written on',
+    text: 'services:\n  a:\n    image: >-\n      node:20\n',
+    deps: [{ line: 4, reference: 'node:20', depName: 'docker.io/library/node', currentValue: '20' }],
+  },
+  {
     name: 'invalid references get a reason',
     text: 'services:\n  a:\n    image: Node:20\n',
-    deps: [{ line: 3, reference: 'Node:20', depName: 'Node:20', currentValue: null, skipReason: 'invalid-reference: repository name must be lowercase: "Node"' }],
+    deps: [{ line: 3, reference: 'Node:20', depName: 'Node', currentValue: null, skipReason: 'invalid-reference: repository name must be lowercase: "Node"' }],
   },
 ];
 
@@ -169,6 +174,11 @@ describe('compose file names', () => {
     ['docker-compose.yaml', true],
     ['deploy/docker-compose.prod.yml', true],
     ['a/b/compose.override.yaml', true],
+    ['docker-compose-prod.yml', true],
+    ['ops/docker-compose_dev.yaml', true],
+    ['compose-ci.yml', true],
+    ['composer.yml', false],
+    ['docker-composer.yml', false],
     ['compose.json', false],
     ['mycompose.yml', false],
     ['docker-compose.yml.bak', false],

@@ -69,6 +69,24 @@ const rows: { name: string; before: string; change: DependencyChange; after: str
     after: `services:\n  a:\n    image: node:\${TAG-22@${NEW}}\n`,
   },
   {
+    name: 'tag half in a default, half written: only the differing characters change, inside the default',
+    before: 'services:\n  a:\n    image: "node:${TAG:-20.11}-alpine"\n',
+    change: { newValue: '22.1-alpine', newDigest: NEW },
+    after: `services:\n  a:\n    image: "node:\${TAG:-22.1}-alpine@${NEW}"\n`,
+  },
+  {
+    name: 'a longer version in a default followed by a written suffix',
+    before: 'services:\n  a:\n    image: node:${TAG-20}-slim\n',
+    change: { newValue: '20.1-slim', newDigest: null },
+    after: 'services:\n  a:\n    image: node:${TAG-20.1}-slim\n',
+  },
+  {
+    name: 'a one-line block scalar is edited where its value is written',
+    before: 'services:\n  a:\n    image: >-  # folded\n      node:20\n  b:\n    image: redis:7\n',
+    change: { newValue: '22', newDigest: NEW },
+    after: `services:\n  a:\n    image: >-  # folded\n      node:22@${NEW}\n  b:\n    image: redis:7\n`,
+  },
+  {
     name: 'registry in a variable, tag written plainly',
     before: 'services:\n  a:\n    image: ${REG:-ghcr.io}/acme/app:1.0\n',
     change: { newValue: '1.1', newDigest: null },
@@ -104,7 +122,6 @@ describe('compose update', () => {
     ['a tag split across variables', 'services:\n  a:\n    image: node:${MAJOR:-20}.${MINOR:-1}\n', { newValue: '22.0', newDigest: null }, /split across variables/],
     ['a removed tag whose colon sits outside the default', 'services:\n  a:\n    image: node:${TAG:-20}\n', { newValue: null, newDigest: null }, /split across variables/],
     ['escapes in a double-quoted value', 'services:\n  a:\n    image: "node:\\x32\\x30"\n', { newValue: '22', newDigest: null }, /YAML escapes/],
-    ['a folded value', 'services:\n  a:\n    image: >-\n      node:20\n', { newValue: '22', newDigest: null }, /YAML escapes or line folding/],
     ['a tag that is not one', 'services:\n  a:\n    image: node:20\n', { newValue: '22 # x', newDigest: null }, /not a valid tag/],
     ['a digest that is not one', 'services:\n  a:\n    image: node:20\n', { newValue: '20', newDigest: 'sha256:zz' }, /not a valid digest/],
   ])('refuses %s with UpdateError', (_name, text, change, message) => {

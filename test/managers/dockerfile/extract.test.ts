@@ -153,8 +153,8 @@ describe('dockerfile extract', () => {
       name: 'invalid references get a skipReason',
       text: 'FROM Node:20\nFROM node:bad!tag\n',
       deps: [
-        { line: 1, depName: 'Node:20', currentValue: null, currentDigest: null, reference: 'Node:20', skipReason: expect.stringMatching(/^invalid-reference: .*lowercase/) as unknown as string, extra: from(0) },
-        { line: 2, depName: 'node:bad!tag', currentValue: null, currentDigest: null, reference: 'node:bad!tag', skipReason: expect.stringMatching(/^invalid-reference: /) as unknown as string, extra: from(1) },
+        { line: 1, depName: 'Node', currentValue: null, currentDigest: null, reference: 'Node:20', skipReason: expect.stringMatching(/^invalid-reference: .*lowercase/) as unknown as string, extra: from(0) },
+        { line: 2, depName: 'docker.io/library/node', currentValue: null, currentDigest: null, reference: 'node:bad!tag', skipReason: expect.stringMatching(/^invalid-reference: /) as unknown as string, extra: from(1) },
       ],
     },
   ];

@@ -46,7 +46,7 @@ describe('github-actions extract', () => {
       text: 'jobs:\n  a:\n    container: ${{ matrix.image }}\n    services:\n      db:\n        image: postgres:${{ matrix.pg }}\n    steps:\n      - uses: docker://node:20\n',
       want: [
         { line: 3, reference: '${{ matrix.image }}', depName: '${{ matrix.image }}', tag: null, skip: 'expression' },
-        { line: 6, reference: 'postgres:${{ matrix.pg }}', depName: 'postgres:${{ matrix.pg }}', tag: null, skip: 'expression' },
+        { line: 6, reference: 'postgres:${{ matrix.pg }}', depName: 'docker.io/library/postgres', tag: null, skip: 'expression' },
         { line: 8, reference: 'node:20', depName: 'docker.io/library/node', tag: '20', skip: null },
       ],
     },
