@@ -19,6 +19,7 @@ const depKey = (manager: string, file: string, depIndex: number) => `${manager}\
  * else would silently move an image nobody asked to move, or undo an update already written.
  */
 function collateralChange(update: PlannedUpdate, before: Dependency[], after: Dependency[], planned: Map<string, PlannedUpdate>): string | null {
+  const moved = before[update.depIndex]!;
   for (let i = 0; i < before.length; i++) {
     const was = before[i]!;
     const now = after[i]!;
@@ -26,6 +27,9 @@ function collateralChange(update: PlannedUpdate, before: Dependency[], after: De
     const own = planned.get(depKey(update.manager, update.file, i));
     const digestOk = now.currentDigest === was.currentDigest || now.currentDigest === own?.newDigest;
     if (own && own.depName === now.depName && now.currentValue === own.newValue && digestOk) continue;
+    // The very same image used twice through one ARG (two stages on one base) moves as one.
+    const sameImage = was.depName === moved.depName && was.currentValue === moved.currentValue && was.currentDigest === moved.currentDigest;
+    if (!own && sameImage && now.currentValue === update.newValue && now.currentDigest === update.newDigest) continue;
     const became = now.reference ?? `${now.depName}:${now.currentValue ?? ''}`;
     return `not written: the change is shared with ${was.reference ?? was.depName} (line ${was.line}), which it would turn into ${became}; give them separate variables or update them together`;
   }
