@@ -84,17 +84,17 @@ async function registryRequests(): Promise<void> {
     const start = performance.now();
     const result = await scan(memorySource(files), { images: images_, log: silentLogger });
     const ms = performance.now() - start;
-    const images = result.dependencies.filter((d) => d.datasource === 'docker' && !d.skipReason);
-    const distinctTags = new Set(images.map((d) => `${d.depName}:${d.currentValue}`)).size;
-    const repositories = new Set(images.map((d) => d.depName)).size;
+    const imageDeps = result.dependencies.filter((d) => d.datasource === 'docker' && !d.skipReason);
+    const distinctTags = new Set(imageDeps.map((d) => `${d.depName}:${d.currentValue}`)).size;
+    const repositories = new Set(imageDeps.map((d) => d.depName)).size;
     const total = http.stats.total;
     console.log(
-      `scan: ${files.size} files, ${images.length} image uses of ${distinctTags} distinct image:tags ` +
+      `scan: ${files.size} files, ${imageDeps.length} image uses of ${distinctTags} distinct image:tags ` +
         `in ${repositories} repositories, ${result.updates.length} updates, ${result.errors.length} errors, ${ms.toFixed(0)} ms`,
     );
     console.log(`scan: ${total} registry requests = ${(total / distinctTags).toFixed(2)} per distinct image:tag`);
     const askedTags = new Set(result.updates.map((u) => u.to.split('@')[0]));
-    for (const d of images) askedTags.add(`${d.depName}:${d.currentValue}`);
+    for (const d of imageDeps) askedTags.add(`${d.depName}:${d.currentValue}`);
     console.log(`scan: requests by kind ${JSON.stringify(kinds)}; by host ${JSON.stringify(http.stats.byHost)}`);
     console.log(
       `scan: ${kinds['tag list'] ?? 0} tag lists for ${repositories} repositories; ` +
