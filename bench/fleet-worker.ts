@@ -1,0 +1,36 @@
+// One benchmark worker process: the production worker (probot clients, BullMQ worker, registry scan context) without the web role.
+import { Redis } from 'ioredis';
+import { loadEnv } from '../src/config/env.js';
+import type { Logger } from '../src/types.js';
+import { createProbotApp, installationClients } from '../src/github/client.js';
+import { createQueue, memoryConnectionOptions } from '../src/queue/jobs.js';
+import { registryScanContext } from '../src/queue/scan-context.js';
+import { startWorker, stopWorker } from '../src/queue/worker.js';
+
+const env = loadEnv();
+// Failures and warnings only, one line each, so a benchmark run shows what went wrong.
+const write = (level: string) => (fields: unknown, message?: string) => {
+  process.stderr.write(`[worker ${process.pid}] ${level} ${message ?? ''} ${JSON.stringify(fields)}\n`);
+};
+const stderrLogger: Logger = { debug: () => {}, info: () => {}, warn: write('warn'), error: write('error') };
+const probot = createProbotApp({
+  appId: env.APP_ID, privateKey: env.PRIVATE_KEY, webhookSecret: env.WEBHOOK_SECRET, baseUrl: env.apiBaseUrl, logLevel: 'fatal',
+  // Freshen's own budget paces writes; Octokit's throttle would add its own fixed waits.
+  throttle: false,
+});
+const prefix = env.FRESHEN_REDIS_PREFIX;
+const redisUrl = process.env.REDIS_URL!;
+const redis = new Redis(redisUrl, memoryConnectionOptions(prefix));
+const queueConnection = new Redis(redisUrl);
+const connection = new Redis(redisUrl, { maxRetriesPerRequest: null });
+const queue = createQueue(queueConnection, prefix);
+const worker = startWorker({
+  connection, redis, queue, prefix, log: stderrLogger,
+  github: installationClients(probot),
+  scanContext: registryScanContext(env),
+  concurrency: env.FRESHEN_WORKER_CONCURRENCY,
+  lockDurationMs: env.FRESHEN_JOB_LOCK_SECONDS * 1000,
+});
+process.on('SIGTERM', () => {
+  void stopWorker(worker, 10_000).then(() => process.exit(0));
+});
