@@ -5,3 +5,4 @@ export { RedisLookupCache, type RedisCacheOptions } from './redis.js';
 export { lookupKey, scopeFor, type CacheScope } from './keys.js';
 export { revalidatingLookup, type ConditionalAnswer, type Validated } from './revalidate.js';
 export { sharedOsInfoCache } from './os-info.js';
+export { sharedPypi } from './pypi.js';

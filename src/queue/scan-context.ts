@@ -1,10 +1,11 @@
 // The engine's per-job context in production: an OCI client with the repository's registry credentials.
 import { Redis } from 'ioredis';
 import { budgetSettingsFromEnv, registryBudget, RequestBudget, type HostBudget } from '../budget/index.js';
-import { DEFAULT_TTLS, RedisLookupCache, scopeFor, sharedOsInfoCache, type CacheTtls, type LookupCache } from '../cache/index.js';
+import { DEFAULT_TTLS, RedisLookupCache, scopeFor, sharedOsInfoCache, sharedPypi, type CacheTtls, type LookupCache } from '../cache/index.js';
 import type { ServiceEnv } from '../config/env.js';
 import type { RepoConfig } from '../config/repo-config.js';
 import { DEFAULT_OSV_URL, OsvClient } from '../datasources/osv/index.js';
+import type { PypiDatasource } from '../datasources/pypi/index.js';
 import { insightPlanners, MemoryFirstSeenStore, MemoryImageFactsCache, RedisFirstSeenStore, type FirstSeenStore } from '../insight/index.js';
 import { createOciClient, type RegistryCredential } from '../datasources/oci/index.js';
 import { createOsPinsPlanner, packageIndexes } from '../engine/planners/os-pins.js';
@@ -59,7 +60,8 @@ export function registryScanContext(
       : undefined;
     const osPins = createOsPinsPlanner({ registry: images, indexes, osMirrors: config.osMirrors, platform: config.platform, ...(osInfoCache ? { osInfoCache } : {}) });
     const languageEnv = hooks.languageEnv ?? { FRESHEN_NPMRC: env.FRESHEN_NPMRC, PIP_INDEX_URL: env.PIP_INDEX_URL };
-    const language = languagePlanners({ env: languageEnv, insecureRegistries: env.FRESHEN_INSECURE_REGISTRIES, http, ...(hooks.releaseNotes ? { releaseNotes: hooks.releaseNotes(repo) } : {}) });
+    const pypi = cache ? (direct: PypiDatasource) => sharedPypi(direct, cache, repo.installationId, (hooks.ttls ?? DEFAULT_TTLS).tagListSeconds) : undefined;
+    const language = languagePlanners({ env: languageEnv, insecureRegistries: env.FRESHEN_INSECURE_REGISTRIES, http, ...(pypi ? { pypi } : {}), ...(hooks.releaseNotes ? { releaseNotes: hooks.releaseNotes(repo) } : {}) });
     // Last: they read what the others planned (package diffs, npm/PyPI versions) and may hold updates back.
     const insight = insightPlanners(insightSettings(config), { images, firstSeen, factsCache, ...(osv ? { osv } : {}) });
     const artifacts = { vars: languageEnv, insecureRegistries: env.FRESHEN_INSECURE_REGISTRIES, ...(languageEnv.FRESHEN_NPMRC ? { appNpmrc: languageEnv.FRESHEN_NPMRC } : {}) };

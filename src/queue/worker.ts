@@ -143,9 +143,10 @@ export async function stopWorker(worker: FreshenWorker, graceMs: number): Promis
   const timeout = new Promise<'timeout'>((resolve) => {
     timer = setTimeout(() => resolve('timeout'), graceMs);
   });
-  const closed = worker.close().then(() => 'drained' as const);
+  const closed = worker.close().then(() => 'drained' as const, () => 'drained' as const);
   const outcome = await Promise.race([closed, timeout]);
   clearTimeout(timer);
-  if (outcome === 'timeout') await worker.close(true).catch(() => undefined);
+  // Not close(true): BullMQ would hand back the same pending close. The caller disconnects instead,
+  // so a stuck job's lock lapses and another worker recovers it as stalled.
   return outcome;
 }

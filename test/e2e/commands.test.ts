@@ -136,4 +136,23 @@ describe('/rebuild in a pinned repository', () => {
     expect(stack.sim.pulls(OWNER, REPO)).toHaveLength(1);
     expect(stack.sim.workflowDispatches).toEqual([]);
   });
+
+  it('/freshen ignore stops proposing a dependency from the next scan; unignore brings it back', async () => {
+    const image = uniqueName('node');
+    await pushBase(registryHost, image, '3.0.0');
+    await pushBase(registryHost, image, '3.0.1');
+    await repo.install({ Dockerfile: `FROM ${registryHost}/${image}:3.0.0\n` });
+    const openPulls = () => stack.sim.pulls(OWNER, REPO).filter((p) => p.state === 'open');
+    expect(openPulls()).toHaveLength(1);
+    const number = Number(stack.sim.openIssue(OWNER, REPO, { user: 'alice', title: 'not now' })['number']);
+    stack.sim.setPermission(OWNER, REPO, 'alice', 'maintain');
+    await repo.comment(number, 'alice', `/freshen ignore ${registryHost}/${image}`);
+    await repo.scheduledRun();
+    expect(openPulls()).toEqual([]);
+    await repo.comment(number, 'alice', `/freshen unignore ${registryHost}/${image}`);
+    expect(repo.repliesOn(number).at(-1)).toContain('again from the next scan');
+    await repo.scheduledRun();
+    expect(openPulls()).toHaveLength(1);
+    expect(stack.sim.readFile(OWNER, REPO, openPulls()[0]!.head, 'Dockerfile')).toContain(':3.0.1@sha256:');
+  });
 });

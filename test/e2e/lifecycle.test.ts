@@ -193,4 +193,34 @@ describe('pinned updates through the app', () => {
     await scanNow();
     expect(openPulls()).toHaveLength(1);
   });
+
+  it('regenerates the same PR on top of a moved base (same proposal, new parent)', async () => {
+    await pushTag('6.0.0');
+    const digest = await pushTag('6.0.1');
+    await install({ Dockerfile: `FROM ${registryHost}/${image}:6.0.0\n` });
+    const [pr] = openPulls();
+    const oldSha = stack.sim.branches('acme', 'web')['freshen/container-images'];
+    const moved = stack.sim.commit('acme', 'web', 'main', { 'docs.md': 'new\n' }, { author: 'alice' });
+    await scanNow();
+    expect(openPulls().map((p) => p.number)).toEqual([pr!.number]);
+    expect(stack.sim.branches('acme', 'web')['freshen/container-images']).not.toBe(oldSha);
+    const commit = stack.sim.getCommit('acme', 'web', 'freshen/container-images')!;
+    expect(commit.parents).toEqual([moved]);
+    expect(commit.verified).toBe(true);
+    expect(stack.sim.readFile('acme', 'web', 'freshen/container-images', 'docs.md')).toBe('new\n');
+    expect(stack.sim.readFile('acme', 'web', 'freshen/container-images', 'Dockerfile')).toBe(`FROM ${registryHost}/${image}:6.0.1@${digest}\n`);
+    expect(stack.sim.comments('acme', 'web', pr!.number).filter((c) => c.body.includes('no longer update'))).toEqual([]);
+  });
+
+  it('closes a PR whose dependency is now ignored, and deletes its branch', async () => {
+    await pushTag('7.0.0');
+    await pushTag('7.0.1');
+    await install({ Dockerfile: `FROM ${registryHost}/${image}:7.0.0\n` });
+    const [pr] = openPulls();
+    stack.sim.commit('acme', 'web', 'main', { '.github/freshen.yml': `ignore: ["${registryHost}/${image.split('/')[0]}/*"]\n` }, { author: 'alice' });
+    await scanNow();
+    expect(openPulls()).toEqual([]);
+    expect(freshenBranches()).toEqual([]);
+    expect(stack.sim.comments('acme', 'web', pr!.number).some((c) => c.body.includes('closing it'))).toBe(true);
+  });
 });

@@ -1,5 +1,5 @@
 // The language planners (npm, pip, release notes) wired from an environment, for the CLI and the app.
-import { createPypiDatasource } from '../../datasources/pypi/index.js';
+import { createPypiDatasource, type PypiDatasource } from '../../datasources/pypi/index.js';
 import { createHttpClient, type HttpClient } from '../../http/index.js';
 import { npmPlanner } from '../planners/npm.js';
 import { pipPlanner } from '../planners/pip.js';
@@ -18,6 +18,8 @@ export interface LanguagePlannerOptions {
   env: Record<string, string | undefined>;
   insecureRegistries?: readonly string[];
   http?: HttpClient;
+  /** PyPI lookups through a shared cache (the app); by default straight to the index. */
+  pypi?: (direct: PypiDatasource) => PypiDatasource;
   /** Without it (the CLI), no release notes are looked up. */
   releaseNotes?: ReleaseNotesSource;
 }
@@ -26,7 +28,7 @@ export function languagePlanners(options: LanguagePlannerOptions): Planner[] {
   const http = options.http ?? createHttpClient({ insecureHosts: options.insecureRegistries ?? [] });
   const planners: Planner[] = [
     npmPlanner({ appNpmrc: options.env.FRESHEN_NPMRC, vars: options.env, insecureRegistries: options.insecureRegistries ?? [] }),
-    pipPlanner({ pypi: createPypiDatasource({ http }), ...(options.env.PIP_INDEX_URL ? { indexUrl: options.env.PIP_INDEX_URL } : {}) }),
+    pipPlanner({ pypi: (options.pypi ?? ((direct) => direct))(createPypiDatasource({ http })), ...(options.env.PIP_INDEX_URL ? { indexUrl: options.env.PIP_INDEX_URL } : {}) }),
   ];
   if (options.releaseNotes) planners.push(releaseNotesPlanner(options.releaseNotes));
   return planners;

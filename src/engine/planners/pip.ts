@@ -61,6 +61,31 @@ function indexUrls(state: PlanState, errors: LocatedError[]): Map<string, string
   return own;
 }
 
+/** One project from several indexes, as pip sees it with --extra-index-url: every release of each, files joined. */
+export function mergeProjects(found: PypiProject[]): PypiProject {
+  const [first, ...rest] = found;
+  if (!first || rest.length === 0) return first!;
+  const byVersion = new Map<string, PypiRelease>();
+  for (const release of found.flatMap((p) => p.releases)) {
+    const seen = byVersion.get(release.version);
+    if (!seen) { byVersion.set(release.version, release); continue; }
+    const files = [...seen.files, ...release.files.filter((f) => !seen.files.some((s) => s.filename === f.filename))];
+    const publishedAt = [seen.publishedAt, release.publishedAt].filter((t): t is string => !!t).sort()[0];
+    byVersion.set(release.version, { version: release.version, yanked: seen.yanked && release.yanked, files: files.sort((a, b) => a.filename.localeCompare(b.filename)), ...(publishedAt ? { publishedAt } : {}) });
+  }
+  const sourceUrl = found.find((p) => p.sourceUrl)?.sourceUrl;
+  return { name: first.name, releases: [...byVersion.values()], ...(sourceUrl ? { sourceUrl } : {}) };
+}
+
+/** Asks the main index and every extra index; an index without the project is skipped, all failing is an error. */
+async function lookupAll(lookup: (index: string | undefined) => Promise<PypiProject>, main: string | undefined, extras: string[]): Promise<PypiProject> {
+  if (extras.length === 0) return lookup(main);
+  const settled = await Promise.allSettled([main, ...extras.filter((e) => e !== main)].map((index) => lookup(index)));
+  const found = settled.flatMap((s) => (s.status === 'fulfilled' ? [s.value] : []));
+  if (found.length === 0) throw (settled[0] as PromiseRejectedResult).reason;
+  return mergeProjects(found);
+}
+
 function proposal(dep: Dependency, depIndex: number, project: PypiProject, release: PypiRelease): PlannedUpdate {
   const current = dep.currentValue!;
   const facts: PackageUpdateFacts = { datasource: 'pypi', name: dep.depName, fromVersion: current, toVersion: release.version, ...(project.sourceUrl ? { sourceUrl: project.sourceUrl } : {}) };
@@ -100,7 +125,8 @@ export function pipPlanner(options: PipPlannerOptions): Planner {
           try {
             if (!pep440.isValid(dep.currentValue!)) throw new Error(`"${dep.currentValue}" is not a PEP 440 version`);
             const extra = dep.extra as unknown as PipDependencyExtra;
-            const project = await lookup(dep.depName, extra.indexUrl ?? urls.get(dep.file) ?? options.indexUrl);
+            const main = extra.indexUrl ?? urls.get(dep.file) ?? options.indexUrl;
+            const project = await lookupAll((index) => lookup(dep.depName, index), main, extra.extraIndexUrls ?? []);
             const candidates = candidateReleases(project, dep.currentValue!);
             const major = releaseParts(dep.currentValue!)[0];
             const sameMajor = candidates.find((r) => releaseParts(r.version)[0] === major);

@@ -1,0 +1,51 @@
+// npm planning rules that need no registry: which versions may be proposed, and which lockfiles can be read.
+import { describe, expect, it } from 'vitest';
+import type { NpmPackage } from '../../src/datasources/npm/index.js';
+import { NpmLocks } from '../../src/engine/planners/npm-lock.js';
+import { candidateVersions } from '../../src/engine/planners/npm.js';
+
+const pkg = (...versions: [string, string?][]): NpmPackage => ({
+  name: 'lib',
+  registry: 'http://127.0.0.1:1/',
+  distTags: {},
+  versions: versions.map(([version, deprecated]) => ({ version, ...(deprecated ? { deprecated } : {}) })),
+});
+
+describe('candidateVersions', () => {
+  const lib = pkg(['1.0.0'], ['1.1.0'], ['1.2.0', 'broken'], ['2.0.0-rc.1'], ['1.3.0-beta.2'], ['not-a-version']);
+
+  it('proposes neither prereleases nor deprecated versions for a stable current version, newest first', () => {
+    expect(candidateVersions(lib, '1.0.0').map((v) => v.version)).toEqual(['1.1.0']);
+  });
+
+  it('allows prereleases when the current version is one', () => {
+    expect(candidateVersions(lib, '1.3.0-beta.1').map((v) => v.version)).toEqual(['2.0.0-rc.1', '1.3.0-beta.2']);
+  });
+});
+
+describe('NpmLocks', () => {
+  const lock = (lockfileVersion: number | undefined, packages?: Record<string, { version: string }>) =>
+    JSON.stringify({ name: 'root', ...(lockfileVersion ? { lockfileVersion } : {}), ...(packages ? { packages } : {}) });
+  const texts = (lockText: string) => new Map([
+    ['package.json', '{}'],
+    ['packages/app/package.json', '{}'],
+    ['package-lock.json', lockText],
+  ]);
+
+  it.each([2, 3])('reads lockfileVersion %i, nested workspace copies before the root one', (version) => {
+    const locks = new NpmLocks(texts(lock(version, {
+      'node_modules/lib': { version: '1.0.0' },
+      'packages/app/node_modules/lib': { version: '2.0.0' },
+    })));
+    const project = locks.projectOf('packages/app/package.json');
+    expect(project).toMatchObject({ root: '', lockFile: 'package-lock.json' });
+    expect(locks.lockedVersion(project, 'packages/app/package.json', 'lib')).toBe('2.0.0');
+    expect(locks.lockedVersion(project, 'package.json', 'lib')).toBe('1.0.0');
+  });
+
+  it('refuses a lockfileVersion 1 lockfile, saying how to upgrade it', () => {
+    const locks = new NpmLocks(texts(lock(1)));
+    const project = locks.projectOf('package.json');
+    expect(() => locks.lockedVersion(project, 'package.json', 'lib')).toThrow(/lockfileVersion 1 is not supported; run npm 7/);
+  });
+});
