@@ -8,6 +8,10 @@ const extraArgs = process.argv.slice(2);
 const tsc = spawnSync('npx', ['tsc', '-p', '.', '--noEmit'], { stdio: 'inherit' });
 const typecheckFailed = tsc.status !== 0 ? 1 : 0;
 if (typecheckFailed) console.error('type check failed (counted as one failed test)');
+// The built output is what `freshen` (bin) and `freshen/versioning` (exports) point at.
+const build = spawnSync('npm', ['run', '--silent', 'build'], { stdio: 'inherit' });
+const buildFailed = build.status !== 0 ? 1 : 0;
+if (buildFailed) console.error('build failed (counted as one failed test)');
 
 rmSync(resultsFile, { force: true });
 const vitest = spawnSync(
@@ -31,7 +35,7 @@ try {
 } catch {
   failed += 1;
 }
-failed += typecheckFailed;
+failed += typecheckFailed + buildFailed;
 const ok = vitest.status === 0 && failed === 0;
 console.log(`${passed} passed, ${failed} failed${skipped ? `, ${skipped} skipped` : ''}`);
 process.exit(ok ? 0 : 1);
