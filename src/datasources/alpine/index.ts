@@ -3,15 +3,9 @@ import { apkIndexText, parseApkIndex, type AlpinePackage, type ApkIndex } from '
 
 export type { AlpinePackage } from './apkindex.js';
 
-/** Same shape as the Debian datasource's: 200 with a body, 304 when validators match, 404. */
-export interface IndexResponse {
-  status: number;
-  body: Buffer;
-  etag?: string | undefined;
-  lastModified?: string | undefined;
-}
+import type { FetchIndexFile, IndexResponse } from '../index-fetch.js';
 
-export type FetchIndexFile = (url: string, validators?: { etag?: string; lastModified?: string }) => Promise<IndexResponse>;
+export type { FetchIndexFile, IndexResponse } from '../index-fetch.js';
 
 /** What this datasource needs of an apk repository (see ApkRepository in src/image/os-info.ts). */
 export interface ApkRepositoryRef {

@@ -6,16 +6,9 @@ import { parseRelease, pickPackagesIndex, stripClearsign, type ReleaseFile } fro
 export type { DebianPackage } from './packages.js';
 export type { ReleaseFile } from './release.js';
 
-/** The answer to one GET: 200 with a body, 304 when the validators still match, 404 when absent. */
-export interface IndexResponse {
-  status: number;
-  body: Buffer;
-  etag?: string | undefined;
-  lastModified?: string | undefined;
-}
+import type { FetchIndexFile, IndexResponse } from '../index-fetch.js';
 
-/** Fetches one file of a package mirror (wired to the shared HTTP client; tests use plain fetch). */
-export type FetchIndexFile = (url: string, validators?: { etag?: string; lastModified?: string }) => Promise<IndexResponse>;
+export type { FetchIndexFile, IndexResponse } from '../index-fetch.js';
 
 /** What this datasource needs of an apt source (see AptSource in src/image/os-info.ts). */
 export interface AptSourceRef {
