@@ -1,4 +1,6 @@
 // One benchmark worker process: the production worker (probot clients, BullMQ worker, registry scan context) without the web role.
+import { writeFileSync } from 'node:fs';
+import { Session } from 'node:inspector';
 import { Redis } from 'ioredis';
 import { loadEnv } from '../src/config/env.js';
 import type { Logger } from '../src/types.js';
@@ -31,6 +33,25 @@ const worker = startWorker({
   concurrency: env.FRESHEN_WORKER_CONCURRENCY,
   lockDurationMs: env.FRESHEN_JOB_LOCK_SECONDS * 1000,
 });
+// Where the memory goes (peaks of each part, MB), printed at the end so the benchmark can say why RSS is what it is.
+const peaks: Record<string, number> = {};
+setInterval(() => {
+  for (const [part, bytes] of Object.entries(process.memoryUsage())) peaks[part] = Math.max(peaks[part] ?? 0, Math.round(bytes / 2 ** 20));
+}, 250).unref();
+// FLEET_HEAP_PROFILE_DIR: sample every allocation site, including objects already collected (what churns the heap).
+const heapProfileDir = process.env.FLEET_HEAP_PROFILE_DIR;
+const heapSession = heapProfileDir ? new Session() : undefined;
+if (heapSession) {
+  heapSession.connect();
+  heapSession.post('HeapProfiler.startSampling', { samplingInterval: 64 * 1024, includeObjectsCollectedByMajorGC: true, includeObjectsCollectedByMinorGC: true });
+}
+async function writeHeapProfile(): Promise<void> {
+  if (!heapSession || !heapProfileDir) return;
+  const profile = await new Promise<unknown>((resolve, reject) => heapSession.post('HeapProfiler.stopSampling', (err, result) => (err ? reject(err) : resolve(result.profile))));
+  writeFileSync(`${heapProfileDir}/worker-${process.pid}.heapprofile`, JSON.stringify(profile));
+}
 process.on('SIGTERM', () => {
+  void writeHeapProfile();
+  process.stderr.write(`[worker ${process.pid}] memory peaks MB ${JSON.stringify(peaks)}\n`);
   void stopWorker(worker, 10_000).then(() => process.exit(0));
 });

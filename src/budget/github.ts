@@ -3,7 +3,8 @@ import type { GitHub } from '../github/types.js';
 import { RateLimitedError } from '../queue/errors.js';
 import { pauseFromHeaders } from './headers.js';
 import type { RequestBudget } from './ledger.js';
-import { githubWriteWindows, type BudgetSettings } from './settings.js';
+import type { RedisSemaphore } from './semaphore.js';
+import { DEFAULT_BUDGET, githubWriteWindows, type BudgetSettings } from './settings.js';
 
 /** Longest a job that has begun writing waits for its next write slot: at most the hour window frees it. */
 const STARTED_WAIT_MS = 3_600_000;
@@ -11,6 +12,7 @@ const CONTENT_GENERATING = new Set(['POST', 'PATCH', 'PUT', 'DELETE']);
 
 export const writesBudgetName = (installationId: number): string => `gh-writes:${installationId}`;
 const readsBudgetName = (installationId: number): string => `gh:${installationId}`;
+export const inFlightName = (installationId: number): string => `gh-in-flight:${installationId}`;
 
 interface RequestOptions {
   method?: string;
@@ -55,6 +57,17 @@ export function paceGitHub(gh: GitHub, installationId: number, budget: RequestBu
     if (pause > 0) await budget.pause(readsBudgetName(installationId), pause);
     throw error;
   });
+  return gh;
+}
+
+/**
+ * Holds one of the installation's places (GitHub: at most 100 concurrent requests) for each request
+ * this client sends, shared by all workers. Install it before the caching and pacing hooks so that
+ * answers served from the cache take no place and waits for a write slot hold none.
+ */
+export function limitConcurrentRequests(gh: GitHub, installationId: number, semaphore: RedisSemaphore, settings: BudgetSettings): GitHub {
+  const limit = settings.concurrentRequests ?? DEFAULT_BUDGET.concurrentRequests!;
+  gh.hook.wrap('request', (request, options) => semaphore.run(inFlightName(installationId), limit, async () => request(options)));
   return gh;
 }
 

@@ -13,6 +13,8 @@ export interface BudgetSettings {
   maxInlineWaitMs: number;
   /** Per registry host (`host` or `host:port`): request windows, e.g. Docker Hub's pulls per 6 hours. */
   registryWindows: Record<string, Window[]>;
+  /** GitHub requests of one installation in flight at once across all workers; GitHub allows 100. Default 100. */
+  concurrentRequests?: number;
 }
 
 export const DEFAULT_BUDGET: BudgetSettings = {
@@ -22,6 +24,7 @@ export const DEFAULT_BUDGET: BudgetSettings = {
   timeScale: 1,
   maxInlineWaitMs: 30_000,
   registryWindows: {},
+  concurrentRequests: 100,
 };
 
 export function githubWriteWindows(settings: BudgetSettings): Window[] {
@@ -37,6 +40,7 @@ const budgetEnv = z.object({
   FRESHEN_GITHUB_WRITES_PER_MINUTE: z.coerce.number().int().min(1).max(80).default(DEFAULT_BUDGET.writesPerMinute),
   FRESHEN_GITHUB_WRITES_PER_HOUR: z.coerce.number().int().min(1).max(500).default(DEFAULT_BUDGET.writesPerHour),
   FRESHEN_BUDGET_TIME_SCALE: z.coerce.number().positive().default(1),
+  FRESHEN_GITHUB_CONCURRENT_REQUESTS: z.coerce.number().int().min(1).max(100).default(DEFAULT_BUDGET.concurrentRequests!),
   FRESHEN_MAX_INLINE_WAIT_SECONDS: z.coerce.number().min(0).max(600).default(DEFAULT_BUDGET.maxInlineWaitMs / 1000),
   /** JSON: {"docker.io": [{"windowSeconds": 21600, "limit": 100}]} */
   FRESHEN_REGISTRY_BUDGETS: z.string().default('{}'),
@@ -61,6 +65,7 @@ export function budgetSettingsFromEnv(env: NodeJS.ProcessEnv = process.env): Bud
     writesPerHour: parsed.data.FRESHEN_GITHUB_WRITES_PER_HOUR,
     timeScale: parsed.data.FRESHEN_BUDGET_TIME_SCALE,
     maxInlineWaitMs: parsed.data.FRESHEN_MAX_INLINE_WAIT_SECONDS * 1000,
+    concurrentRequests: parsed.data.FRESHEN_GITHUB_CONCURRENT_REQUESTS,
     registryWindows: Object.fromEntries(
       Object.entries(registries).map(([host, list]) => [host, list.map((w) => ({ windowMs: (w.windowSeconds * 1000) / parsed.data.FRESHEN_BUDGET_TIME_SCALE, limit: w.limit }))]),
     ),

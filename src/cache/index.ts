@@ -5,4 +5,5 @@ export { RedisLookupCache, type RedisCacheOptions } from './redis.js';
 export { lookupKey, scopeFor, type CacheScope } from './keys.js';
 export { revalidatingLookup, type ConditionalAnswer, type Validated } from './revalidate.js';
 export { sharedOsInfoCache } from './os-info.js';
+export { sharedImageFactsCache } from './image-facts.js';
 export { sharedPypi } from './pypi.js';

@@ -8,5 +8,7 @@ export function sharedOsInfoCache(cache: LookupCache, scope: CacheScope, ttlSeco
   return {
     get: (digest) => cache.get<OsInfo>(lookupKey(scope, 'os-info', digest)),
     set: (digest, info) => cache.set(lookupKey(scope, 'os-info', digest), info, ttlSeconds),
+    // Two workers asking about one image at the same moment: one reads its layers, the other waits for the answer.
+    getOrLoad: (digest, load) => cache.getOrLoad<OsInfo>(lookupKey(scope, 'os-info', digest), ttlSeconds, load),
   };
 }

@@ -202,6 +202,8 @@ function sortedPaths(image: ImageFiles, dir: string, suffix: string): string[] {
 export interface OsInfoCache {
   get(manifestDigest: string): Promise<OsInfo | undefined>;
   set(manifestDigest: string, info: OsInfo): Promise<void>;
+  /** The cached info, or `load()`'s answer stored; concurrent callers (in any worker, for a shared cache) load once. */
+  getOrLoad?(manifestDigest: string, load: () => Promise<OsInfo>): Promise<OsInfo>;
 }
 
 /** An in-process cache that forgets the least recently used entries beyond `maxEntries`. */
@@ -238,12 +240,19 @@ const SMALL_FILE_LIMITS: ReadLimits = { maxFileBytes: 256 * 1024, maxTotalBytes:
 
 /** Reads (or recalls) the OsInfo of one platform image. Mirrors are as the image lists them. */
 export async function readOsInfo(opts: ReadOsInfoOptions): Promise<OsInfo> {
-  const cached = await opts.cache?.get(opts.manifestDigest);
+  const { cache } = opts;
+  if (cache?.getOrLoad) return cache.getOrLoad(opts.manifestDigest, () => readFromLayers(opts));
+  const cached = await cache?.get(opts.manifestDigest);
   if (cached) return cached;
+  const info = await readFromLayers(opts);
+  await cache?.set(opts.manifestDigest, info);
+  return info;
+}
+
+async function readFromLayers(opts: ReadOsInfoOptions): Promise<OsInfo> {
   const image = await readImageFiles(opts.layers, opts.openLayer, OS_INFO_FILES, opts.limits ?? SMALL_FILE_LIMITS);
   const info = osInfoFromFiles(image);
   for (const s of image.skipped) info.warnings.push({ file: s.path, line: 0, message: `skipped: ${s.reason}` });
-  await opts.cache?.set(opts.manifestDigest, info);
   return info;
 }
 

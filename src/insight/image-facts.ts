@@ -37,6 +37,8 @@ export interface ImageFacts extends PlatformImageFacts {
 export interface ImageFactsCache {
   get(manifestDigest: string): Promise<PlatformImageFacts | undefined>;
   set(manifestDigest: string, facts: PlatformImageFacts): Promise<void>;
+  /** The cached facts, or `load()`'s answer stored; concurrent callers (in any worker, for a shared cache) load once. */
+  getOrLoad?(manifestDigest: string, load: () => Promise<PlatformImageFacts>): Promise<PlatformImageFacts>;
 }
 
 /** In-process, least recently used entries forgotten beyond `maxEntries`. */
@@ -93,32 +95,39 @@ export async function readImageFacts(
   options: ReadFactsOptions = {},
 ): Promise<ImageFacts> {
   const { top, image } = await platformManifest(images, depName, ref, platform);
-  let facts = await options.cache?.get(image.digest);
-  if (!facts) {
-    const config = await images.getImageConfig(depName, image.digest, platform);
-    const files = await readImageFiles(
-      image.layers.map((l) => ({ digest: l.digest, mediaType: l.mediaType ?? '', size: l.size })),
-      (layer) => images.getBlobStream(depName, layer.digest),
-      FACT_FILES,
-      options.limits ?? FACT_LIMITS,
-    );
-    const os = osInfoFromFiles(files);
-    const texts = new Map([...files.files].filter(([, f]) => f.kind === 'file').map(([p, f]) => [p, f.content.toString('utf8')]));
-    const labels = { ...config.labels, ...image.annotations };
-    facts = {
-      manifestDigest: image.digest,
-      ...(config.created ? { created: config.created } : {}),
-      ...ociFields(labels),
-      distro: os.distro,
-      release: os.release,
-      installed: installedPackagesFrom(texts),
-      warnings: files.skipped.map((s) => `${s.path} skipped: ${s.reason}`),
-    };
-    await options.cache?.set(image.digest, facts);
+  const load = () => readPlatformFacts(images, depName, image, platform, options.limits);
+  let facts: PlatformImageFacts;
+  if (options.cache?.getOrLoad) facts = await options.cache.getOrLoad(image.digest, load);
+  else {
+    const cached = await options.cache?.get(image.digest);
+    facts = cached ?? (await load());
+    if (!cached) await options.cache?.set(image.digest, facts);
   }
   // Index annotations describe the whole multi-arch image; they win over per-image ones.
   const overlay = top.kind === 'index' ? ociFields(top.annotations) : {};
   return { ...facts, ...overlay, digest: top.digest, platform };
+}
+
+async function readPlatformFacts(images: ImageInspector, depName: string, image: Extract<Manifest, { kind: 'image' }>, platform: string, limits: ReadLimits | undefined): Promise<PlatformImageFacts> {
+  const config = await images.getImageConfig(depName, image.digest, platform);
+  const files = await readImageFiles(
+    image.layers.map((l) => ({ digest: l.digest, mediaType: l.mediaType ?? '', size: l.size })),
+    (layer) => images.getBlobStream(depName, layer.digest),
+    FACT_FILES,
+    limits ?? FACT_LIMITS,
+  );
+  const os = osInfoFromFiles(files);
+  const texts = new Map([...files.files].filter(([, f]) => f.kind === 'file').map(([p, f]) => [p, f.content.toString('utf8')]));
+  const labels = { ...config.labels, ...image.annotations };
+  return {
+    manifestDigest: image.digest,
+    ...(config.created ? { created: config.created } : {}),
+    ...ociFields(labels),
+    distro: os.distro,
+    release: os.release,
+    installed: installedPackagesFrom(texts),
+    warnings: files.skipped.map((s) => `${s.path} skipped: ${s.reason}`),
+  };
 }
 
 function ociFields(labels: Record<string, string>): Pick<PlatformImageFacts, 'source' | 'revision' | 'version'> {

@@ -1,6 +1,6 @@
 // The worker's GitHub clients with fleet manners: cheap conditional reads, writes paced per installation, valuable writes first.
 import type { Redis } from 'ioredis';
-import { paceGitHub, RequestBudget, updateValue, valuePriority, writeWaitMs, type BudgetSettings } from '../budget/index.js';
+import { limitConcurrentRequests, paceGitHub, RedisSemaphore, RequestBudget, updateValue, valuePriority, writeWaitMs, type BudgetSettings } from '../budget/index.js';
 import { RedisLookupCache } from '../cache/index.js';
 import type { PlannedUpdate } from '../engine/types.js';
 import { conditionalReads } from '../github/conditional.js';
@@ -14,13 +14,16 @@ export function budgetedGitHub(
   settings: BudgetSettings,
 ): (installationId: number) => Promise<GitHub> {
   const budget = new RequestBudget(redis);
+  const inFlight = new RedisSemaphore(redis);
   const store = new RedisLookupCache(redis, { namespace: 'ghcache' });
   const prepared = new WeakSet<GitHub>();
   return async (installationId) => {
     const gh = await github(installationId);
     if (prepared.has(gh)) return gh;
     prepared.add(gh);
-    return paceGitHub(conditionalReads(gh, installationId, store), installationId, budget, settings);
+    // Innermost first: only requests actually sent hold one of the installation's concurrent places.
+    const limited = limitConcurrentRequests(gh, installationId, inFlight, settings);
+    return paceGitHub(conditionalReads(limited, installationId, store), installationId, budget, settings);
   };
 }
 

@@ -1,7 +1,7 @@
 // The engine's per-job context in production: an OCI client with the repository's registry credentials.
 import { Redis } from 'ioredis';
 import { budgetSettingsFromEnv, registryBudget, RequestBudget, type HostBudget } from '../budget/index.js';
-import { DEFAULT_TTLS, RedisLookupCache, scopeFor, sharedOsInfoCache, sharedPypi, type CacheTtls, type LookupCache } from '../cache/index.js';
+import { DEFAULT_TTLS, RedisLookupCache, scopeFor, sharedImageFactsCache, sharedOsInfoCache, sharedPypi, type CacheTtls, type LookupCache } from '../cache/index.js';
 import type { ServiceEnv } from '../config/env.js';
 import type { RepoConfig } from '../config/repo-config.js';
 import { DEFAULT_OSV_URL, OsvClient } from '../datasources/osv/index.js';
@@ -32,7 +32,7 @@ export function registryScanContext(
   const cache = hooks.cache ?? shared?.cache;
   const hostBudget = hooks.hostBudget ?? shared?.hostBudget;
   const firstSeen = hooks.firstSeen ?? shared?.firstSeen ?? new MemoryFirstSeenStore();
-  // Package lists of image digests never change: kept for the process, across jobs.
+  // Package lists of image digests never change: kept for the process when there is no shared cache.
   const factsCache = new MemoryImageFactsCache();
   const osv = osvClient(env.FRESHEN_OSV_URL);
   // Package indexes outlive one job: their validators (ETag, Release date) spare downloads on the next scan.
@@ -55,15 +55,17 @@ export function registryScanContext(
       ...(hooks.ttls ? { ttls: hooks.ttls } : {}),
     });
     // A scan that may read private images keeps what it learns to its installation.
-    const osInfoCache = cache
-      ? sharedOsInfoCache(cache, scopeFor(Object.keys(credentials).length > 0, repo.installationId), (hooks.ttls ?? DEFAULT_TTLS).contentSeconds)
-      : undefined;
+    const scope = scopeFor(Object.keys(credentials).length > 0, repo.installationId);
+    const contentSeconds = (hooks.ttls ?? DEFAULT_TTLS).contentSeconds;
+    const osInfoCache = cache ? sharedOsInfoCache(cache, scope, contentSeconds) : undefined;
+    // Shared across workers, so two workers never read the same image's layers for the package diff.
+    const imageFacts = cache ? sharedImageFactsCache(cache, scope, contentSeconds) : factsCache;
     const osPins = createOsPinsPlanner({ registry: images, indexes, osMirrors: config.osMirrors, platform: config.platform, ...(osInfoCache ? { osInfoCache } : {}) });
     const languageEnv = hooks.languageEnv ?? { FRESHEN_NPMRC: env.FRESHEN_NPMRC, PIP_INDEX_URL: env.PIP_INDEX_URL };
     const pypi = cache ? (direct: PypiDatasource) => sharedPypi(direct, cache, repo.installationId, (hooks.ttls ?? DEFAULT_TTLS).tagListSeconds) : undefined;
     const language = languagePlanners({ env: languageEnv, insecureRegistries: env.FRESHEN_INSECURE_REGISTRIES, http, ...(pypi ? { pypi } : {}), ...(hooks.releaseNotes ? { releaseNotes: hooks.releaseNotes(repo) } : {}) });
     // Last: they read what the others planned (package diffs, npm/PyPI versions) and may hold updates back.
-    const insight = insightPlanners(insightSettings(config), { images, firstSeen, factsCache, ...(osv ? { osv } : {}) });
+    const insight = insightPlanners(insightSettings(config), { images, firstSeen, factsCache: imageFacts, ...(osv ? { osv } : {}) });
     const artifacts = { vars: languageEnv, insecureRegistries: env.FRESHEN_INSECURE_REGISTRIES, ...(languageEnv.FRESHEN_NPMRC ? { appNpmrc: languageEnv.FRESHEN_NPMRC } : {}) };
     return { images, log, planners: [osPins, ...language, ...insight], artifacts };
   };
