@@ -3,10 +3,8 @@ import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, beforeEach, describe, expect, inject, it } from 'vitest';
 import { Probot, ProbotOctokit } from 'probot';
 import { freshenApp } from '../../src/app.js';
-import { loadEnv } from '../../src/config/env.js';
-import { start, type Running } from '../../src/main.js';
 import { schedulerId } from '../../src/queue/jobs.js';
-import { queuedJobs, redisNamespace, sign, testKeys, WEBHOOK_SECRET, type RedisNamespace } from '../support/app-harness.js';
+import { queuedJobs, redisNamespace, sign, startWebRole, testKeys, WEBHOOK_SECRET, type RedisNamespace } from '../support/app-harness.js';
 
 const installation = { id: 77, account: { login: 'acme', id: 5, type: 'Organization' } };
 const repo = (id: number, name: string) => ({ id, name, full_name: `acme/${name}`, private: true, node_id: 'x' });
@@ -90,24 +88,16 @@ function pushPayload(ref: string, commits: { added?: string[]; modified?: string
 }
 
 describe('web role', () => {
-  let running: Running;
   let url: string;
   let web: RedisNamespace;
+  let webRole: Awaited<ReturnType<typeof startWebRole>>;
 
   beforeAll(async () => {
-    web = redisNamespace(inject('redisUrl'));
-    const env = loadEnv({
-      FRESHEN_ROLE: 'web', APP_ID: '1', PRIVATE_KEY: testKeys.privateKey, WEBHOOK_SECRET,
-      REDIS_URL: inject('redisUrl'), PORT: '0', HOST: '127.0.0.1', LOG_LEVEL: 'fatal', FRESHEN_REDIS_PREFIX: web.prefix,
-    });
-    running = await start(env, () => {
-      throw new Error('the web role never scans');
-    });
-    url = `http://127.0.0.1:${running.port}/api/github/webhooks`;
+    webRole = await startWebRole(inject('redisUrl'));
+    ({ url, namespace: web } = webRole);
   });
   afterAll(async () => {
-    await running?.stop();
-    await web?.close();
+    await webRole?.stop();
   });
 
   const body = JSON.stringify({ action: 'created', installation, repositories: [repo(601, 'site')], sender: { login: 'octo' } });

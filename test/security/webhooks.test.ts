@@ -1,32 +1,22 @@
 // The webhook endpoint acts only on deliveries signed with the webhook secret, over the exact bytes received.
 import { createHmac, randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { loadEnv } from '../../src/config/env.js';
-import { start, type Running } from '../../src/main.js';
-import { queuedJobs, redisNamespace, sign, testKeys, WEBHOOK_SECRET, type RedisNamespace } from '../support/app-harness.js';
+import { queuedJobs, sign, startWebRole, WEBHOOK_SECRET, type RedisNamespace } from '../support/app-harness.js';
 
 const installation = { id: 78, account: { login: 'acme', id: 5, type: 'Organization' } };
 const repository = (id: number, name: string) => ({ id, name, full_name: `acme/${name}`, private: true, node_id: 'x' });
 const payload = (repoId: number) => JSON.stringify({ action: 'created', installation, repositories: [repository(repoId, 'site')], sender: { login: 'octo' } });
 
-let running: Running;
 let url: string;
 let web: RedisNamespace;
+let webRole: Awaited<ReturnType<typeof startWebRole>>;
 
 beforeAll(async () => {
-  web = redisNamespace(inject('redisUrl'));
-  const env = loadEnv({
-    FRESHEN_ROLE: 'web', APP_ID: '1', PRIVATE_KEY: testKeys.privateKey, WEBHOOK_SECRET,
-    REDIS_URL: inject('redisUrl'), PORT: '0', HOST: '127.0.0.1', LOG_LEVEL: 'fatal', FRESHEN_REDIS_PREFIX: web.prefix,
-  });
-  running = await start(env, () => {
-    throw new Error('the web role never scans');
-  });
-  url = `http://127.0.0.1:${running.port}/api/github/webhooks`;
+  webRole = await startWebRole(inject('redisUrl'));
+  ({ url, namespace: web } = webRole);
 });
 afterAll(async () => {
-  await running?.stop();
-  await web?.close();
+  await webRole?.stop();
 });
 
 const post = (body: string, headers: Record<string, string>) =>

@@ -1,6 +1,8 @@
 // Test helpers for the app: a key pair, unique Redis namespaces, queue inspection, webhook signing.
 import { createHmac, generateKeyPairSync, randomBytes } from 'node:crypto';
 import { Redis } from 'ioredis';
+import { loadEnv } from '../../src/config/env.js';
+import { start } from '../../src/main.js';
 import { createQueue, memoryConnectionOptions, type FreshenQueue } from '../../src/queue/jobs.js';
 
 export const testKeys = generateKeyPairSync('rsa', {
@@ -51,4 +53,24 @@ export async function queuedJobs(queue: FreshenQueue): Promise<{ name: string; i
     .filter((j) => j !== undefined)
     .map((j) => ({ name: j.name, id: j.id ?? '', data: j.data }))
     .sort((a, b) => a.id.localeCompare(b.id));
+}
+
+/** Starts the web role alone (webhooks only) on a free port with its own Redis namespace. */
+export async function startWebRole(redisUrl: string): Promise<{ url: string; namespace: RedisNamespace; stop(): Promise<void> }> {
+  const namespace = redisNamespace(redisUrl);
+  const env = loadEnv({
+    FRESHEN_ROLE: 'web', APP_ID: '1', PRIVATE_KEY: testKeys.privateKey, WEBHOOK_SECRET,
+    REDIS_URL: redisUrl, PORT: '0', HOST: '127.0.0.1', LOG_LEVEL: 'fatal', FRESHEN_REDIS_PREFIX: namespace.prefix,
+  });
+  const running = await start(env, () => {
+    throw new Error('the web role never scans');
+  });
+  return {
+    url: `http://127.0.0.1:${running.port}/api/github/webhooks`,
+    namespace,
+    async stop() {
+      await running.stop();
+      await namespace.close();
+    },
+  };
 }

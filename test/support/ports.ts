@@ -1,4 +1,6 @@
 // Free loopback ports for test services.
+import type { ChildProcess } from 'node:child_process';
+import { rmSync } from 'node:fs';
 import { createServer } from 'node:net';
 
 export function freePort(): Promise<number> {
@@ -25,4 +27,15 @@ export async function waitFor(check: () => Promise<boolean>, what: string, timeo
     if (Date.now() > deadline) throw new Error(`${what} did not become ready in ${timeoutMs} ms`);
     await new Promise((r) => setTimeout(r, 50));
   }
+}
+
+/** Kills a service process the test rig started (if still running) and removes its temp dir. */
+export async function stopProcess(child: ChildProcess, dir?: string): Promise<void> {
+  if (child.exitCode === null && child.signalCode === null) {
+    await new Promise<void>((resolve) => {
+      child.once('exit', () => resolve());
+      child.kill('SIGKILL');
+    });
+  }
+  if (dir) rmSync(dir, { recursive: true, force: true });
 }

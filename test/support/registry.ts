@@ -1,9 +1,9 @@
 // Starts a real CNCF distribution registry (Debian's docker-registry) on a random loopback port.
 import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { freePort, waitFor } from './ports.js';
+import { freePort, stopProcess, waitFor } from './ports.js';
 
 export interface RegistryInstance {
   port: number;
@@ -44,14 +44,6 @@ export async function startRegistry(opts: { authYaml?: string } = {}): Promise<R
     port,
     host: `127.0.0.1:${port}`,
     url,
-    async stop() {
-      if (child.exitCode === null) {
-        await new Promise<void>((resolve) => {
-          child.once('exit', () => resolve());
-          child.kill('SIGKILL');
-        });
-      }
-      rmSync(dir, { recursive: true, force: true });
-    },
+    stop: () => stopProcess(child, dir),
   };
 }

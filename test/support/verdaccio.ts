@@ -1,13 +1,13 @@
 // A real Verdaccio npm registry on loopback (no uplinks), and a publisher that speaks npm's publish protocol.
 import { spawn, type ChildProcess } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { gzipSync } from 'node:zlib';
 import tar from 'tar-stream';
-import { freePort, waitFor } from './ports.js';
+import { freePort, stopProcess, waitFor } from './ports.js';
 
 export interface VerdaccioInstance {
   url: string;
@@ -56,15 +56,7 @@ export async function startVerdaccio(): Promise<VerdaccioInstance> {
     url,
     host: `127.0.0.1:${port}`,
     token,
-    async stop() {
-      if (child.exitCode === null) {
-        await new Promise<void>((resolve) => {
-          child.once('exit', () => resolve());
-          child.kill('SIGKILL');
-        });
-      }
-      rmSync(dir, { recursive: true, force: true });
-    },
+    stop: () => stopProcess(child, dir),
   };
 }
 
