@@ -142,46 +142,51 @@ export function createHttpClient(options: HttpClientOptions = {}): HttpClient {
     return acquire(limit);
   };
 
-  const bufferedAttempt: Attempt<Omit<HttpResponse, 'url'>> = async (url, init) => {
+  /**
+   * Sends one request on its host's slot with the attempt timer running. The caller clears the
+   * timer and releases the slot when it is done with the body; `fail` does both for an error.
+   */
+  async function open(url: URL, init: AttemptInit) {
     await options.hostBudget?.acquire(url.host);
     const release = await slotFor(url.host);
     count(stats, url.host);
     const controller = new AbortController();
     const timer = setTimeout(() => controller.abort(), init.timeoutMs);
+    const fail = (err: unknown): never => {
+      clearTimeout(timer);
+      release();
+      if (!(err instanceof BlockedHostError)) observe(init.method, url, 'error');
+      throw controller.signal.aborted ? timeoutError(init.timeoutMs, err) : err;
+    };
     try {
       const res = await request(url, { ...undiciInit(init), dispatcher: agent, signal: controller.signal });
       observe(init.method, url, res.statusCode);
-      const body = await readCapped(res.body, settings.maxBodyBytes, url);
       const headers = flattenHeaders(res.headers);
       await options.hostBudget?.observe(url.host, res.statusCode, headers);
-      return { status: res.statusCode, headers, body };
+      return { res, headers, timer, release, fail };
     } catch (err) {
-      if (!(err instanceof BlockedHostError)) observe(init.method, url, 'error');
-      throw controller.signal.aborted ? timeoutError(init.timeoutMs, err) : err;
-    } finally {
+      return fail(err);
+    }
+  }
+
+  const bufferedAttempt: Attempt<Omit<HttpResponse, 'url'>> = async (url, init) => {
+    const { res, headers, timer, release, fail } = await open(url, init);
+    try {
+      const body = await readCapped(res.body, settings.maxBodyBytes, url);
       clearTimeout(timer);
       release();
+      return { status: res.statusCode, headers, body };
+    } catch (err) {
+      return fail(err);
     }
   };
 
   const streamAttempt: Attempt<Omit<HttpStreamResponse, 'url'>> = async (url, init) => {
-    await options.hostBudget?.acquire(url.host);
-    const release = await slotFor(url.host);
-    count(stats, url.host);
-    const controller = new AbortController();
-    const timer = setTimeout(() => controller.abort(), init.timeoutMs);
-    try {
-      const res = await request(url, { ...undiciInit(init), dispatcher: agent, signal: controller.signal });
-      clearTimeout(timer);
-      observe(init.method, url, res.statusCode);
-      finished(res.body, () => release());
-      return { status: res.statusCode, headers: flattenHeaders(res.headers), body: res.body };
-    } catch (err) {
-      clearTimeout(timer);
-      release();
-      if (!(err instanceof BlockedHostError)) observe(init.method, url, 'error');
-      throw controller.signal.aborted ? timeoutError(init.timeoutMs, err) : err;
-    }
+    const { res, headers, timer, release } = await open(url, init);
+    // The body streams at the caller's pace: the slot is held until it is read or destroyed.
+    clearTimeout(timer);
+    finished(res.body, () => release());
+    return { status: res.statusCode, headers, body: res.body };
   };
 
   async function withRetries<T extends Answer>(
