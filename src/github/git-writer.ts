@@ -1,4 +1,5 @@
-// Writes with the Git Data API: tree with inline contents → commit → ref, the ref moved only last.
+// Writes Freshen's commits: a new branch in two writes (ref, then one GraphQL commit), otherwise the
+// Git Data API (tree with inline contents → commit → ref, the ref moved only last).
 import type { GitHub, RepoRef } from './types.js';
 
 function isNotFound(err: unknown): boolean {
@@ -77,4 +78,100 @@ export async function deleteBranch(gh: GitHub, repo: RepoRef, branch: string): P
   } catch (err) {
     if (!isNotFound(err) && (err as { status?: number }).status !== 422) throw err;
   }
+}
+
+const COMMIT_ON_BRANCH = `mutation FreshenCommit($input: CreateCommitOnBranchInput!) {
+  createCommitOnBranch(input: $input) { commit { oid } }
+}`;
+
+export interface NewBranchInput {
+  branch: string;
+  /** The default branch head the commit goes on. */
+  baseSha: string;
+  baseTreeSha: string;
+  files: Map<string, string>;
+  modes: Map<string, string>;
+  message: string;
+  /** Called with each commit before a ref points at it. */
+  remember: (sha: string) => Promise<void>;
+}
+
+/**
+ * Creates `branch` holding one commit on `baseSha` with the changed files. With only regular files it
+ * costs two content-creating requests: the ref at the base, then GraphQL's createCommitOnBranch, which
+ * writes blobs, tree and commit in one go and moves the ref only if it still points at the base.
+ * createCommitOnBranch writes every file as a regular file, so an executable file (or a server
+ * without the mutation) takes the Git Data path. Returns false when the branch appeared meanwhile.
+ */
+export async function commitOnNewBranch(gh: GitHub, repo: RepoRef, input: NewBranchInput): Promise<boolean> {
+  const regularFilesOnly = [...input.files.keys()].every((path) => (input.modes.get(path) ?? '100644') === '100644');
+  if (!regularFilesOnly || clientsWithoutCommitMutation.has(gh)) {
+    const commit = await createCommit(gh, repo, { parentSha: input.baseSha, baseTreeSha: input.baseTreeSha, files: input.files, modes: input.modes, message: input.message });
+    await input.remember(commit.sha);
+    return createBranch(gh, repo, input.branch, commit.sha);
+  }
+  // The base is remembered as Freshen's too: if the commit below never lands, the next run may
+  // still move this empty branch (it holds nobody's work).
+  await input.remember(input.baseSha);
+  if (!(await createBranch(gh, repo, input.branch, input.baseSha))) return false;
+  const [headline = '', ...rest] = input.message.split('\n');
+  try {
+    const result = await gh.graphql<{ createCommitOnBranch: { commit: { oid: string } } }>(COMMIT_ON_BRANCH, {
+      input: {
+        branch: { repositoryNameWithOwner: `${repo.owner}/${repo.repo}`, branchName: input.branch },
+        expectedHeadOid: input.baseSha,
+        message: { headline, body: rest.join('\n').trim() },
+        fileChanges: { additions: [...input.files].map(([path, text]) => ({ path, contents: Buffer.from(text).toString('base64') })) },
+      },
+    });
+    await input.remember(result.createCommitOnBranch.commit.oid);
+    return true;
+  } catch (err) {
+    const refused = graphqlErrorTypes(err);
+    // Someone pushed to the branch in between: it is theirs now.
+    if (refused?.includes('STALE_DATA')) return false;
+    if (refused && !refused.some((type) => REFUSALS_OF_THE_COMMIT.has(type))) {
+      // The request itself was refused (an older GitHub Enterprise without the mutation): the Git
+      // Data path, still moving the branch only while it points at the base.
+      clientsWithoutCommitMutation.add(gh);
+      const commit = await createCommit(gh, repo, { parentSha: input.baseSha, baseTreeSha: input.baseTreeSha, files: input.files, modes: input.modes, message: input.message });
+      await input.remember(commit.sha);
+      return pointBranch(gh, repo, input.branch, commit.sha, input.baseSha);
+    }
+    await deleteIfStillAt(gh, repo, input.branch, input.baseSha);
+    throw err;
+  }
+}
+
+/** Clients whose server refused createCommitOnBranch once: they go straight to the Git Data API. */
+const clientsWithoutCommitMutation = new WeakSet<GitHub>();
+
+/** GitHub's error types for a mutation it understood but would not carry out. */
+const REFUSALS_OF_THE_COMMIT = new Set(['FORBIDDEN', 'NOT_FOUND', 'UNPROCESSABLE', 'INSUFFICIENT_SCOPES']);
+
+/** Removes the empty branch a failed commit left behind; best effort (the next run may reuse it). */
+async function deleteIfStillAt(gh: GitHub, repo: RepoRef, branch: string, sha: string): Promise<void> {
+  try {
+    if ((await readBranch(gh, repo, branch))?.sha === sha) await deleteBranch(gh, repo, branch);
+  } catch {
+    // Left for the next run, which may move it: its head is remembered as Freshen's.
+  }
+}
+
+/** Creates the branch at `sha`; false when it exists already (GitHub answers 422). */
+async function createBranch(gh: GitHub, repo: RepoRef, branch: string, sha: string): Promise<boolean> {
+  try {
+    await gh.rest.git.createRef({ owner: repo.owner, repo: repo.repo, ref: `refs/heads/${branch}`, sha });
+    return true;
+  } catch (err) {
+    if ((err as { status?: number }).status === 422 && /already exists/i.test((err as Error).message)) return false;
+    throw err;
+  }
+}
+
+/** The `type`s of a GraphQL answer's errors (GitHub refused the request), or null for any other failure. */
+function graphqlErrorTypes(err: unknown): string[] | null {
+  if (!(err instanceof Error) || err.name !== 'GraphqlResponseError') return null;
+  const errors = (err as Error & { errors?: { type?: string }[] }).errors ?? [];
+  return errors.map((e) => e.type ?? '');
 }

@@ -9,7 +9,7 @@ import {
   type ProposedUpdate,
 } from '../render/pr.js';
 import type { LocatedError, Logger } from '../types.js';
-import { createCommit, deleteBranch, pointBranch, readBranch, type BranchState } from './git-writer.js';
+import { commitOnNewBranch, createCommit, deleteBranch, pointBranch, readBranch, type BranchState } from './git-writer.js';
 import { closePr, commentOn, openPr, updatePr, type FreshenPr } from './pulls.js';
 import type { BranchHead, TreeFileSource } from './repo-reader.js';
 import type { GitHub, RepoRef } from './types.js';
@@ -99,21 +99,20 @@ async function prepare(input: LifecycleInput, updates: PlannedUpdate[], result: 
 }
 
 /**
- * Creates Freshen's commit on the default branch head and points the branch at it (ref last).
+ * Puts Freshen's commit (on the default branch head) on the branch: a new branch through commitOnNewBranch, an existing one moved last.
  * `expectedSha` is the branch head checked to be Freshen's (null: no branch yet); false when someone pushed since.
  */
 async function writeBranch(input: LifecycleInput, branch: string, prepared: Prepared, expectedSha: string | null): Promise<boolean> {
   const modes = new Map([...input.source.entries].map(([path, entry]) => [path, entry.mode]));
-  const title = renderTitle(prepared.proposed);
-  const commit = await createCommit(input.gh, input.repo, {
-    parentSha: input.head.commitSha,
-    baseTreeSha: input.head.treeSha,
-    files: prepared.files,
-    modes,
-    message: renderCommitMessage(title, prepared.proposed),
-  });
-  await input.memory.rememberCommit(commit.sha);
-  return pointBranch(input.gh, input.repo, branch, commit.sha, expectedSha);
+  const commit = { files: prepared.files, modes, message: renderCommitMessage(renderTitle(prepared.proposed), prepared.proposed) };
+  if (expectedSha === null) {
+    return commitOnNewBranch(input.gh, input.repo, {
+      ...commit, branch, baseSha: input.head.commitSha, baseTreeSha: input.head.treeSha, remember: (sha) => input.memory.rememberCommit(sha),
+    });
+  }
+  const created = await createCommit(input.gh, input.repo, { ...commit, parentSha: input.head.commitSha, baseTreeSha: input.head.treeSha });
+  await input.memory.rememberCommit(created.sha);
+  return pointBranch(input.gh, input.repo, branch, created.sha, expectedSha);
 }
 
 async function isOurs(input: LifecycleInput, state: BranchState): Promise<boolean> {

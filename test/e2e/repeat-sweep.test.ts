@@ -102,9 +102,15 @@ describe('writes', () => {
     await waitFor(async () => repos.every((r) => stack.sim.pulls('busy', String(r.name)).length === 1), 'every PR opened', 40_000);
     expect(stack.failures).toEqual([]);
     expect(stack.sim.secondaryLimitAnswers).toBe(0);
-    // 5 PRs x 5 writes (tree, commit, ref, PR, labels) at 6 per simulated minute: delays happened.
+    // 5 PRs x 4 writes (ref, GraphQL commit, PR, labels) at 6 per simulated minute: delays happened.
     const writes = stack.sim.requests.filter((r) => r.contentCreating).map((r) => r.at);
-    expect(writes.length).toBeGreaterThanOrEqual(25);
+    expect(writes.length).toBeGreaterThanOrEqual(20);
+    const paths = stack.sim.requests.filter((r) => r.contentCreating).map((r) => `${r.method} ${r.path}`);
+    expect(paths.filter((p) => p === 'POST /graphql')).toHaveLength(5);
+    for (const r of repos) {
+      const own = paths.filter((p) => p.startsWith(`POST /repos/busy/${String(r.name)}/`) && !p.endsWith('/issues'));
+      expect(own.sort()).toEqual([`POST /repos/busy/${String(r.name)}/git/refs`, `POST /repos/busy/${String(r.name)}/issues/1/labels`, `POST /repos/busy/${String(r.name)}/pulls`]);
+    }
     expect(writes.at(-1)! - writes[0]!).toBeGreaterThan(2_000);
   }, 60_000);
 

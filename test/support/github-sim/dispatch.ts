@@ -16,7 +16,8 @@ function bucketKey(auth: AuthResult): string {
 export async function handleRequest(sim: GitHubSim, request: Request): Promise<Response> {
   const url = new URL(request.url);
   const onApiV3 = url.pathname === '/api/v3' || url.pathname.startsWith('/api/v3/');
-  const path = onApiV3 ? url.pathname.slice('/api/v3'.length) || '/' : url.pathname;
+  // GitHub Enterprise serves GraphQL at /api/graphql, beside /api/v3.
+  const path = onApiV3 ? url.pathname.slice('/api/v3'.length) || '/' : url.pathname === '/api/graphql' ? '/graphql' : url.pathname;
   const apiBase = url.origin + (onApiV3 ? '/api/v3' : '');
   const method = request.method.toUpperCase();
   const auth = sim.authenticate(request.headers.get('authorization'));
@@ -123,6 +124,14 @@ function checkAccess(sim: GitHubSim, route: Route, ctx: RouteContext): Reply | n
   if (auth.kind === 'app') return failed(403, 'Resource not accessible by integration');
   if (!repo.private) return reading ? null : failed(401, 'Requires authentication');
   return notFound();
+}
+
+/** Why this caller may not write to `repo` with `permission` ('not found' when it may not even see it), or null. */
+export function repoAccessError(sim: GitHubSim, auth: Auth, repo: RepoState, permission: string): string | null {
+  const ctx = { auth, params: { owner: repo.owner.login, repo: repo.name } } as unknown as RouteContext;
+  const denied = checkAccess(sim, { method: 'POST', pattern: '', access: 'repo-write', permission, handler: () => ({ status: 204 }) }, ctx);
+  if (!denied) return null;
+  return denied.status === 404 ? 'not found' : String((denied.body as { message?: string }).message);
 }
 
 function lacksPermission(route: Route, permissions: Record<string, string>): Reply | null {

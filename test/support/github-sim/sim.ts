@@ -23,6 +23,8 @@ export interface GitHubSimOptions {
   /** Primary rate limit per installation per hour (GitHub: 5000). */
   rateLimit?: number;
   htmlBase?: string;
+  /** false: GraphQL has no createCommitOnBranch (as on an older GitHub Enterprise Server). */
+  commitOnBranchMutation?: boolean;
 }
 
 export type AuthorInput = string | { name: string; email: string; login?: string };
@@ -33,6 +35,7 @@ export class GitHubSim {
   readonly app: { id: number; slug: string; name: string; events: string[] };
   readonly htmlBase: string;
   readonly latencyMs: number;
+  readonly commitOnBranchMutation: boolean;
   readonly installations = new Map<number, Installation>();
   readonly tokens = new Map<string, InstallationToken>();
   readonly repos = new Map<string, RepoState>();
@@ -52,6 +55,7 @@ export class GitHubSim {
     this.app = { id: options.appId ?? 1, slug, name: slug[0]!.toUpperCase() + slug.slice(1), events: ['installation', 'installation_repositories', 'push', 'issue_comment', 'issues', 'pull_request', 'workflow_run'] };
     this.htmlBase = options.htmlBase ?? 'https://github.com';
     this.latencyMs = options.latencyMs ?? 0;
+    this.commitOnBranchMutation = options.commitOnBranchMutation ?? true;
     this.limits = new RateLimits(options.rateLimit ?? 5000, options.contentLimits ?? null, () => this.now());
     this.authConfig = { appId: this.app.id, publicKey: toPublicKey(options.publicKey), tokens: this.tokens, now: () => this.now() };
     this.account(this.botLogin, 'Bot');

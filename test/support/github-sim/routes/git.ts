@@ -46,7 +46,7 @@ function getRefsLegacy(ctx: RouteContext): Reply {
  * Without the `workflows` permission GitHub refuses a ref whose commit has workflow files that
  * differ from the default branch (the message is GitHub's; the status code is our best guess).
  */
-function workflowGuard(ctx: RouteContext, sha: string): Reply | null {
+export function workflowGuard(ctx: RouteContext, sha: string): Reply | null {
   if (ctx.auth.kind !== 'installation') return null;
   if (ctx.sim.installations.get(ctx.auth.installationId)?.permissions.workflows === 'write') return null;
   const workflows = (commit: string | undefined) =>

@@ -5,7 +5,8 @@ import { appRoutes } from './app.js';
 import { commitRoutes } from './commits.js';
 import { contentRoutes } from './contents.js';
 import { gitRoutes } from './git.js';
+import { graphqlRoutes } from './graphql.js';
 import { issueRoutes } from './issues.js';
 import { pullRoutes } from './pulls.js';
 
-export const routes: Route[] = [...appRoutes, ...actionRoutes, ...gitRoutes, ...commitRoutes, ...contentRoutes, ...pullRoutes, ...issueRoutes];
+export const routes: Route[] = [...appRoutes, ...actionRoutes, ...gitRoutes, ...commitRoutes, ...contentRoutes, ...pullRoutes, ...issueRoutes, ...graphqlRoutes];

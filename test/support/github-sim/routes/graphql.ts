@@ -1,0 +1,106 @@
+// POST /graphql: the slice of GitHub's GraphQL schema Freshen uses (createCommitOnBranch), executed by graphql-js.
+import { buildSchema, graphql, GraphQLError } from 'graphql';
+import { listFiles, writeBlob, writeCommit, writeTree } from '../git-objects.js';
+import { json, route, type Route, type RouteContext } from '../router.js';
+import type { PathEntry, RepoState } from '../types.js';
+import { repoAccessError } from '../dispatch.js';
+import { workflowGuard } from './git.js';
+
+const SDL = `
+  scalar GitObjectID
+  scalar Base64String
+  scalar URI
+
+  input CommittableBranch { id: ID, repositoryNameWithOwner: String, branchName: String }
+  input FileAddition { path: String!, contents: Base64String! }
+  input FileDeletion { path: String! }
+  input FileChanges { additions: [FileAddition!], deletions: [FileDeletion!] }
+  input CommitMessage { headline: String!, body: String }
+  input CreateCommitOnBranchInput {
+    branch: CommittableBranch!
+    clientMutationId: String
+    expectedHeadOid: GitObjectID!
+    fileChanges: FileChanges
+    message: CommitMessage!
+  }
+
+  type Commit { oid: GitObjectID!, url: URI!, messageHeadline: String! }
+  type Ref { name: String!, prefix: String! }
+  type CreateCommitOnBranchPayload { clientMutationId: String, commit: Commit, ref: Ref }
+
+  type Query { viewerLogin: String }
+`;
+const schema = buildSchema(`${SDL}
+  type Mutation { createCommitOnBranch(input: CreateCommitOnBranchInput!): CreateCommitOnBranchPayload }`);
+const schemaWithoutMutation = buildSchema(SDL);
+
+interface CommitInput {
+  branch: { id?: string; repositoryNameWithOwner?: string; branchName?: string };
+  clientMutationId?: string;
+  expectedHeadOid: string;
+  fileChanges?: { additions?: { path: string; contents: string }[]; deletions?: { path: string }[] };
+  message: { headline: string; body?: string };
+}
+
+/** GitHub puts a machine-readable `type` beside each error message. */
+function fail(type: string, message: string): never {
+  throw new GraphQLError(message, { extensions: { type } });
+}
+
+function createCommitOnBranch(ctx: RouteContext, input: CommitInput): Record<string, unknown> {
+  const { repositoryNameWithOwner: nameWithOwner, branchName } = input.branch;
+  if (!nameWithOwner || !branchName) fail('INVALID', 'github-sim: give the branch as repositoryNameWithOwner and branchName');
+  const [owner = '', name = ''] = nameWithOwner.split('/');
+  const repo = ctx.sim.findRepo(owner, name);
+  const denied = repo ? repoAccessError(ctx.sim, ctx.auth, repo, 'contents') : 'not found';
+  if (!repo || denied === 'not found') fail('NOT_FOUND', `Could not resolve to a Repository with the name '${nameWithOwner}'.`);
+  if (denied) fail('FORBIDDEN', 'Resource not accessible by integration');
+  const ref = `refs/heads/${branchName.replace(/^refs\/heads\//, '')}`;
+  const head = repo.refs.get(ref);
+  if (!head) fail('NOT_FOUND', `A ref named "${ref}" does not exist.`);
+  if (head !== input.expectedHeadOid) fail('STALE_DATA', `Expected branch to point to "${input.expectedHeadOid}" but it did not. Pull and try again.`);
+  const tree = applyChanges(repo, head, input.fileChanges ?? {});
+  const message = input.message.body ? `${input.message.headline}\n\n${input.message.body}` : input.message.headline;
+  const actor = ctx.sim.identity(ctx.actor ?? repo.owner.login);
+  // Like the web editor: authored by whoever's credential this is, and signed by GitHub.
+  const sha = writeCommit(repo, { tree, parents: [head], message, verified: true, author: actor, committer: actor });
+  const guarded = workflowGuard({ ...ctx, repo }, sha);
+  if (guarded) fail('FORBIDDEN', String((guarded.body as { message: string }).message));
+  repo.refs.set(ref, sha);
+  return {
+    clientMutationId: input.clientMutationId ?? null,
+    commit: { oid: sha, url: `${ctx.sim.htmlBase}/${repo.owner.login}/${repo.name}/commit/${sha}`, messageHeadline: input.message.headline },
+    ref: { name: ref.slice('refs/heads/'.length), prefix: 'refs/heads/' },
+  };
+}
+
+/** The head's files with deletions and additions applied. Added files are written as regular files (mode 100644). */
+function applyChanges(repo: RepoState, head: string, changes: NonNullable<CommitInput['fileChanges']>): string {
+  const commit = repo.objects.get(head);
+  if (commit?.type !== 'commit') fail('NOT_FOUND', `Commit ${head} does not exist`);
+  const files = new Map<string, PathEntry>(listFiles(repo, commit.tree).map((e) => [e.path, e]));
+  for (const { path } of changes.deletions ?? []) {
+    if (!files.delete(path)) fail('UNPROCESSABLE', `A path was requested for deletion which does not exist as of commit oid \`${head}\``);
+  }
+  for (const { path, contents } of changes.additions ?? []) {
+    if (path === '' || path.startsWith('/') || path.split('/').includes('..')) fail('UNPROCESSABLE', `Invalid path: ${path}`);
+    files.set(path, { path, mode: '100644', type: 'blob', sha: writeBlob(repo, Buffer.from(contents, 'base64')) });
+  }
+  return writeTree(repo, [...files.values()]);
+}
+
+async function execute(ctx: RouteContext) {
+  const query = typeof ctx.body.query === 'string' ? ctx.body.query : '';
+  const variables = (ctx.body.variables ?? {}) as Record<string, unknown>;
+  const result = await graphql({
+    schema: ctx.sim.commitOnBranchMutation ? schema : schemaWithoutMutation,
+    source: query,
+    variableValues: variables,
+    rootValue: { createCommitOnBranch: ({ input }: { input: CommitInput }) => createCommitOnBranch(ctx, input) },
+  });
+  const errors = result.errors?.map((e) => ({ ...(e.extensions.type ? { type: e.extensions.type } : {}), message: e.message, path: e.path, locations: e.locations }));
+  // GitHub answers 200 with `errors` for failed mutations, like any GraphQL server.
+  return json(200, errors ? { data: result.data ?? null, errors } : { data: result.data });
+}
+
+export const graphqlRoutes: Route[] = [route('POST', '/graphql', 'installation', execute)];
