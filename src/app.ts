@@ -26,13 +26,29 @@ interface RepoItem {
   full_name: string;
 }
 
+/** The app's slug from GET /app, asked on first need and kept; a failed ask is asked again next time. */
+function appSlugOf(app: Probot): () => Promise<string> {
+  let slug: Promise<string> | undefined;
+  return () => {
+    slug ??= app.auth().then(async (octokit) => {
+      const { data } = await octokit.rest.apps.getAuthenticated();
+      if (!data?.slug) throw new Error('GET /app answered without a slug');
+      return data.slug;
+    });
+    return slug.catch((err: unknown) => {
+      slug = undefined;
+      throw err;
+    });
+  };
+}
+
 /** GitHub caps the commits listed in a push payload; beyond it the file lists are incomplete. */
 const PUSH_PAYLOAD_COMMIT_CAP = 20;
 
 export function freshenApp(deps: AppDeps) {
   const onComment = deps.onComment ?? commentCommandHandler(deps.queue);
-  const onIssueEdited = deps.onIssueEdited ?? dashboardEditHandler({ queue: deps.queue, redis: deps.redis });
   return (app: Probot): void => {
+    const onIssueEdited = deps.onIssueEdited ?? dashboardEditHandler({ queue: deps.queue, redis: deps.redis, appSlug: appSlugOf(app) });
     app.on('installation.created', async (context) => {
       const installationId = context.payload.installation.id;
       await upsertInstallationSchedule(deps.queue, installationId);

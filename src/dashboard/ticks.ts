@@ -23,7 +23,8 @@ export interface DashboardEdit {
   previousBody?: string | undefined;
   /** Who wrote the issue: only the app's own dashboard counts. */
   author: { login: string; type: string };
-  appSlug?: string;
+  /** The app's slug: only an issue its bot wrote is the dashboard. */
+  appSlug: string;
   editor: { login: string; type: string };
 }
 
@@ -41,7 +42,7 @@ export async function handleDashboardEdit(
   deps: { permission: FetchPermission; enqueue(keys: string[]): Promise<void> },
 ): Promise<DashboardEditOutcome> {
   if (!edit.body.includes(STATUS_MARKER)) return { action: 'none', reason: 'not the dashboard' };
-  const byApp = edit.author.type === 'Bot' && (!edit.appSlug || edit.author.login === `${edit.appSlug}[bot]`);
+  const byApp = edit.author.type === 'Bot' && edit.author.login === `${edit.appSlug}[bot]`;
   if (!byApp) return { action: 'none', reason: 'the marker is in an issue Freshen did not write' };
   if (edit.editor.type === 'Bot') return { action: 'none', reason: 'edited by a bot (Freshen refreshing it)' };
   if (edit.previousBody === undefined) return { action: 'none', reason: 'the body did not change' };

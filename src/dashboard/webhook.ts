@@ -8,18 +8,23 @@ import { handleDashboardEdit, type DashboardEditOutcome } from './ticks.js';
 
 export type IssueEditedHandler = (context: Context<'issues.edited'>) => Promise<DashboardEditOutcome | void>;
 
-export function dashboardEditHandler(deps: { queue: FreshenQueue; redis: Redis; appSlug?: string }): IssueEditedHandler {
+/** The app's slug, asked once (the dashboard is the issue its bot wrote; another app's issue is not). */
+export type AppSlugSource = () => Promise<string>;
+
+export function dashboardEditHandler(deps: { queue: FreshenQueue; redis: Redis; appSlug: AppSlugSource }): IssueEditedHandler {
   return async (context) => {
     const { payload } = context;
     const installationId = payload.installation?.id;
     if (!installationId || !payload.issue.user) return;
+    if (payload.issue.user.type !== 'Bot') return;
+    const appSlug = await deps.appSlug();
     const repo = context.repo();
     const outcome = await handleDashboardEdit(
       {
         body: payload.issue.body ?? '',
         previousBody: payload.changes?.body?.from,
         author: { login: payload.issue.user.login, type: payload.issue.user.type ?? 'User' },
-        appSlug: deps.appSlug,
+        appSlug,
         editor: { login: payload.sender.login, type: payload.sender.type },
       },
       {

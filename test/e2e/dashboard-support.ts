@@ -72,7 +72,7 @@ export class DashboardRepo {
   }
 
   /** Someone ticks the first box whose line contains `text`, as GitHub's issue editor would, and the webhook arrives. */
-  async tick(user: string, text: string): Promise<void> {
+  async tick(user: string, text: string, issueAuthor = this.stack.sim.botLogin): Promise<void> {
     const issue = this.dashboards()[0]!;
     const before = issue.body ?? '';
     const line = before.split('\n').find((l) => l.startsWith('- [ ] ') && l.includes(text));
@@ -83,7 +83,7 @@ export class DashboardRepo {
       action: 'edited',
       installation: { id: this.installationId },
       repository: { id: this.repoId, name: REPO, full_name: `${OWNER}/${REPO}`, owner: { login: OWNER, type: 'Organization' } },
-      issue: { number: issue.number, title: issue.title, body: after, user: { login: this.stack.sim.botLogin, type: 'Bot' } },
+      issue: { number: issue.number, title: issue.title, body: after, user: { login: issueAuthor, type: 'Bot' } },
       changes: { body: { from: before } },
       sender: { login: user, type: 'User' },
     });

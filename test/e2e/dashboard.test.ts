@@ -87,6 +87,22 @@ describe('the dashboard issue', () => {
     expect(stack.sim.comments(OWNER, REPO, repo.dashboards()[0]!.number).at(-1)?.body).toMatch(/write, maintain or admin/);
   }, 60_000);
 
+  it('an issue another app wrote is not the dashboard, even with its marker: ticking there opens nothing', async () => {
+    await pushTag('7.0.0');
+    await pushTag('8.0.0');
+    await repo.install({ Dockerfile: `FROM ${registryHost}/${image}:7.0.0@${await pushTag('7.0.0')}\n`, '.github/freshen.yml': 'prLimit: 0\n' });
+    stack.sim.setPermission(OWNER, REPO, 'alice', 'write');
+    const issue = repo.dashboards()[0]!;
+    const unticked = issue.body;
+    await repo.tick('alice', ':8.0.0@', 'other-app[bot]');
+    expect(repo.openPulls()).toEqual([]);
+    expect(stack.sim.comments(OWNER, REPO, issue.number)).toEqual([]);
+    // The same tick on Freshen's own issue opens the PR.
+    issue.body = unticked;
+    await repo.tick('alice', ':8.0.0@');
+    expect(repo.openPulls()).toHaveLength(1);
+  }, 60_000);
+
   it('is not written with `dashboard: false`', async () => {
     await pushTag('4.0.0');
     await repo.install({ Dockerfile: `FROM ${registryHost}/${image}:4.0.0\n`, '.github/freshen.yml': 'dashboard: false\n' });
