@@ -25,6 +25,8 @@ export interface HttpClientOptions {
   perHostConcurrency?: number;
   /** Largest body request() buffers; use stream() for blobs. */
   maxBodyBytes?: number;
+  /** Longest a stream() body may take to read in full (default 10 minutes); past it the read fails. */
+  streamDeadlineMs?: number;
   maxRedirects?: number;
   lookup?: DnsLookup;
   logger?: Logger;
@@ -117,6 +119,7 @@ export function createHttpClient(options: HttpClientOptions = {}): HttpClient {
     maxRetryAfterMs: options.maxRetryAfterMs ?? 30_000,
     rateLimitRetries: options.rateLimitRetries ?? 3,
     maxBodyBytes: options.maxBodyBytes ?? 32 * 1024 * 1024,
+    streamDeadlineMs: options.streamDeadlineMs ?? 10 * 60_000,
     maxRedirects: options.maxRedirects ?? 5,
     userAgent: options.userAgent ?? 'freshen',
   };
@@ -183,9 +186,16 @@ export function createHttpClient(options: HttpClientOptions = {}): HttpClient {
 
   const streamAttempt: Attempt<Omit<HttpStreamResponse, 'url'>> = async (url, init) => {
     const { res, headers, timer, release } = await open(url, init);
-    // The body streams at the caller's pace: the slot is held until it is read or destroyed.
+    // The body streams at the caller's pace: the slot is held until it is read or destroyed. Each
+    // chunk has the idle timeout; the deadline stops a host that drips one chunk just before it.
     clearTimeout(timer);
-    finished(res.body, () => release());
+    const deadline = setTimeout(() => {
+      res.body.destroy(new AttemptTimeout(`reading ${describeUrl(url)} took longer than ${settings.streamDeadlineMs} ms`));
+    }, settings.streamDeadlineMs);
+    finished(res.body, () => {
+      clearTimeout(deadline);
+      release();
+    });
     return { status: res.statusCode, headers, body: res.body };
   };
 

@@ -128,6 +128,26 @@ describe('http client: answers and retries', () => {
     }
   });
 
+  it('fails a streamed body that drips past the whole-body deadline, and frees the slot', async () => {
+    const s = await server((req, res) => {
+      if (req.url === '/ok') return send(res, 200, 'fine');
+      res.writeHead(200, { 'content-length': '1000' });
+      // One byte every 50 ms: never idle long enough for the per-chunk timeout.
+      const drip = setInterval(() => res.write('x'), 50);
+      res.on('close', () => clearInterval(drip));
+    });
+    const http = client({ insecureHosts: [s.host], perHostConcurrency: 1, timeoutMs: 300, streamDeadlineMs: 600 });
+    const res = await http.stream(`${s.url}/drip`);
+    const started = Date.now();
+    let read = 0;
+    await expect((async () => {
+      for await (const chunk of res.body) read += (chunk as Buffer).length;
+    })()).rejects.toThrow(/took longer than 600 ms/);
+    expect(Date.now() - started).toBeLessThan(2_000);
+    expect(read).toBeGreaterThan(0);
+    expect((await http.request(`${s.url}/ok`)).body.toString()).toBe('fine');
+  });
+
   it('follows redirects and drops Authorization when the origin changes', async () => {
     const target = await server((_req, res) => send(res, 200, 'blob'));
     const origin = await server((_req, res) => send(res, 307, '', { location: `${target.url}/data?sig=secret` }));
