@@ -7,3 +7,5 @@ export { revalidatingLookup, type ConditionalAnswer, type Validated } from './re
 export { sharedOsInfoCache } from './os-info.js';
 export { sharedImageFactsCache } from './image-facts.js';
 export { sharedPypi } from './pypi.js';
+export { sharedNpm } from './npm.js';
+export { sharedMirrorFiles } from './mirror-files.js';

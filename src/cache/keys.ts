@@ -15,3 +15,25 @@ export function scopeFor(authenticated: boolean, installationId: number | undefi
 export function lookupKey(scope: CacheScope, kind: string, ...parts: string[]): string {
   return ['lookup', scope, kind, ...parts].join(':');
 }
+
+/** A URL with `user:password@` (or one that does not parse) is treated as a private source. */
+export function urlHasCredentials(url: string): boolean {
+  try {
+    const parsed = new URL(url);
+    return parsed.username !== '' || parsed.password !== '';
+  } catch {
+    return true;
+  }
+}
+
+/** The URL with any `user:password@` removed, to name a source in a key (credentials never go into keys). */
+export function withoutCredentials(url: string): string {
+  try {
+    const parsed = new URL(url);
+    parsed.username = '';
+    parsed.password = '';
+    return parsed.href;
+  } catch {
+    return 'unparsable-url';
+  }
+}

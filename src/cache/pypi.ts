@@ -1,26 +1,17 @@
 // PyPI project metadata in the shared lookup cache: one index request per project and period for the whole fleet.
 import type { PypiDatasource, PypiProject } from '../datasources/pypi/index.js';
 import { DEFAULT_INDEX_URL } from '../datasources/pypi/index.js';
-import { lookupKey, scopeFor } from './keys.js';
+import { lookupKey, scopeFor, urlHasCredentials } from './keys.js';
 import type { LookupCache } from './types.js';
-
-/** An index URL that carries credentials (`https://user:token@host/simple`) is private to its installation. */
-function hasCredentials(indexUrl: string): boolean {
-  try {
-    const url = new URL(indexUrl);
-    return url.username !== '' || url.password !== '';
-  } catch {
-    return true;
-  }
-}
 
 export function sharedPypi(pypi: PypiDatasource, cache: LookupCache, installationId: number | undefined, ttlSeconds: number): PypiDatasource {
   return {
     getProject(name: string, indexUrl?: string): Promise<PypiProject> {
       const index = indexUrl ?? DEFAULT_INDEX_URL;
-      const scope = scopeFor(hasCredentials(index), installationId);
+      // An index URL that carries credentials (`https://user:token@host/simple`) is private to its installation.
+      const scope = scopeFor(urlHasCredentials(index), installationId);
       // Credentials never go into a key: the key names the index by host and path only.
-      const where = hasCredentials(index) ? safeIndex(index) : index;
+      const where = urlHasCredentials(index) ? safeIndex(index) : index;
       const key = lookupKey(scope, 'pypi', encodeURIComponent(where), name.toLowerCase().replace(/[-_.]+/g, '-'));
       return cache.getOrLoad(key, ttlSeconds, () => pypi.getProject(name, indexUrl));
     },

@@ -26,6 +26,11 @@ export interface CacheTtls {
   contentSeconds: number | undefined;
   /** How long a stale tag answer is kept for a conditional (If-None-Match) revalidation. */
   revalidateKeepSeconds: number;
+  /**
+   * OS package index bytes, addressed by checksum: never stale, but a suite publishes new indexes
+   * several times a day and the old ones are dead weight; a live one is downloaded again after this.
+   */
+  mirrorFileSeconds: number;
 }
 
 export const DEFAULT_TTLS: CacheTtls = {
@@ -34,4 +39,5 @@ export const DEFAULT_TTLS: CacheTtls = {
   // A month: immutable, but an unused image should not sit in Redis forever.
   contentSeconds: 30 * 24 * 3600,
   revalidateKeepSeconds: 7 * 24 * 3600,
+  mirrorFileSeconds: 24 * 3600,
 };

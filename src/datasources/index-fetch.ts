@@ -10,3 +10,19 @@ export interface IndexResponse {
 
 /** Fetches one file of a package mirror (wired to the shared HTTP client; tests use plain fetch). */
 export type FetchIndexFile = (url: string, validators?: { etag?: string; lastModified?: string }) => Promise<IndexResponse>;
+
+/**
+ * What one worker fetched from a mirror, kept for every worker (the app's shared lookup cache),
+ * so a fleet asks a mirror once. The implementation picks whose copy it is from the URL: a mirror
+ * URL that carries credentials stays with its installation.
+ */
+export interface SharedMirrorFiles {
+  /**
+   * A small answer about `url` (a parsed Release, the checksum of an index), shared for
+   * `maxAgeMs`. `load` asks the mirror and returns JSON; `read` turns stored JSON back into a
+   * value, or undefined when it cannot (a corrupt entry: `load` runs and replaces it).
+   */
+  recent<T>(url: string, maxAgeMs: number, load: () => Promise<unknown>, read: (stored: unknown) => T | undefined): Promise<T>;
+  /** The bytes of a file with a known SHA256; `load` fetches them (and checks that checksum) once for everyone. */
+  content(url: string, sha256: string, load: () => Promise<Buffer>): Promise<Buffer>;
+}

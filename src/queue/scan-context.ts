@@ -1,9 +1,10 @@
 // The engine's per-job context in production: an OCI client with the repository's registry credentials.
 import { Redis } from 'ioredis';
 import { budgetSettingsFromEnv, registryBudget, RequestBudget, type HostBudget } from '../budget/index.js';
-import { DEFAULT_TTLS, RedisLookupCache, scopeFor, sharedImageFactsCache, sharedOsInfoCache, sharedPypi, type CacheTtls, type LookupCache } from '../cache/index.js';
+import { DEFAULT_TTLS, RedisLookupCache, scopeFor, sharedImageFactsCache, sharedMirrorFiles, sharedNpm, sharedOsInfoCache, sharedPypi, type CacheTtls, type LookupCache } from '../cache/index.js';
 import type { ServiceEnv } from '../config/env.js';
 import type { RepoConfig } from '../config/repo-config.js';
+import type { NpmDatasource } from '../datasources/npm/index.js';
 import { DEFAULT_OSV_URL, OsvClient } from '../datasources/osv/index.js';
 import type { PypiDatasource } from '../datasources/pypi/index.js';
 import { insightPlanners, MemoryFirstSeenStore, MemoryImageFactsCache, RedisFirstSeenStore, type FirstSeenStore } from '../insight/index.js';
@@ -35,7 +36,8 @@ export function registryScanContext(
   // Package lists of image digests never change: kept for the process when there is no shared cache.
   const factsCache = new MemoryImageFactsCache();
   const osv = osvClient(env.FRESHEN_OSV_URL);
-  // Package indexes outlive one job: their validators (ETag, Release date) spare downloads on the next scan.
+  // Package indexes outlive one job: their validators (ETag, Release date) spare downloads on the next scan,
+  // and they stay parsed in memory; with a shared cache, a miss there reads what another worker fetched.
   const indexes = packageIndexes(createHttpClient({ insecureHosts: env.FRESHEN_INSECURE_REGISTRIES, maxBodyBytes: 256 * 1024 ** 2, onResponse: hooks.onResponse }));
   return ({ repo, config, log }) => {
     const credentials: Record<string, RegistryCredential> = {};
@@ -56,14 +58,19 @@ export function registryScanContext(
     });
     // A scan that may read private images keeps what it learns to its installation.
     const scope = scopeFor(Object.keys(credentials).length > 0, repo.installationId);
-    const contentSeconds = (hooks.ttls ?? DEFAULT_TTLS).contentSeconds;
+    const ttls = hooks.ttls ?? DEFAULT_TTLS;
+    const contentSeconds = ttls.contentSeconds;
     const osInfoCache = cache ? sharedOsInfoCache(cache, scope, contentSeconds) : undefined;
     // Shared across workers, so two workers never read the same image's layers for the package diff.
     const imageFacts = cache ? sharedImageFactsCache(cache, scope, contentSeconds) : factsCache;
-    const osPins = createOsPinsPlanner({ registry: images, indexes, osMirrors: config.osMirrors, platform: config.platform, ...(osInfoCache ? { osInfoCache } : {}) });
+    // Per job: a mirror URL with credentials in it keeps its answers to this installation.
+    const mirrorFiles = cache ? sharedMirrorFiles(cache, repo.installationId, ttls.mirrorFileSeconds) : undefined;
+    const jobIndexes = mirrorFiles ? { debian: indexes.debian.withShared(mirrorFiles), alpine: indexes.alpine.withShared(mirrorFiles) } : indexes;
+    const osPins = createOsPinsPlanner({ registry: images, indexes: jobIndexes, osMirrors: config.osMirrors, platform: config.platform, ...(osInfoCache ? { osInfoCache } : {}) });
     const languageEnv = hooks.languageEnv ?? { FRESHEN_NPMRC: env.FRESHEN_NPMRC, PIP_INDEX_URL: env.PIP_INDEX_URL };
-    const pypi = cache ? (direct: PypiDatasource) => sharedPypi(direct, cache, repo.installationId, (hooks.ttls ?? DEFAULT_TTLS).tagListSeconds) : undefined;
-    const language = languagePlanners({ env: languageEnv, insecureRegistries: env.FRESHEN_INSECURE_REGISTRIES, http, ...(pypi ? { pypi } : {}), ...(hooks.releaseNotes ? { releaseNotes: hooks.releaseNotes(repo) } : {}) });
+    const npm = cache ? (direct: NpmDatasource) => sharedNpm(direct, cache, repo.installationId, ttls.tagListSeconds) : undefined;
+    const pypi = cache ? (direct: PypiDatasource) => sharedPypi(direct, cache, repo.installationId, ttls.tagListSeconds) : undefined;
+    const language = languagePlanners({ env: languageEnv, insecureRegistries: env.FRESHEN_INSECURE_REGISTRIES, http, ...(npm ? { npm } : {}), ...(pypi ? { pypi } : {}), ...(hooks.releaseNotes ? { releaseNotes: hooks.releaseNotes(repo) } : {}) });
     // Last: they read what the others planned (package diffs, npm/PyPI versions) and may hold updates back.
     const insight = insightPlanners(insightSettings(config), { images, firstSeen, factsCache: imageFacts, ...(osv ? { osv } : {}) });
     const artifacts = { vars: languageEnv, insecureRegistries: env.FRESHEN_INSECURE_REGISTRIES, ...(languageEnv.FRESHEN_NPMRC ? { appNpmrc: languageEnv.FRESHEN_NPMRC } : {}) };

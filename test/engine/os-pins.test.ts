@@ -1,5 +1,6 @@
 // OS package pins end to end: synthetic base images in the real registry, a loopback mirror, the engine with the os-pins planner.
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { MemoryLookupCache } from '../../src/cache/index.js';
 import { groupUpdates } from '../../src/config/groups.js';
 import { defaultRepoConfig } from '../../src/config/repo-config.js';
 import { createOciClient } from '../../src/datasources/oci/index.js';
@@ -7,6 +8,7 @@ import { applyUpdates, scan } from '../../src/engine/index.js';
 import { createOsPinsPlanner, packageIndexes, parseOsMirrors } from '../../src/engine/planners/os-pins.js';
 import type { FileSource, ScanResult } from '../../src/engine/types.js';
 import { createHttpClient } from '../../src/http/index.js';
+import { registryScanContext } from '../../src/queue/scan-context.js';
 import { silentLogger } from '../../src/types.js';
 import { hasXz, startOsMirror, type MirrorSpec, type OsMirror } from '../support/os-mirror.js';
 import { buildLayer, pushImage } from '../support/oci-push.js';
@@ -213,6 +215,23 @@ describe('os-pins planner', () => {
   it('pins without a base image to read are located errors', async () => {
     const result = await scanFiles({ Dockerfile: 'FROM scratch\nRUN apt-get install -y curl=1\n' });
     expect(result.errors).toEqual([expect.objectContaining({ file: 'Dockerfile', line: 2, depName: 'curl', message: expect.stringMatching(/no base image/) })]);
+  });
+
+  it('workers of the app share the indexes through the lookup cache: the second worker asks the mirror nothing', async () => {
+    const cache = new MemoryLookupCache();
+    const env = { FRESHEN_INSECURE_REGISTRIES: [host, new URL(mirror.url).host], FRESHEN_REGISTRY_CREDENTIALS: {}, FRESHEN_OSV_URL: 'off' };
+    const config = { ...defaultRepoConfig, osMirrors: { [IMAGE_MIRROR]: mirror.url } };
+    const repo = { installationId: 1, repoId: 1, owner: 'acme', repo: 'shop' };
+    // Each registryScanContext is one worker process: its own in-memory indexes.
+    const scanIn = (worker: ReturnType<typeof registryScanContext>) => scan(source({ Dockerfile: dockerfile }), worker({ repo, config, log: silentLogger }));
+    const before = mirror.requests.length;
+    const first = await scanIn(registryScanContext(env, { cache }));
+    const fetched = mirror.requests.length - before;
+    const second = await scanIn(registryScanContext(env, { cache }));
+    expect(pinUpdates(first).length).toBeGreaterThan(0);
+    expect(pinUpdates(second)).toEqual(pinUpdates(first));
+    expect(fetched).toBeGreaterThan(0);
+    expect(mirror.requests.length - before).toBe(fetched);
   });
 
   it('parses FRESHEN_OS_MIRRORS', () => {

@@ -1,14 +1,15 @@
 // Debian/Ubuntu package versions from the suites an image lists: Release, then verified Packages indexes.
 import { createHash } from 'node:crypto';
+import { z } from 'zod';
 import { decompressIndex, parsePackages, type DebianPackage, type PackagesIndex } from './packages.js';
-import { parseRelease, pickPackagesIndex, stripClearsign, type ReleaseFile } from './release.js';
+import { parseRelease, pickPackagesIndex, stripClearsign, type IndexChecksum, type ReleaseFile } from './release.js';
 
 export type { DebianPackage } from './packages.js';
 export type { ReleaseFile } from './release.js';
 
-import type { FetchIndexFile, IndexResponse } from '../index-fetch.js';
+import type { FetchIndexFile, IndexResponse, SharedMirrorFiles } from '../index-fetch.js';
 
-export type { FetchIndexFile, IndexResponse } from '../index-fetch.js';
+export type { FetchIndexFile, IndexResponse, SharedMirrorFiles } from '../index-fetch.js';
 
 /** What this datasource needs of an apt source (see AptSource in src/image/os-info.ts). */
 export interface AptSourceRef {
@@ -45,6 +46,8 @@ export interface DebianIndexOptions {
   /** Parsed Packages indexes kept in memory (keyed by their SHA256, so never stale). */
   maxCachedIndexes?: number;
   now?: () => number;
+  /** Where other workers' Release answers and index downloads are found before asking the mirror. */
+  shared?: SharedMirrorFiles;
 }
 
 interface CachedRelease {
@@ -52,6 +55,13 @@ interface CachedRelease {
   etag?: string | undefined;
   lastModified?: string | undefined;
   checkedAt: number;
+}
+
+/** What one process keeps: shared by every view of the index (see `withShared`). */
+interface Memory {
+  releases: Map<string, CachedRelease>;
+  inflight: Map<string, Promise<unknown>>;
+  indexes: Map<string, PackagesIndex>;
 }
 
 const stripSlash = (url: string): string => url.replace(/\/+$/, '');
@@ -62,21 +72,27 @@ function suiteBase(uri: string, suite: string): string {
 }
 
 export class DebianIndex {
-  private releases = new Map<string, CachedRelease>();
-  private inflight = new Map<string, Promise<unknown>>();
-  private indexes = new Map<string, PackagesIndex>();
-  private readonly opts: Required<DebianIndexOptions>;
+  private readonly opts: Required<Omit<DebianIndexOptions, 'shared'>>;
 
   constructor(
     private readonly fetchFile: FetchIndexFile,
-    opts: DebianIndexOptions = {},
+    private readonly options: DebianIndexOptions = {},
+    private readonly memory: Memory = { releases: new Map(), inflight: new Map(), indexes: new Map() },
   ) {
     this.opts = {
-      releaseMaxAgeMs: opts.releaseMaxAgeMs ?? 5 * 60_000,
-      maxIndexBytes: opts.maxIndexBytes ?? 256 * 1024 ** 2,
-      maxCachedIndexes: opts.maxCachedIndexes ?? 32,
-      now: opts.now ?? Date.now,
+      releaseMaxAgeMs: options.releaseMaxAgeMs ?? 5 * 60_000,
+      maxIndexBytes: options.maxIndexBytes ?? 256 * 1024 ** 2,
+      maxCachedIndexes: options.maxCachedIndexes ?? 32,
+      now: options.now ?? Date.now,
     };
+  }
+
+  /**
+   * This index (its parsed indexes and Releases in memory) reading through `shared` on a memory
+   * miss: one per job, since whose copy a credentialed mirror's answer is depends on the job.
+   */
+  withShared(shared: SharedMirrorFiles): DebianIndex {
+    return new DebianIndex(this.fetchFile, { ...this.options, shared }, this.memory);
   }
 
   /**
@@ -113,24 +129,31 @@ export class DebianIndex {
   /** The suite's InRelease (armor stripped, signature not verified) or else its Release. */
   async getRelease(uri: string, suite: string): Promise<ReleaseFile> {
     const base = suiteBase(uri, suite);
-    const cached = this.releases.get(base);
+    const cached = this.memory.releases.get(base);
     if (cached && this.opts.now() - cached.checkedAt < this.opts.releaseMaxAgeMs) return cached.release;
     return this.once(`release ${base}`, async () => {
-      for (const [name, signed] of [['InRelease', true], ['Release', false]] as const) {
-        const url = base + name;
-        const validators = cached ? { etag: cached.etag, lastModified: cached.lastModified } : undefined;
-        const res = await this.fetch(url, dropUndefined(validators));
-        if (res.status === 404) continue;
-        if (res.status === 304 && cached) {
-          cached.checkedAt = this.opts.now();
-          return cached.release;
-        }
-        const release = this.parseReleaseAt(url, res.body.toString('utf8'), signed);
-        this.releases.set(base, { release, etag: res.etag, lastModified: res.lastModified, checkedAt: this.opts.now() });
-        return release;
-      }
-      throw new DebianIndexError(`no InRelease or Release file for suite ${suite} at ${uri}`, base + 'Release');
+      const ask = () => this.fetchRelease(base, uri, suite, cached);
+      const { shared } = this.options;
+      // The checked time travels with a shared answer, so it is not trusted longer than one max age.
+      const current = shared
+        ? await shared.recent(base, this.opts.releaseMaxAgeMs, async () => releaseToJson(await ask()), releaseFromJson)
+        : await ask();
+      this.memory.releases.set(base, current);
+      return current.release;
     });
+  }
+
+  private async fetchRelease(base: string, uri: string, suite: string, cached: CachedRelease | undefined): Promise<CachedRelease> {
+    for (const [name, signed] of [['InRelease', true], ['Release', false]] as const) {
+      const url = base + name;
+      const validators = cached ? { etag: cached.etag, lastModified: cached.lastModified } : undefined;
+      const res = await this.fetch(url, dropUndefined(validators));
+      if (res.status === 404) continue;
+      if (res.status === 304 && cached) return { ...cached, checkedAt: this.opts.now() };
+      const release = this.parseReleaseAt(url, res.body.toString('utf8'), signed);
+      return { release, etag: res.etag, lastModified: res.lastModified, checkedAt: this.opts.now() };
+    }
+    throw new DebianIndexError(`no InRelease or Release file for suite ${suite} at ${uri}`, base + 'Release');
   }
 
   private parseReleaseAt(url: string, text: string, signed: boolean): ReleaseFile {
@@ -149,18 +172,18 @@ export class DebianIndex {
     if (!picked) return undefined;
     const url = suiteBase(uri, suite) + picked.path;
     const key = `${url}@${picked.checksum.sha256}`;
-    const hit = this.indexes.get(key);
+    const hit = this.memory.indexes.get(key);
     if (hit) return hit;
     return this.once(`index ${key}`, async () => {
       if (picked.checksum.size > this.opts.maxIndexBytes) {
         throw new DebianIndexError(`${url} is ${picked.checksum.size} bytes, above the ${this.opts.maxIndexBytes} byte limit`, url);
       }
-      const res = await this.fetch(url);
-      if (res.status !== 200) throw new DebianIndexError(`${url} answered ${res.status} although ${release.suite ?? suite} lists it`, url);
-      verifyChecksum(url, res.body, picked.checksum);
+      const download = () => this.download(url, picked.checksum, release.suite ?? suite);
+      const { shared } = this.options;
+      const body = shared ? await shared.content(url, picked.checksum.sha256, download) : await download();
       let text: string;
       try {
-        text = (await decompressIndex(picked.path, res.body)).toString('utf8');
+        text = (await decompressIndex(picked.path, body)).toString('utf8');
       } catch (err) {
         throw new DebianIndexError(`cannot decompress ${url}: ${(err as Error).message}`, url);
       }
@@ -170,9 +193,18 @@ export class DebianIndex {
     });
   }
 
+  /** The index file's bytes, verified against the checksum its Release lists. */
+  private async download(url: string, checksum: IndexChecksum, suite: string): Promise<Buffer> {
+    const res = await this.fetch(url);
+    if (res.status !== 200) throw new DebianIndexError(`${url} answered ${res.status} although ${suite} lists it`, url);
+    verifyChecksum(url, res.body, checksum);
+    return res.body;
+  }
+
   private remember(key: string, index: PackagesIndex): void {
-    this.indexes.set(key, index);
-    while (this.indexes.size > this.opts.maxCachedIndexes) this.indexes.delete(this.indexes.keys().next().value!);
+    const { indexes } = this.memory;
+    indexes.set(key, index);
+    while (indexes.size > this.opts.maxCachedIndexes) indexes.delete(indexes.keys().next().value!);
   }
 
   private async fetch(url: string, validators?: { etag?: string; lastModified?: string }): Promise<IndexResponse> {
@@ -188,12 +220,42 @@ export class DebianIndex {
 
   /** Shares one in-flight request between concurrent callers asking for the same file. */
   private once<T>(key: string, work: () => Promise<T>): Promise<T> {
-    const running = this.inflight.get(key);
+    const { inflight } = this.memory;
+    const running = inflight.get(key);
     if (running) return running as Promise<T>;
-    const p = work().finally(() => this.inflight.delete(key));
-    this.inflight.set(key, p);
+    const p = work().finally(() => inflight.delete(key));
+    inflight.set(key, p);
     return p;
   }
+}
+
+/** A Release answer as the shared cache stores it: JSON, the checksum map as pairs. */
+function releaseToJson(cached: CachedRelease) {
+  return { ...cached, release: { ...cached.release, sha256: [...cached.release.sha256] } };
+}
+
+const storedRelease = z.object({
+  release: z.object({
+    origin: z.string().nullable(),
+    suite: z.string().nullable(),
+    codename: z.string().nullable(),
+    date: z.string().nullable(),
+    validUntil: z.string().nullable(),
+    architectures: z.array(z.string()),
+    components: z.array(z.string()),
+    archAllInEveryArch: z.boolean(),
+    sha256: z.array(z.tuple([z.string(), z.object({ sha256: z.string(), size: z.number() })])).min(1),
+  }),
+  etag: z.string().optional(),
+  lastModified: z.string().optional(),
+  checkedAt: z.number(),
+});
+
+/** A stored Release answer, or undefined when it is not one (then the mirror is asked). */
+function releaseFromJson(stored: unknown): CachedRelease | undefined {
+  const parsed = storedRelease.safeParse(stored);
+  if (!parsed.success) return undefined;
+  return { ...parsed.data, release: { ...parsed.data.release, sha256: new Map(parsed.data.release.sha256) } };
 }
 
 function pickFlatIndex(release: ReleaseFile): ReturnType<typeof pickPackagesIndex> {

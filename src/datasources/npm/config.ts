@@ -50,6 +50,27 @@ export function npmOptionsFrom(input: NpmrcInput): NpmOptions {
   return { ...readNpmrc(input.repoNpmrc, repoVars), ...readNpmrc(input.appNpmrc, vars) };
 }
 
+const CREDENTIAL_KEY = /:(_authToken|_auth|username|_password)$/;
+
+/**
+ * Whether npm would send credentials with a request to `url`: `user:pass@` in it, or a
+ * `//host/path/:_authToken`-style setting for any prefix of it (npm picks the longest; any one counts).
+ */
+export function sendsCredentials(url: string, options: NpmOptions): boolean {
+  let parsed: URL;
+  try {
+    parsed = new URL(url);
+  } catch {
+    return true;
+  }
+  if (parsed.username !== '' || parsed.password !== '') return true;
+  const target = `//${parsed.host}${parsed.pathname}`.toLowerCase();
+  return Object.entries(options).some(([key, value]) => {
+    if (!CREDENTIAL_KEY.test(key) || value === '') return false;
+    return target.startsWith(key.slice(0, key.lastIndexOf(':')).toLowerCase());
+  });
+}
+
 /** The credential values in these options, to scrub from any text shown to people. */
 export function secretsOf(options: NpmOptions): string[] {
   const out: string[] = [];

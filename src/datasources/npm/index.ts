@@ -7,7 +7,7 @@ import { silentLogger } from '../../types.js';
 import { npmOptionsFrom, redactSecrets, secretsOf, type NpmOptions, type NpmrcInput } from './config.js';
 import { guardedNpmAgent } from './guard.js';
 
-export { npmOptionsFrom, redactSecrets, secretsOf, toNpmrc, type NpmOptions, type NpmrcInput } from './config.js';
+export { npmOptionsFrom, redactSecrets, secretsOf, sendsCredentials, toNpmrc, type NpmOptions, type NpmrcInput } from './config.js';
 
 export interface NpmVersion {
   version: string;
@@ -84,6 +84,19 @@ function toPackage(name: string, registry: string, doc: Record<string, unknown>)
   };
 }
 
+/** The registry npm asks about `name` (its scope's registry, else the default one). */
+export function registryOf(name: string, options: NpmOptions): string {
+  return npmFetch.pickRegistry(name, options);
+}
+
+/** A packument's path under its registry: a scoped name keeps its `@` and has its slash escaped. */
+const packumentPath = (name: string): string => `/${name.replace('/', '%2f')}`;
+
+/** The packument's URL, joined as npm-registry-fetch joins the registry and the path. */
+export function packumentUrl(registry: string, name: string): string {
+  return registry.trim().replace(/\/?$/, '') + packumentPath(name);
+}
+
 export function createNpmDatasource(options: NpmDatasourceOptions = {}): NpmDatasource {
   const npmOptions = npmOptionsFrom(options);
   const secrets = secretsOf(npmOptions);
@@ -105,11 +118,10 @@ export function createNpmDatasource(options: NpmDatasourceOptions = {}): NpmData
     secrets,
     options: npmOptions,
     async getPackage(name) {
-      const registry = npmFetch.pickRegistry(name, npmOptions);
+      const registry = registryOf(name, npmOptions);
       await checkRegistry(registry);
-      const path = `/${name.replace('/', '%2f')}`;
       try {
-        const res = await npmFetch(path, {
+        const res = await npmFetch(packumentPath(name), {
           ...npmOptions,
           registry: npmOptions.registry ?? registry,
           spec: name,

@@ -1,4 +1,5 @@
 // The language planners (npm, pip, release notes) wired from an environment, for the CLI and the app.
+import type { NpmDatasource } from '../../datasources/npm/index.js';
 import { createPypiDatasource, type PypiDatasource } from '../../datasources/pypi/index.js';
 import { createHttpClient, type HttpClient } from '../../http/index.js';
 import { npmPlanner } from '../planners/npm.js';
@@ -18,6 +19,8 @@ export interface LanguagePlannerOptions {
   env: Record<string, string | undefined>;
   insecureRegistries?: readonly string[];
   http?: HttpClient;
+  /** npm lookups through a shared cache (the app); by default straight to the registry. */
+  npm?: (direct: NpmDatasource) => NpmDatasource;
   /** PyPI lookups through a shared cache (the app); by default straight to the index. */
   pypi?: (direct: PypiDatasource) => PypiDatasource;
   /** Without it (the CLI), no release notes are looked up. */
@@ -27,7 +30,7 @@ export interface LanguagePlannerOptions {
 export function languagePlanners(options: LanguagePlannerOptions): Planner[] {
   const http = options.http ?? createHttpClient({ insecureHosts: options.insecureRegistries ?? [] });
   const planners: Planner[] = [
-    npmPlanner({ appNpmrc: options.env.FRESHEN_NPMRC, vars: options.env, insecureRegistries: options.insecureRegistries ?? [] }),
+    npmPlanner({ appNpmrc: options.env.FRESHEN_NPMRC, vars: options.env, insecureRegistries: options.insecureRegistries ?? [], ...(options.npm ? { shared: options.npm } : {}) }),
     pipPlanner({ pypi: (options.pypi ?? ((direct) => direct))(createPypiDatasource({ http })), ...(options.env.PIP_INDEX_URL ? { indexUrl: options.env.PIP_INDEX_URL } : {}) }),
   ];
   if (options.releaseNotes) planners.push(releaseNotesPlanner(options.releaseNotes));

@@ -29,6 +29,8 @@ export interface NpmPlannerOptions {
   insecureRegistries?: readonly string[];
   /** For tests: build the datasource for an npmrc text yourself. */
   datasourceFor?: (repoNpmrc: string | undefined) => NpmDatasource;
+  /** Lookups through a shared cache (the app); by default straight to the registry. */
+  shared?: (direct: NpmDatasource) => NpmDatasource;
 }
 
 function updateTypeOf(from: string, to: string): UpdateType {
@@ -101,8 +103,9 @@ export function npmPlanner(options: NpmPlannerOptions = {}): Planner {
         const key = text ?? '';
         let source = sources.get(key);
         if (!source) {
-          source = options.datasourceFor?.(text) ??
+          const direct = options.datasourceFor?.(text) ??
             createNpmDatasource({ repoNpmrc: text, appNpmrc: options.appNpmrc, vars: options.vars, insecureRegistries: options.insecureRegistries, log: ctx.log });
+          source = options.shared ? options.shared(direct) : direct;
           sources.set(key, source);
         }
         return source;
