@@ -24,6 +24,7 @@ export interface NpmPackage {
   /** The source repository URL (`repository` field), normalized to https where it is a known host. */
   sourceUrl?: string;
   homepage?: string;
+  /** The registry answering, without any credentials its URL carried (this value is cached and shown). */
   registry: string;
 }
 
@@ -76,7 +77,7 @@ function toPackage(name: string, registry: string, doc: Record<string, unknown>)
   const sourceUrl = normalizeRepositoryUrl(doc.repository ?? latest?.repository);
   return {
     name,
-    registry,
+    registry: withoutUserInfo(registry),
     versions,
     distTags: (doc['dist-tags'] ?? {}) as Record<string, string>,
     ...(sourceUrl ? { sourceUrl } : {}),
@@ -144,6 +145,17 @@ export function createNpmDatasource(options: NpmDatasourceOptions = {}): NpmData
       }
     },
   };
+}
+
+function withoutUserInfo(url: string): string {
+  try {
+    const parsed = new URL(url);
+    parsed.username = '';
+    parsed.password = '';
+    return parsed.href;
+  } catch {
+    return url;
+  }
 }
 
 /** The packument text, refused past `maxBytes` (a registry may not exhaust the worker's memory). */

@@ -103,6 +103,14 @@ describe('npm datasource on Verdaccio', () => {
     expect(pkg.sourceUrl).toBe('https://github.com/acme/lib-a');
   });
 
+  it('a registry URL with credentials in it is reported (and cached) without them', async () => {
+    const npmrcText = `registry=http://reader:s3cret-pass@${verdaccio.host}/\n`;
+    const pkg = await createNpmDatasource({ repoNpmrc: npmrcText, insecureRegistries: [verdaccio.host] }).getPackage('lib-a');
+    expect(pkg.versions.length).toBeGreaterThan(0);
+    expect(pkg.registry).toBe(`http://${verdaccio.host}/`);
+    expect(JSON.stringify(pkg)).not.toContain('s3cret-pass');
+  });
+
   it('a scoped package needs the token from .npmrc; errors never show it', async () => {
     const withToken = createNpmDatasource({ repoNpmrc: npmrc(verdaccio.host), vars: { NPM_TOKEN: verdaccio.token }, insecureRegistries: [verdaccio.host] });
     expect((await withToken.getPackage('@private/ui')).versions.map((v) => v.version).sort()).toEqual(['2.0.0', '2.1.0']);
