@@ -1,5 +1,4 @@
 // The engine's per-job context in production: an OCI client with the repository's registry credentials.
-import { Redis } from 'ioredis';
 import { budgetSettingsFromEnv, registryBudget, RequestBudget, type HostBudget } from '../budget/index.js';
 import { DEFAULT_TTLS, RedisLookupCache, scopeFor, sharedImageFactsCache, sharedMirrorFiles, sharedNpm, sharedOsInfoCache, sharedPypi, type CacheTtls, type LookupCache } from '../cache/index.js';
 import type { ServiceEnv } from '../config/env.js';
@@ -13,11 +12,12 @@ import { createOsPinsPlanner, packageIndexes } from '../engine/planners/os-pins.
 import { languagePlanners, type ReleaseNotesSource } from '../engine/language/index.js';
 import type { RepoRef } from '../github/types.js';
 import { createHttpClient, type HttpResponseEvent } from '../http/index.js';
+import { connectRedis, keyPrefixFor, type RedisTarget } from './redis-connection.js';
 import type { ScanContextFactory } from './scan-repo.js';
 
 /** Repository configs name credentials; only the app's environment holds the secrets. */
 export function registryScanContext(
-  env: Pick<ServiceEnv, 'FRESHEN_INSECURE_REGISTRIES' | 'FRESHEN_REGISTRY_CREDENTIALS'> & Partial<Pick<ServiceEnv, 'REDIS_URL' | 'FRESHEN_REDIS_PREFIX' | 'FRESHEN_OSV_URL' | 'FRESHEN_NPMRC' | 'PIP_INDEX_URL'>>,
+  env: Pick<ServiceEnv, 'FRESHEN_INSECURE_REGISTRIES' | 'FRESHEN_REGISTRY_CREDENTIALS'> & Partial<Pick<ServiceEnv, 'redis' | 'REDIS_URL' | 'FRESHEN_REDIS_PREFIX' | 'FRESHEN_OSV_URL' | 'FRESHEN_NPMRC' | 'PIP_INDEX_URL'>>,
   hooks: { onResponse?: (event: HttpResponseEvent) => void; cache?: LookupCache; ttls?: CacheTtls; hostBudget?: HostBudget;
     /** GitHub lookups for release notes (the app's cached adapter in src/github/release-notes.ts). */
     releaseNotes?: (repo: RepoRef) => ReleaseNotesSource;
@@ -29,7 +29,8 @@ export function registryScanContext(
 ): ScanContextFactory {
   // One lookup cache and one set of registry budgets for every worker and installation: a fleet
   // asks a registry once per image:tag.
-  const shared = env.REDIS_URL && !hooks.cache ? sharedRegistryState(env.REDIS_URL, env.FRESHEN_REDIS_PREFIX ?? 'freshen') : undefined;
+  const target: RedisTarget | undefined = env.redis ?? (env.REDIS_URL ? { kind: 'single', url: env.REDIS_URL } : undefined);
+  const shared = target && !hooks.cache ? sharedRegistryState(target, env.FRESHEN_REDIS_PREFIX ?? 'freshen') : undefined;
   const cache = hooks.cache ?? shared?.cache;
   const hostBudget = hooks.hostBudget ?? shared?.hostBudget;
   const firstSeen = hooks.firstSeen ?? shared?.firstSeen ?? new MemoryFirstSeenStore();
@@ -78,9 +79,12 @@ export function registryScanContext(
   };
 }
 
-/** The process's lookup cache and registry budgets, on one connection under the deployment's key prefix. */
-export function sharedRegistryState(redisUrl: string, prefix: string): { cache: LookupCache; hostBudget: HostBudget; firstSeen: FirstSeenStore } {
-  const redis = new Redis(redisUrl, { keyPrefix: `${prefix}:`, lazyConnect: true });
+/**
+ * The process's lookup cache and registry budgets, on one connection under the deployment's key
+ * prefix, wherever Redis is (single node, Sentinel, Cluster).
+ */
+export function sharedRegistryState(target: RedisTarget, prefix: string): { cache: LookupCache; hostBudget: HostBudget; firstSeen: FirstSeenStore } {
+  const redis = connectRedis(target, { keyPrefix: `${keyPrefixFor(target, prefix)}:`, lazyConnect: true });
   const settings = budgetSettingsFromEnv();
   return {
     cache: new RedisLookupCache(redis),

@@ -8,6 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadEnv } from '../../src/config/env.js';
 import { createQueue, enqueueRepoScan, memoryConnectionOptions, QUEUE_NAME } from '../../src/queue/jobs.js';
 import { connectRedis, keyPrefixFor, type RedisTarget } from '../../src/queue/redis-connection.js';
+import { sharedRegistryState } from '../../src/queue/scan-context.js';
 import { appKeys } from '../support/github-sim/testing.js';
 import { freePort, waitFor } from '../support/ports.js';
 
@@ -48,6 +49,23 @@ async function roundTrip(target: RedisTarget, prefix: string): Promise<unknown> 
   }
 }
 
+/** Two workers' shared registry state on the target: a lookup loads once for both, and first-seen dates agree. */
+async function sharedStateWorks(target: RedisTarget, prefix: string): Promise<void> {
+  const [a, b] = [sharedRegistryState(target, prefix), sharedRegistryState(target, prefix)];
+  let loads = 0;
+  const load = async () => {
+    loads++;
+    await new Promise((r) => setTimeout(r, 50));
+    return { tags: ['1.0', '1.1'] };
+  };
+  const key = `lookup:public:tags:${Math.random().toString(36).slice(2)}`;
+  const answers = await Promise.all([a.cache.getOrLoad(key, 60, load), b.cache.getOrLoad(key, 60, load)]);
+  expect(answers).toEqual([{ tags: ['1.0', '1.1'] }, { tags: ['1.0', '1.1'] }]);
+  expect(loads).toBe(1);
+  const first = await a.firstSeen.firstSeen(`${key}:first`, new Date('2026-01-01T00:00:00Z'));
+  expect(await b.firstSeen.firstSeen(`${key}:first`, new Date('2026-02-01T00:00:00Z'))).toEqual(first);
+}
+
 afterAll(() => {
   for (const child of processes) child.kill('SIGKILL');
   rmSync(dir, { recursive: true, force: true });
@@ -76,6 +94,10 @@ describe('Redis Sentinel', () => {
     expect(await memory.get('k')).toBe('v');
     memory.disconnect();
   });
+
+  it('shares the registry lookup cache between workers through Sentinel', async () => {
+    await sharedStateWorks(envFor({ REDIS_SENTINELS: `127.0.0.1:${sentinelPort}`, REDIS_SENTINEL_NAME: 'freshen-main' }), 'sentinel-test');
+  });
 });
 
 describe('Redis Cluster', () => {
@@ -103,6 +125,10 @@ describe('Redis Cluster', () => {
     await memory.multi().set('repo:1:a', '1').set('repo:2:b', '2').exec();
     expect(await memory.mget('repo:1:a', 'repo:2:b')).toEqual(['1', '2']);
     memory.disconnect();
+  });
+
+  it('shares the registry lookup cache between workers on a cluster', async () => {
+    await sharedStateWorks(envFor({ REDIS_CLUSTER_NODES: ports.map((p) => `127.0.0.1:${p}`).join(',') }), 'freshen');
   });
 
   it('shows why: without the hash tag BullMQ cannot add a job on a cluster', async () => {
