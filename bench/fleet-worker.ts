@@ -6,10 +6,12 @@ import { loadEnv } from '../src/config/env.js';
 import type { Logger } from '../src/types.js';
 import { createProbotApp, installationClients } from '../src/github/client.js';
 import { createQueue, memoryConnectionOptions } from '../src/queue/jobs.js';
+import { limitHeapGrowth } from '../src/queue/heap.js';
 import { registryScanContext } from '../src/queue/scan-context.js';
 import { startWorker, stopWorker } from '../src/queue/worker.js';
 
 const env = loadEnv();
+limitHeapGrowth(env.FRESHEN_HEAP_GROWTH_PERCENT);
 // Failures and warnings only, one line each, so a benchmark run shows what went wrong.
 const write = (level: string) => (fields: unknown, message?: string) => {
   process.stderr.write(`[worker ${process.pid}] ${level} ${message ?? ''} ${JSON.stringify(fields)}\n`);

@@ -15,6 +15,7 @@ import { createLogger, environmentSecrets } from './observability/logging.js';
 import { createMetrics, type FreshenMetrics } from './observability/metrics.js';
 import { countedScanContext, operations } from './observability/operate.js';
 import { createQueue, memoryConnectionOptions } from './queue/jobs.js';
+import { limitHeapGrowth } from './queue/heap.js';
 import { connectRedis, keyPrefixFor } from './queue/redis-connection.js';
 import type { ScanContextFactory } from './queue/scan-repo.js';
 import { registryScanContext } from './queue/scan-context.js';
@@ -85,6 +86,7 @@ export async function start(env: ServiceEnv, scanContext: ScanContextFactory | S
     stops.push(() => new Promise<void>((resolve) => server.close(() => resolve())));
   }
   if (env.FRESHEN_ROLE !== 'web') {
+    limitHeapGrowth(env.FRESHEN_HEAP_GROWTH_PERCENT);
     const connection = connectRedis(env.redis, { maxRetriesPerRequest: null });
     const factory = typeof scanContext === 'function' ? scanContext : scanContext.setup({ github, redis });
     const appLogin = await botLogin(getApp, log);

@@ -45,4 +45,9 @@ describe('operating settings', () => {
     expect(() => loadEnv({ ...base, REDIS_URL: 'redis://a', ADMIN_USER: 'ops', ADMIN_PASSWORD: 'abc12' })).toThrow(/ADMIN_PASSWORD: must be at least 8 characters/);
     expect(() => loadEnv({ ...base, REDIS_URL: 'redis://a', ADMIN_USER: 'ops', ADMIN_PASSWORD: 'abc12' })).not.toThrow(/abc12/);
   });
+  it('bounds worker heap growth at 50% by default; 0 keeps V8\'s default; nonsense is refused by name', () => {
+    expect(loadEnv({ ...base, REDIS_URL: 'redis://a' }).FRESHEN_HEAP_GROWTH_PERCENT).toBe(50);
+    expect(loadEnv({ ...base, REDIS_URL: 'redis://a', FRESHEN_HEAP_GROWTH_PERCENT: '0' }).FRESHEN_HEAP_GROWTH_PERCENT).toBe(0);
+    expect(() => loadEnv({ ...base, REDIS_URL: 'redis://a', FRESHEN_HEAP_GROWTH_PERCENT: 'lots' })).toThrow(/FRESHEN_HEAP_GROWTH_PERCENT/);
+  });
 });
