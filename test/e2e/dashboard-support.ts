@@ -26,7 +26,7 @@ export function startProductionStack(opts: { redisUrl: string; registryHost: str
     FRESHEN_RELEASE_NOTES_TTL_SECONDS: '600',
     ...(opts.npmrc ? { FRESHEN_NPMRC: opts.npmrc } : {}),
   });
-  const { REDIS_URL: _shared, ...withoutSharedCache } = env;
+  const { REDIS_URL: _shared, redis: _target, ...withoutSharedCache } = env;
   return startAppStack({
     redisUrl: opts.redisUrl,
     registryHost: opts.registryHost,
