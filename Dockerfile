@@ -27,7 +27,10 @@ LABEL org.opencontainers.image.title="freshen" \
       org.opencontainers.image.version="${VERSION}" \
       org.opencontainers.image.base.name="${NODE_IMAGE}" \
       org.opencontainers.image.base.digest="${NODE_DIGEST}"
+# A small young generation (4 MB semi-spaces; Node 24 defaults to 16 MB and more): scans make much
+# short-lived garbage, and a worker stays near 170 MB instead of 350 MB at the same speed (README, Scale).
 ENV NODE_ENV=production \
+    NODE_OPTIONS=--max-semi-space-size=4 \
     HOST=0.0.0.0 \
     PORT=3000 \
     HEALTH_PORT=9464

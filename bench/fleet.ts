@@ -62,8 +62,9 @@ function compileWorker(): void {
 
 function startWorkerProcess(env: NodeJS.ProcessEnv, profile: boolean): ChildProcess {
   const flags = profile && PROFILE_DIR ? ['--cpu-prof', `--cpu-prof-dir=${PROFILE_DIR}`] : [];
-  // FLEET_NODE_FLAGS: extra node/V8 flags for the workers, to compare memory settings.
-  flags.push(...(process.env.FLEET_NODE_FLAGS ?? '').split(/\s+/).filter(Boolean));
+  // Workers start as the image starts them: the Dockerfile's NODE_OPTIONS. FLEET_NODE_FLAGS replaces them, to compare memory settings.
+  const imageOptions = /^\s*NODE_OPTIONS=(\S+)/m.exec(readFileSync('Dockerfile', 'utf8'))?.[1] ?? '';
+  flags.push(...(process.env.FLEET_NODE_FLAGS ?? imageOptions).split(/\s+/).filter(Boolean));
   const entry = WORKER_RUNTIME === 'tsx' ? ['--import', 'tsx', 'bench/fleet-worker.ts'] : [COMPILED_WORKER];
   return spawn(process.execPath, [...flags, ...entry], { cwd: process.cwd(), env, stdio: ['ignore', 'ignore', 'inherit'] });
 }
