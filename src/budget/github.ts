@@ -2,7 +2,7 @@
 import type { GitHub } from '../github/types.js';
 import { RateLimitedError } from '../queue/errors.js';
 import { pauseFromHeaders } from './headers.js';
-import type { RequestBudget } from './ledger.js';
+import type { BatchReservation, RequestBudget } from './ledger.js';
 import type { RedisSemaphore } from './semaphore.js';
 import { DEFAULT_BUDGET, githubWriteWindows, type BudgetSettings } from './settings.js';
 
@@ -25,6 +25,30 @@ function isContentGenerating(options: RequestOptions): boolean {
   return CONTENT_GENERATING.has(method) && !/\/access_tokens$/.test(options.url ?? '');
 }
 
+/** Write slots a job reserved up front (reserveWrites): the client's next content-generating requests use them, in order. */
+const prepaid = new WeakMap<GitHub, { atMs: number; id: string }[]>();
+
+/**
+ * Reserves `count` write slots at once for this client, all within the inline wait, or none. A job
+ * that is granted them can write a whole PR without waiting on the budget halfway; one that is not
+ * is delayed before it writes anything, so no worker slot sits waiting for an installation's budget.
+ */
+export async function reserveWrites(gh: GitHub, budget: RequestBudget, installationId: number, settings: BudgetSettings, count: number): Promise<BatchReservation> {
+  const slots = await budget.reserveMany(writesBudgetName(installationId), githubWriteWindows(settings), settings.maxInlineWaitMs, count);
+  if (slots.granted) {
+    const now = Date.now();
+    prepaid.set(gh, [...(prepaid.get(gh) ?? []), ...slots.waitsMs.map((waitMs, i) => ({ atMs: now + waitMs, id: slots.ids[i]! }))]);
+  }
+  return slots;
+}
+
+/** Gives back the slots reserveWrites took for this client that no request used. */
+export async function releaseUnusedWrites(gh: GitHub, budget: RequestBudget, installationId: number): Promise<void> {
+  const left = prepaid.get(gh) ?? [];
+  prepaid.delete(gh);
+  await budget.release(writesBudgetName(installationId), left.map((slot) => slot.id));
+}
+
 /**
  * Installs the pacing hooks on one installation client: each content-generating request reserves a
  * slot in the installation's shared write ledger (waiting for it when the wait is short, else the
@@ -40,6 +64,12 @@ export function paceGitHub(gh: GitHub, installationId: number, budget: RequestBu
     if (reads > settings.maxInlineWaitMs) throw new RateLimitedError(`GitHub asked installation ${installationId} to wait`, reads);
     if (reads > 0) await sleep(reads);
     if (!isContentGenerating(options)) return;
+    const reserved = prepaid.get(gh)?.shift();
+    if (reserved) {
+      started = true;
+      if (reserved.atMs > Date.now()) await sleep(reserved.atMs - Date.now());
+      return;
+    }
     const maxWaitMs = started ? Math.max(settings.maxInlineWaitMs, STARTED_WAIT_MS / settings.timeScale) : settings.maxInlineWaitMs;
     const slot = await budget.reserve(writesBudgetName(installationId), windows, maxWaitMs);
     if (!slot.granted) {

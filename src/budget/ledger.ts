@@ -14,39 +14,56 @@ export interface Reservation {
   waitMs: number;
 }
 
+export interface BatchReservation extends Reservation {
+  /** Per slot, in order: how long from now its request may be sent (waitMs is the last one's). */
+  waitsMs: number[];
+  /** Ledger members of the slots, to give back the ones not used. */
+  ids: string[];
+}
+
 /*
  * KEYS[1] the ledger (sorted set of reserved send times, ms), KEYS[2] "paused until" (ms).
  * ARGV[1] longest acceptable wait, ARGV[2] member id, ARGV[3] 1 = reserve, 0 = only ask,
- * ARGV[4..] window ms, limit pairs. Slots are handed out in order (never before the last one), so
- * the window check only needs the limit-th most recent slot. Redis's own clock keeps workers in step.
+ * ARGV[4] how many slots, ARGV[5..] window ms, limit pairs. Slots are handed out in order (never
+ * before the last one), so the window check only needs the limit-th most recent slot. Several slots
+ * are all granted or none: the last one decides. Redis's own clock keeps workers in step.
  */
 const RESERVE = `
 local t = redis.call('TIME')
 local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
 local longest = 0
-for i = 4, #ARGV, 2 do longest = math.max(longest, tonumber(ARGV[i])) end
+for i = 5, #ARGV, 2 do longest = math.max(longest, tonumber(ARGV[i])) end
 redis.call('ZREMRANGEBYSCORE', KEYS[1], '-inf', now - longest)
-local at = now
 local paused = tonumber(redis.call('GET', KEYS[2]) or '0')
-if paused > at then at = paused end
-local n = redis.call('ZCARD', KEYS[1])
-if n > 0 then
-  local last = tonumber(redis.call('ZRANGE', KEYS[1], -1, -1, 'WITHSCORES')[2])
-  if last > at then at = last end
-end
-for i = 4, #ARGV, 2 do
-  local w = tonumber(ARGV[i])
-  local limit = tonumber(ARGV[i + 1])
-  if n >= limit then
-    local e = tonumber(redis.call('ZRANGE', KEYS[1], n - limit, n - limit, 'WITHSCORES')[2])
-    if e + w > at then at = e + w end
+local count = tonumber(ARGV[4])
+local waits = {}
+for k = 1, count do
+  local at = now
+  if paused > at then at = paused end
+  local n = redis.call('ZCARD', KEYS[1])
+  if n > 0 then
+    local last = tonumber(redis.call('ZRANGE', KEYS[1], -1, -1, 'WITHSCORES')[2])
+    if last > at then at = last end
   end
+  for i = 5, #ARGV, 2 do
+    local w = tonumber(ARGV[i])
+    local limit = tonumber(ARGV[i + 1])
+    if n >= limit then
+      local e = tonumber(redis.call('ZRANGE', KEYS[1], n - limit, n - limit, 'WITHSCORES')[2])
+      if e + w > at then at = e + w end
+    end
+  end
+  waits[k] = at - now
+  redis.call('ZADD', KEYS[1], at, ARGV[2] .. ':' .. k)
 end
-local wait = at - now
-if wait > tonumber(ARGV[1]) or ARGV[3] == '0' then return {0, wait} end
-redis.call('ZADD', KEYS[1], at, ARGV[2])
+local wait = waits[count]
+if wait > tonumber(ARGV[1]) or ARGV[3] == '0' then
+  for k = 1, count do redis.call('ZREM', KEYS[1], ARGV[2] .. ':' .. k) end
+  return {0, wait}
+end
 redis.call('PEXPIRE', KEYS[1], longest + wait + 1000)
-return {1, wait}
+table.insert(waits, 1, 1)
+return waits
 `;
 
 // Only ever extends a pause.
@@ -71,12 +88,23 @@ export class RequestBudget {
    * how long the wait would be. Shared by every connection to the same Redis.
    */
   async reserve(name: string, windows: Window[], maxWaitMs: number): Promise<Reservation> {
-    return this.run(name, windows, maxWaitMs, true);
+    const { granted, waitMs } = await this.run(name, windows, maxWaitMs, true, 1);
+    return { granted, waitMs };
+  }
+
+  /** `count` slots in a row, all within `maxWaitMs`, or none (then waitMs says how long the last would wait). */
+  async reserveMany(name: string, windows: Window[], maxWaitMs: number, count: number): Promise<BatchReservation> {
+    return this.run(name, windows, maxWaitMs, true, count);
+  }
+
+  /** Gives back reserved slots that will not be used (their requests were never needed). */
+  async release(name: string, ids: readonly string[]): Promise<void> {
+    if (ids.length > 0) await this.redis.zrem(this.key(name, 'ledger'), ...ids);
   }
 
   /** How long a request under `name` would wait now, without reserving. */
   async peek(name: string, windows: Window[]): Promise<number> {
-    return (await this.run(name, windows, Number.MAX_SAFE_INTEGER, false)).waitMs;
+    return (await this.run(name, windows, Number.MAX_SAFE_INTEGER, false, 1)).waitMs;
   }
 
   /** Nothing under `name` is sent for `ms` (a Retry-After, a spent rate limit), in any worker. */
@@ -85,13 +113,17 @@ export class RequestBudget {
     await this.redis.eval(PAUSE, 1, this.key(name, 'paused'), String(Math.ceil(ms)));
   }
 
-  private async run(name: string, windows: Window[], maxWaitMs: number, reserve: boolean): Promise<Reservation> {
+  private async run(name: string, windows: Window[], maxWaitMs: number, reserve: boolean, count: number): Promise<BatchReservation> {
     const args = windows.flatMap((w) => [String(Math.max(1, Math.round(w.windowMs))), String(Math.max(1, Math.floor(w.limit)))]);
-    const [granted, waitMs] = (await this.redis.eval(
+    const slots = Math.max(1, Math.floor(count));
+    const id = randomUUID();
+    const [granted, ...waits] = (await this.redis.eval(
       RESERVE, 2, this.key(name, 'ledger'), this.key(name, 'paused'),
-      String(Math.floor(maxWaitMs)), randomUUID(), reserve ? '1' : '0', ...args,
-    )) as [number, number];
-    return { granted: granted === 1, waitMs: Math.max(0, waitMs) };
+      String(Math.floor(maxWaitMs)), id, reserve ? '1' : '0', String(slots), ...args,
+    )) as number[];
+    const waitsMs = waits.map((w) => Math.max(0, w));
+    if (granted !== 1) return { granted: false, waitMs: waitsMs[0] ?? 0, waitsMs: [], ids: [] };
+    return { granted: true, waitMs: waitsMs.at(-1) ?? 0, waitsMs, ids: waitsMs.map((_, k) => `${id}:${k + 1}`) };
   }
 
   private key(name: string, part: string): string {

@@ -54,6 +54,25 @@ export interface LifecycleResult {
   writeErrors: LocatedError[];
 }
 
+/** The groups reconcilePrs will open a PR for: no PR yet, and room under prLimit (or asked for from the dashboard). */
+export function groupsToOpen(
+  groups: Map<string, PlannedUpdate[]>, openPrs: Map<string, FreshenPr>, prLimit: number, openNow?: ReadonlySet<string>,
+): [string, PlannedUpdate[]][] {
+  let openCount = openPrs.size;
+  const out: [string, PlannedUpdate[]][] = [];
+  for (const [group, updates] of groups) {
+    if (openPrs.has(branchFor(group)) || (openCount >= prLimit && !openNow?.has(group))) continue;
+    out.push([group, updates]);
+    openCount += 1;
+  }
+  return out;
+}
+
+/** Content-creating requests a new PR costs: branch, commit (one GraphQL request), PR, and labels when it gets any. */
+export function writesToOpen(updates: readonly PlannedUpdate[], labels: readonly string[]): number {
+  return 3 + (labels.length > 0 || fixesVulnerabilities([...updates]) ? 1 : 0);
+}
+
 export async function reconcilePrs(input: LifecycleInput): Promise<LifecycleResult> {
   const result: LifecycleResult = { opened: [], updated: [], unchanged: [], closed: [], handsOff: [], overLimit: [], prs: {}, writeErrors: [] };
   let openCount = input.openPrs.size;

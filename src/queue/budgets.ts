@@ -1,6 +1,6 @@
 // The worker's GitHub clients with fleet manners: cheap conditional reads, writes paced per installation, valuable writes first.
 import type { Redis } from 'ioredis';
-import { limitConcurrentRequests, paceGitHub, RedisSemaphore, RequestBudget, updateValue, valuePriority, writeWaitMs, type BudgetSettings } from '../budget/index.js';
+import { limitConcurrentRequests, paceGitHub, RedisSemaphore, releaseUnusedWrites, RequestBudget, reserveWrites, updateValue, valuePriority, type BudgetSettings } from '../budget/index.js';
 import { RedisLookupCache } from '../cache/index.js';
 import type { PlannedUpdate } from '../engine/types.js';
 import { conditionalReads } from '../github/conditional.js';
@@ -27,18 +27,28 @@ export function budgetedGitHub(
   };
 }
 
-/**
- * Asked before a repository's PR writes: when the installation's write budget is spent for longer
- * than a job should wait, the job is delayed (not failed) with a priority from what it would write,
- * so security fixes get the next free slots, then broken pins, then the rest.
- */
-export function writeGate(redis: Redis, settings: BudgetSettings): (installationId: number, updates: readonly PlannedUpdate[]) => Promise<void> {
+/** What a scan job asks of the installation's write budget around its PR writes. */
+export interface WriteBudget {
+  /**
+   * Before the writes: `writes` slots for the PRs it opens, reserved together. When they are not
+   * free within the inline wait, the job is delayed (not failed) with a priority from what it would
+   * write, so security fixes get the next free slots, then broken pins, then the rest.
+   */
+  reserve(gh: GitHub, installationId: number, updates: readonly PlannedUpdate[], writes: number): Promise<void>;
+  /** After the writes: slots reserved but not used go back. */
+  release(gh: GitHub, installationId: number): Promise<void>;
+}
+
+export function writeGate(redis: Redis, settings: BudgetSettings): WriteBudget {
   const budget = new RequestBudget(redis);
-  return async (installationId, updates) => {
-    if (updates.length === 0) return;
-    const waitMs = await writeWaitMs(budget, installationId, settings);
-    if (waitMs <= settings.maxInlineWaitMs) return;
-    const value = updateValue(updates);
-    throw new RateLimitedError(`installation ${installationId}: write budget spent; ${value} PR writes wait`, waitMs, valuePriority(value));
+  return {
+    async reserve(gh, installationId, updates, writes) {
+      if (updates.length === 0 || writes <= 0) return;
+      const slots = await reserveWrites(gh, budget, installationId, settings, writes);
+      if (slots.granted) return;
+      const value = updateValue(updates);
+      throw new RateLimitedError(`installation ${installationId}: write budget spent; ${value} PR writes wait`, slots.waitMs, valuePriority(value));
+    },
+    release: (gh, installationId) => releaseUnusedWrites(gh, budget, installationId),
   };
 }

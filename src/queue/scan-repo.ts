@@ -10,7 +10,7 @@ import { dashboardSnapshot, heldByPrLimit, heldBySchedule, repeatabilityOf } fro
 import { DashboardRequests } from '../dashboard/issue.js';
 import { updateKey } from '../dashboard/render.js';
 import { clearConfigProblems, reportConfigProblems } from '../github/config-report.js';
-import { reconcilePrs, type LifecycleResult } from '../github/lifecycle.js';
+import { groupsToOpen, reconcilePrs, writesToOpen, type LifecycleResult } from '../github/lifecycle.js';
 import { listOpenFreshenPrs } from '../github/pulls.js';
 import { loadRepoConfig } from '../github/repo-config-loader.js';
 import { openTree, readDefaultBranchHead } from '../github/repo-reader.js';
@@ -18,6 +18,7 @@ import type { GitHub, RepoRef } from '../github/types.js';
 import { processForImage } from '../rebuild/process.js';
 import { heldNote } from '../render/pr.js';
 import type { Logger } from '../types.js';
+import type { WriteBudget } from './budgets.js';
 import type { FreshenQueue, RepoJobData } from './jobs.js';
 import { RepoMemory } from './memory.js';
 import { rebuildImagesOf, scheduledRebuild } from './rebuild-repo.js';
@@ -42,8 +43,8 @@ export interface RepoScanDeps {
   /** Called with the valid config, e.g. to keep the repository's own schedule in step. */
   onConfig?: (data: RepoJobData, config: RepoConfig) => Promise<void>;
   maxBlobBytes?: number;
-  /** Asked with the updates of PRs about to be opened; may delay the job while the write budget is spent. */
-  beforeWrites?: (installationId: number, updates: PlannedUpdate[]) => Promise<void>;
+  /** Reserves the writes of PRs about to be opened (may delay the job while the budget is spent), and gives back unused ones. */
+  writeBudget?: WriteBudget;
 }
 
 export type RepoScanOutcome =
@@ -94,32 +95,40 @@ export async function scanRepository(deps: RepoScanDeps, data: RepoJobData): Pro
   const groups = groupUpdates(wanted, config);
   const openNow = new Set([...groups].filter(([, list]) => list.some((u) => requested.has(updateKey(u)))).map(([group]) => group));
   const openPrs = await listOpenFreshenPrs(gh, repo);
-  await deps.beforeWrites?.(repo.installationId, [...groups].filter(([group]) => !openPrs.has(branchFor(group))).flatMap(([, updates]) => updates));
-  const regenerate = await memory.regenerateRequests();
-  const outcome = await reconcilePrs({
-    gh, repo, memory, log, head, source, groups, config, openPrs, regenerate, openNow,
-    filesWithErrors: new Set(result.errors.map((e) => e.file)),
-    held: held.map((h) => h.update),
-    heldNotes: heldNotesByGroup(held, config),
-    ...(context.artifacts ? { artifacts: context.artifacts } : {}),
-  });
-  await memory.clearRegenerateRequests(regenerate);
-
-  const images = rebuildImagesOf(result.dependencies, config, ignored);
-  const allHeld = [...held, ...heldByPrLimit(groups, outcome.overLimit, config.prLimit)];
-  const dashboard = dashboardSnapshot({
-    enabled: config.dashboard, dependencies: result.dependencies, groups, prs: outcome.prs, overLimit: outcome.overLimit, held: allHeld,
-    errors: [...result.errors, ...outcome.writeErrors],
-    repeatability: await repeatabilityOf(source, { pinned: repoProcess(config) === 'pinned' }),
-  });
-  await saveSnapshot(deps.redis, repo.repoId, statusSnapshot({ config, dependencies: result.dependencies, ignored, updates: wanted, images, held: allHeld, dashboard }));
+  const opening = groupsToOpen(groups, openPrs, config.prLimit, openNow);
+  // Each new PR's writes, and the dashboard edit listing them, are reserved together: a PR is never left half-written waiting for budget.
+  const writes = opening.reduce((n, [, updates]) => n + writesToOpen(updates, config.labels), 0) + (opening.length > 0 && config.dashboard ? 1 : 0);
+  await deps.writeBudget?.reserve(gh, repo.installationId, opening.flatMap(([, updates]) => updates), writes);
+  let outcome: LifecycleResult;
   let rebuild: string | undefined;
-  if (repoProcess(config) !== 'pinned') {
-    const checked = await scheduledRebuild({ ...deps, log }, { gh, repo, defaultBranch: head.branch, config, images, lookup: context.images });
-    rebuild = checked.status;
+  try {
+    const regenerate = await memory.regenerateRequests();
+    outcome = await reconcilePrs({
+      gh, repo, memory, log, head, source, groups, config, openPrs, regenerate, openNow,
+      filesWithErrors: new Set(result.errors.map((e) => e.file)),
+      held: held.map((h) => h.update),
+      heldNotes: heldNotesByGroup(held, config),
+      ...(context.artifacts ? { artifacts: context.artifacts } : {}),
+    });
+    await memory.clearRegenerateRequests(regenerate);
+
+    const images = rebuildImagesOf(result.dependencies, config, ignored);
+    const allHeld = [...held, ...heldByPrLimit(groups, outcome.overLimit, config.prLimit)];
+    const dashboard = dashboardSnapshot({
+      enabled: config.dashboard, dependencies: result.dependencies, groups, prs: outcome.prs, overLimit: outcome.overLimit, held: allHeld,
+      errors: [...result.errors, ...outcome.writeErrors],
+      repeatability: await repeatabilityOf(source, { pinned: repoProcess(config) === 'pinned' }),
+    });
+    await saveSnapshot(deps.redis, repo.repoId, statusSnapshot({ config, dependencies: result.dependencies, ignored, updates: wanted, images, held: allHeld, dashboard }));
+    if (repoProcess(config) !== 'pinned') {
+      const checked = await scheduledRebuild({ ...deps, log }, { gh, repo, defaultBranch: head.branch, config, images, lookup: context.images });
+      rebuild = checked.status;
+    }
+    // The dashboard (or, with `dashboard: false`, the rebuild status issue) after the rebuild check's digests.
+    await refreshStatusIssue(deps, gh, repo);
+  } finally {
+    await deps.writeBudget?.release(gh, repo.installationId);
   }
-  // The dashboard (or, with `dashboard: false`, the rebuild status issue) after the rebuild check's digests.
-  await refreshStatusIssue(deps, gh, repo);
   log.info({ ...outcome, updates: wanted.length, rebuild }, 'scan finished');
   return { status: 'done', updates: wanted.length, errors: result.errors.length, ...outcome, ...(rebuild ? { rebuild } : {}) };
 }

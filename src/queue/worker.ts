@@ -6,7 +6,7 @@ import { withJobFields, type JobFields } from '../observability/logging.js';
 import type { Logger } from '../types.js';
 import { budgetSettingsFromEnv, type BudgetSettings } from '../budget/index.js';
 import type { PlannedUpdate } from '../engine/types.js';
-import { budgetedGitHub, writeGate } from './budgets.js';
+import { budgetedGitHub, writeGate, type WriteBudget } from './budgets.js';
 import { RateLimitedError, rateLimitWaitMs } from './errors.js';
 import { repoSchedule } from '../config/repo-config.js';
 import { runCommentCommands } from './comment-command.js';
@@ -38,15 +38,15 @@ export interface WorkerDeps {
   appLogin?: string;
   /** GitHub write pacing shared by all workers (default: FRESHEN_* budget env); false turns it off. */
   budgets?: BudgetSettings | false;
-  /** Asked before a repository's new PRs are written (set from `budgets`). */
-  beforeWrites?: (installationId: number, updates: PlannedUpdate[]) => Promise<void>;
+  /** Asked around a repository's new PRs (set from `budgets`). */
+  writeBudget?: WriteBudget;
 }
 
 export type FreshenWorker = Worker<JobData, unknown, JobName>;
 
 export function startWorker(deps: WorkerDeps): FreshenWorker {
   const budgets = deps.budgets ?? budgetSettingsFromEnv();
-  if (budgets) deps = { ...deps, github: budgetedGitHub(deps.github, deps.redis, budgets), beforeWrites: writeGate(deps.redis, budgets) };
+  if (budgets) deps = { ...deps, github: budgetedGitHub(deps.github, deps.redis, budgets), writeBudget: writeGate(deps.redis, budgets) };
   const lockDuration = deps.lockDurationMs ?? 60_000;
   const worker = new Worker<JobData, unknown, JobName>(QUEUE_NAME, (job, token) => withJobFields(jobFields(job), () => runJob(deps, job, token)), {
     connection: deps.connection,

@@ -4,6 +4,7 @@ import { Redis } from 'ioredis';
 import { afterAll, describe, expect, inject, it } from 'vitest';
 import { pauseFromHeaders, RequestBudget, updateValue, valuePriority } from '../../src/budget/index.js';
 import type { PlannedUpdate } from '../../src/engine/types.js';
+import type { GitHub } from '../../src/github/types.js';
 import { writeGate } from '../../src/queue/budgets.js';
 import { RateLimitedError } from '../../src/queue/errors.js';
 
@@ -42,6 +43,23 @@ describe('RequestBudget', () => {
     expect(refused.granted).toBe(false);
     expect(refused.waitMs).toBeGreaterThan(55_000);
     expect(await b.peek('w', windows)).toBeGreaterThan(55_000);
+  });
+
+  it('reserves several slots all at once or none, and takes back the unused ones', async () => {
+    const [a, b] = sharedPair();
+    const windows = [{ windowMs: 60_000, limit: 4 }];
+    expect((await a.reserve('w', windows, 0)).granted).toBe(true);
+    // Four more would need the minute to pass: nothing is reserved, and one more still fits at once.
+    const tooMany = await b.reserveMany('w', windows, 1_000, 4);
+    expect(tooMany.granted).toBe(false);
+    expect(tooMany.waitMs).toBeGreaterThan(55_000);
+    const three = await b.reserveMany('w', windows, 1_000, 3);
+    expect(three.granted).toBe(true);
+    expect(three.waitsMs).toHaveLength(3);
+    expect(three.waitsMs.every((w) => w < 500)).toBe(true);
+    expect(await a.peek('w', windows)).toBeGreaterThan(55_000);
+    await a.release('w', three.ids.slice(1));
+    expect(await b.peek('w', windows)).toBeLessThan(500);
   });
 
   it('holds everyone during a pause one worker learned of', async () => {
@@ -83,17 +101,23 @@ describe('write value', () => {
     expect([security, broken, routine].map((u) => valuePriority(updateValue([u])))).toEqual([1, 2, 3]);
   });
 
-  it('delays a job whose PR writes would wait too long, with its value as priority', async () => {
-    const [, , redis] = sharedPair();
-    const settings = { writesPerMinute: 1, writesPerHour: 10, timeScale: 1, maxInlineWaitMs: 1_000, registryWindows: {} };
+  it('delays a job whose PR writes would not all fit now, with its value as priority; gives back what a job did not use', async () => {
+    const [budget, , redis] = sharedPair();
+    const settings = { writesPerMinute: 4, writesPerHour: 10, timeScale: 1, maxInlineWaitMs: 1_000, registryWindows: {} };
+    const windows = [{ windowMs: 60_000, limit: 4 }, { windowMs: 3_600_000, limit: 10 }];
     const gate = writeGate(redis, settings);
-    await gate(7, [update({})]);
-    await new RequestBudget(redis).reserve('gh-writes:7', [{ windowMs: 60_000, limit: 1 }], 0);
-    const error = await gate(7, [update({ extra: { security: true } })]).catch((e: unknown) => e);
+    const [first, second] = [{} as GitHub, {} as GitHub];
+    await gate.reserve(first, 7, [update({})], 3);
+    // One slot of the minute is left: a job needing two is delayed before it writes anything.
+    const error = await gate.reserve(second, 7, [update({ extra: { security: true } })], 2).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(RateLimitedError);
     expect((error as RateLimitedError).priority).toBe(1);
     expect((error as RateLimitedError).waitMs).toBeGreaterThan(50_000);
+    // The first job opened fewer PRs than planned: its unused slots come back.
+    await gate.release(first, 7);
+    expect(await budget.peek('gh-writes:7', windows)).toBeLessThan(500);
+    await gate.reserve(second, 7, [update({ extra: { security: true } })], 2);
     // Nothing to open: nothing to wait for.
-    await gate(7, []);
+    await gate.reserve(first, 7, [], 0);
   });
 });
