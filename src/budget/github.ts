@@ -26,7 +26,7 @@ function isContentGenerating(options: RequestOptions): boolean {
 }
 
 /** Write slots a job reserved up front (reserveWrites): the client's next content-generating requests use them, in order. */
-const prepaid = new WeakMap<GitHub, { atMs: number; id: string }[]>();
+const prepaid = new WeakMap<GitHub, { id: string }[]>();
 
 /**
  * Reserves `count` write slots at once for this client, all within the inline wait, or none. A job
@@ -35,10 +35,7 @@ const prepaid = new WeakMap<GitHub, { atMs: number; id: string }[]>();
  */
 export async function reserveWrites(gh: GitHub, budget: RequestBudget, installationId: number, settings: BudgetSettings, count: number): Promise<BatchReservation> {
   const slots = await budget.reserveMany(writesBudgetName(installationId), githubWriteWindows(settings), settings.maxInlineWaitMs, count);
-  if (slots.granted) {
-    const now = Date.now();
-    prepaid.set(gh, [...(prepaid.get(gh) ?? []), ...slots.waitsMs.map((waitMs, i) => ({ atMs: now + waitMs, id: slots.ids[i]! }))]);
-  }
+  if (slots.granted) prepaid.set(gh, [...(prepaid.get(gh) ?? []), ...slots.ids.map((id) => ({ id }))]);
   return slots;
 }
 
@@ -64,14 +61,12 @@ export function paceGitHub(gh: GitHub, installationId: number, budget: RequestBu
     if (reads > settings.maxInlineWaitMs) throw new RateLimitedError(`GitHub asked installation ${installationId} to wait`, reads);
     if (reads > 0) await sleep(reads);
     if (!isContentGenerating(options)) return;
+    // A slot reserved up front is swapped for one at the moment of sending: the job may reach this
+    // request later than the slot said, and the ledger must hold when writes really went out.
     const reserved = prepaid.get(gh)?.shift();
-    if (reserved) {
-      started = true;
-      if (reserved.atMs > Date.now()) await sleep(reserved.atMs - Date.now());
-      return;
-    }
+    if (reserved) started = true;
     const maxWaitMs = started ? Math.max(settings.maxInlineWaitMs, STARTED_WAIT_MS / settings.timeScale) : settings.maxInlineWaitMs;
-    const slot = await budget.reserve(writesBudgetName(installationId), windows, maxWaitMs);
+    const slot = await budget.reserve(writesBudgetName(installationId), windows, maxWaitMs, reserved?.id);
     if (!slot.granted) {
       throw new RateLimitedError(`installation ${installationId}: GitHub's content-creation budget is spent for now`, slot.waitMs);
     }

@@ -24,16 +24,22 @@ export interface BatchReservation extends Reservation {
 /*
  * KEYS[1] the ledger (sorted set of reserved send times, ms), KEYS[2] "paused until" (ms).
  * ARGV[1] longest acceptable wait, ARGV[2] member id, ARGV[3] 1 = reserve, 0 = only ask,
- * ARGV[4] how many slots, ARGV[5..] window ms, limit pairs. Slots are handed out in order (never
- * before the last one), so the window check only needs the limit-th most recent slot. Several slots
- * are all granted or none: the last one decides. Redis's own clock keeps workers in step.
+ * ARGV[4] how many slots, ARGV[5] a slot reserved earlier that this one replaces ('' for none),
+ * ARGV[6..] window ms, limit pairs. Slots are handed out in order (never before the last one), so
+ * the window check only needs the limit-th most recent slot. Several slots are all granted or none:
+ * the last one decides. Redis's own clock keeps workers in step.
  */
 const RESERVE = `
 local t = redis.call('TIME')
 local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
 local longest = 0
-for i = 5, #ARGV, 2 do longest = math.max(longest, tonumber(ARGV[i])) end
+for i = 6, #ARGV, 2 do longest = math.max(longest, tonumber(ARGV[i])) end
 redis.call('ZREMRANGEBYSCORE', KEYS[1], '-inf', now - longest)
+local replaced = nil
+if ARGV[5] ~= '' then
+  replaced = redis.call('ZSCORE', KEYS[1], ARGV[5])
+  redis.call('ZREM', KEYS[1], ARGV[5])
+end
 local paused = tonumber(redis.call('GET', KEYS[2]) or '0')
 local count = tonumber(ARGV[4])
 local waits = {}
@@ -45,7 +51,7 @@ for k = 1, count do
     local last = tonumber(redis.call('ZRANGE', KEYS[1], -1, -1, 'WITHSCORES')[2])
     if last > at then at = last end
   end
-  for i = 5, #ARGV, 2 do
+  for i = 6, #ARGV, 2 do
     local w = tonumber(ARGV[i])
     local limit = tonumber(ARGV[i + 1])
     if n >= limit then
@@ -59,6 +65,7 @@ end
 local wait = waits[count]
 if wait > tonumber(ARGV[1]) or ARGV[3] == '0' then
   for k = 1, count do redis.call('ZREM', KEYS[1], ARGV[2] .. ':' .. k) end
+  if replaced then redis.call('ZADD', KEYS[1], replaced, ARGV[5]) end
   return {0, wait}
 end
 redis.call('PEXPIRE', KEYS[1], longest + wait + 1000)
@@ -85,10 +92,12 @@ export class RequestBudget {
 
   /**
    * Reserves a slot under `name` if one is free within `maxWaitMs`, else reserves nothing and says
-   * how long the wait would be. Shared by every connection to the same Redis.
+   * how long the wait would be. Shared by every connection to the same Redis. `replacing` names a
+   * slot from reserveMany that this one takes the place of, in the same step: a request sent later
+   * than its slot said is then counted when it is really sent, so the windows stay true.
    */
-  async reserve(name: string, windows: Window[], maxWaitMs: number): Promise<Reservation> {
-    const { granted, waitMs } = await this.run(name, windows, maxWaitMs, true, 1);
+  async reserve(name: string, windows: Window[], maxWaitMs: number, replacing?: string): Promise<Reservation> {
+    const { granted, waitMs } = await this.run(name, windows, maxWaitMs, true, 1, replacing);
     return { granted, waitMs };
   }
 
@@ -113,13 +122,13 @@ export class RequestBudget {
     await this.redis.eval(PAUSE, 1, this.key(name, 'paused'), String(Math.ceil(ms)));
   }
 
-  private async run(name: string, windows: Window[], maxWaitMs: number, reserve: boolean, count: number): Promise<BatchReservation> {
+  private async run(name: string, windows: Window[], maxWaitMs: number, reserve: boolean, count: number, replacing = ''): Promise<BatchReservation> {
     const args = windows.flatMap((w) => [String(Math.max(1, Math.round(w.windowMs))), String(Math.max(1, Math.floor(w.limit)))]);
     const slots = Math.max(1, Math.floor(count));
     const id = randomUUID();
     const [granted, ...waits] = (await this.redis.eval(
       RESERVE, 2, this.key(name, 'ledger'), this.key(name, 'paused'),
-      String(Math.floor(maxWaitMs)), id, reserve ? '1' : '0', String(slots), ...args,
+      String(Math.floor(maxWaitMs)), id, reserve ? '1' : '0', String(slots), replacing, ...args,
     )) as number[];
     const waitsMs = waits.map((w) => Math.max(0, w));
     if (granted !== 1) return { granted: false, waitMs: waitsMs[0] ?? 0, waitsMs: [], ids: [] };

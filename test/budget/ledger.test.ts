@@ -62,6 +62,26 @@ describe('RequestBudget', () => {
     expect(await b.peek('w', windows)).toBeLessThan(500);
   });
 
+  it('swaps a slot reserved earlier for one at the moment of sending, keeping the window full but not over', async () => {
+    const [a, b, redis] = sharedPair();
+    const windows = [{ windowMs: 60_000, limit: 2 }];
+    const held = await a.reserveMany('w', windows, 0, 2);
+    expect(held.granted).toBe(true);
+    const scoreBefore = Number(await redis.zscore('budget:w:ledger', held.ids[0]!));
+    await new Promise((r) => setTimeout(r, 30));
+    // The job sends its first write later than planned: its own slot makes room, nobody else's.
+    expect((await b.reserve('w', windows, 0, held.ids[0])).granted).toBe(true);
+    expect(await redis.zscore('budget:w:ledger', held.ids[0]!)).toBeNull();
+    const scores = (await redis.zrange('budget:w:ledger', 0, -1, 'WITHSCORES')).filter((_, i) => i % 2 === 1).map(Number);
+    expect(scores).toHaveLength(2);
+    expect(Math.max(...scores)).toBeGreaterThanOrEqual(scoreBefore + 25);
+    expect((await a.reserve('w', windows, 0)).granted).toBe(false);
+    // A swap that cannot be granted leaves the earlier slot where it was.
+    await a.pause('w', 5_000);
+    expect((await b.reserve('w', windows, 0, held.ids[1])).granted).toBe(false);
+    expect(await redis.zscore('budget:w:ledger', held.ids[1]!)).not.toBeNull();
+  });
+
   it('holds everyone during a pause one worker learned of', async () => {
     const [a, b] = sharedPair();
     await a.pause('host:registry', 2_000);
