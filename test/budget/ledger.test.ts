@@ -72,7 +72,8 @@ describe('RequestBudget', () => {
     // The job sends its first write later than planned: its own slot makes room, nobody else's.
     expect((await b.reserve('w', windows, 0, held.ids[0])).granted).toBe(true);
     expect(await redis.zscore('budget:w:ledger', held.ids[0]!)).toBeNull();
-    const scores = (await redis.zrange('budget:w:ledger', 0, -1, 'WITHSCORES')).filter((_, i) => i % 2 === 1).map(Number);
+    const withScores = ((await redis.call('ZRANGE', 'budget:w:ledger', '0', '-1', 'WITHSCORES')) as unknown[]).flat().map(String);
+    const scores = withScores.filter((_, i) => i % 2 === 1).map(Number);
     expect(scores).toHaveLength(2);
     expect(Math.max(...scores)).toBeGreaterThanOrEqual(scoreBefore + 25);
     expect((await a.reserve('w', windows, 0)).granted).toBe(false);
