@@ -35,11 +35,8 @@ local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
 local longest = 0
 for i = 6, #ARGV, 2 do longest = math.max(longest, tonumber(ARGV[i])) end
 redis.call('ZREMRANGEBYSCORE', KEYS[1], '-inf', now - longest)
-local replaced = nil
-if ARGV[5] ~= '' then
-  replaced = redis.call('ZSCORE', KEYS[1], ARGV[5])
-  redis.call('ZREM', KEYS[1], ARGV[5])
-end
+-- A replaced slot is given up either way: refused, its request is not sent (the job is delayed).
+if ARGV[5] ~= '' then redis.call('ZREM', KEYS[1], ARGV[5]) end
 local paused = tonumber(redis.call('GET', KEYS[2]) or '0')
 local count = tonumber(ARGV[4])
 local waits = {}
@@ -65,7 +62,6 @@ end
 local wait = waits[count]
 if wait > tonumber(ARGV[1]) or ARGV[3] == '0' then
   for k = 1, count do redis.call('ZREM', KEYS[1], ARGV[2] .. ':' .. k) end
-  if replaced then redis.call('ZADD', KEYS[1], replaced, ARGV[5]) end
   return {0, wait}
 end
 redis.call('PEXPIRE', KEYS[1], longest + wait + 1000)

@@ -1,4 +1,5 @@
 // Cache keys: what was asked, and whose answer it is (public answers are shared, private ones per installation).
+import { createHash } from 'node:crypto';
 
 /**
  * `public` for answers anyone may see (anonymous registry access); `inst-<id>` for answers that
@@ -26,7 +27,15 @@ export function urlHasCredentials(url: string): boolean {
   }
 }
 
-/** The URL with any `user:password@` removed, to name a source in a key (credentials never go into keys). */
+/**
+ * A key part naming a source by URL: a hash of the URL without `user:password@`, since a token can
+ * also sit in a path or query (`https://host/<token>/...`) and keys are not secret.
+ */
+export function urlKeyPart(url: string): string {
+  return createHash('sha256').update(withoutCredentials(url)).digest('hex').slice(0, 32);
+}
+
+/** The URL with any `user:password@` removed. */
 export function withoutCredentials(url: string): string {
   try {
     const parsed = new URL(url);

@@ -2,8 +2,11 @@
 import { createHash } from 'node:crypto';
 import type { SharedMirrorFiles } from '../datasources/index-fetch.js';
 import { getOrLoadReadable } from './checked.js';
-import { lookupKey, scopeFor, urlHasCredentials, withoutCredentials } from './keys.js';
+import { lookupKey, scopeFor, urlHasCredentials, urlKeyPart } from './keys.js';
 import type { LookupCache } from './types.js';
+
+/** Compressed index files up to this size are shared (Debian's largest, main for amd64, is about 9 MB). */
+export const MAX_SHARED_FILE_BYTES = 32 * 1024 * 1024;
 
 /**
  * Index bytes are stored compressed, as the mirror sent them, under their SHA256 (each worker
@@ -13,13 +16,25 @@ export function sharedMirrorFiles(cache: LookupCache, installationId: number | u
   const scopeOf = (url: string) => scopeFor(urlHasCredentials(url), installationId);
   return {
     recent(url, maxAgeMs, load, read) {
-      const key = lookupKey(scopeOf(url), 'mirror', encodeURIComponent(withoutCredentials(url)));
+      const key = lookupKey(scopeOf(url), 'mirror', urlKeyPart(url));
       return getOrLoadReadable(cache, key, maxAgeMs / 1000, load, read);
     },
-    content(url, sha256, load) {
+    async content(url, sha256, load) {
       const key = lookupKey(scopeOf(url), 'mirror-file', sha256);
-      const loadText = async () => (await load()).toString('base64');
-      return getOrLoadReadable(cache, key, fileSeconds, loadText, (stored) => bytesWithChecksum(stored, sha256));
+      // A very large index is not put in Redis (which also holds the queue): each worker fetches it.
+      let tooLarge: Buffer | undefined;
+      const loadText = async () => {
+        const bytes = await load();
+        if (bytes.length <= MAX_SHARED_FILE_BYTES) return bytes.toString('base64');
+        tooLarge = bytes;
+        throw new Error(`${bytes.length} bytes: too large to share`);
+      };
+      try {
+        return await getOrLoadReadable(cache, key, fileSeconds, loadText, (stored) => bytesWithChecksum(stored, sha256));
+      } catch (err) {
+        if (tooLarge) return tooLarge;
+        throw err;
+      }
     },
   };
 }

@@ -1,7 +1,7 @@
 // npm package versions in the shared lookup cache: one registry request per package and period for the whole fleet.
 import { packumentUrl, registryOf, sendsCredentials, type NpmDatasource, type NpmPackage } from '../datasources/npm/index.js';
 import { getOrLoadReadable } from './checked.js';
-import { lookupKey, scopeFor, withoutCredentials } from './keys.js';
+import { lookupKey, scopeFor, urlKeyPart } from './keys.js';
 import type { LookupCache } from './types.js';
 
 /**
@@ -15,7 +15,7 @@ export function sharedNpm(npm: NpmDatasource, cache: LookupCache, installationId
     async getPackage(name: string): Promise<NpmPackage> {
       const registry = registryOf(name, npm.options);
       const scope = scopeFor(sendsCredentials(packumentUrl(registry, name), npm.options), installationId);
-      const key = lookupKey(scope, 'npm', encodeURIComponent(withoutCredentials(registry)), encodeURIComponent(name));
+      const key = lookupKey(scope, 'npm', urlKeyPart(registry), encodeURIComponent(name));
       return getOrLoadReadable(cache, key, ttlSeconds, () => npm.getPackage(name), readPackage);
     },
   };

@@ -1,7 +1,7 @@
 // PyPI project metadata in the shared lookup cache: one index request per project and period for the whole fleet.
 import type { PypiDatasource, PypiProject } from '../datasources/pypi/index.js';
 import { DEFAULT_INDEX_URL } from '../datasources/pypi/index.js';
-import { lookupKey, scopeFor, urlHasCredentials } from './keys.js';
+import { lookupKey, scopeFor, urlHasCredentials, urlKeyPart } from './keys.js';
 import type { LookupCache } from './types.js';
 
 export function sharedPypi(pypi: PypiDatasource, cache: LookupCache, installationId: number | undefined, ttlSeconds: number): PypiDatasource {
@@ -10,19 +10,8 @@ export function sharedPypi(pypi: PypiDatasource, cache: LookupCache, installatio
       const index = indexUrl ?? DEFAULT_INDEX_URL;
       // An index URL that carries credentials (`https://user:token@host/simple`) is private to its installation.
       const scope = scopeFor(urlHasCredentials(index), installationId);
-      // Credentials never go into a key: the key names the index by host and path only.
-      const where = urlHasCredentials(index) ? safeIndex(index) : index;
-      const key = lookupKey(scope, 'pypi', encodeURIComponent(where), name.toLowerCase().replace(/[-_.]+/g, '-'));
+      const key = lookupKey(scope, 'pypi', urlKeyPart(index), name.toLowerCase().replace(/[-_.]+/g, '-'));
       return cache.getOrLoad(key, ttlSeconds, () => pypi.getProject(name, indexUrl));
     },
   };
-}
-
-function safeIndex(indexUrl: string): string {
-  try {
-    const url = new URL(indexUrl);
-    return `${url.host}${url.pathname}`;
-  } catch {
-    return 'unparsable-index';
-  }
 }

@@ -1,5 +1,6 @@
 // Writes Freshen's commits: a new branch in two writes (ref, then one GraphQL commit), otherwise the
 // Git Data API (tree with inline contents → commit → ref, the ref moved only last).
+import { createHash } from 'node:crypto';
 import type { GitHub, RepoRef } from './types.js';
 
 function isNotFound(err: unknown): boolean {
@@ -59,16 +60,25 @@ export async function createCommit(
  * Points the branch at `sha`. With `expectedSha` null the branch is created (GitHub refuses when it
  * appeared meanwhile). Otherwise it is moved with force only while it still points at `expectedSha`
  * (Freshen's own commit, as the caller checked): the ref is read again right before the move, so a
- * push that arrived while the update was prepared is never overwritten. Returns false when it moved.
+ * push that arrived while the update was prepared is never overwritten. `fastForwardOnly` closes
+ * even that window where the new commit descends from the expected one. Returns false when it moved.
  */
-export async function pointBranch(gh: GitHub, repo: RepoRef, branch: string, sha: string, expectedSha: string | null): Promise<boolean> {
+export async function pointBranch(
+  gh: GitHub, repo: RepoRef, branch: string, sha: string, expectedSha: string | null, opts: { fastForwardOnly?: boolean } = {},
+): Promise<boolean> {
   if (expectedSha === null) {
     await gh.rest.git.createRef({ owner: repo.owner, repo: repo.repo, ref: `refs/heads/${branch}`, sha });
     return true;
   }
   const current = await readBranch(gh, repo, branch);
   if (current?.sha !== expectedSha) return false;
-  await gh.rest.git.updateRef({ owner: repo.owner, repo: repo.repo, ref: `heads/${branch}`, sha, force: true });
+  try {
+    await gh.rest.git.updateRef({ owner: repo.owner, repo: repo.repo, ref: `heads/${branch}`, sha, force: !opts.fastForwardOnly });
+  } catch (err) {
+    // A fast-forward GitHub refuses: someone pushed since the read.
+    if (opts.fastForwardOnly && (err as { status?: number }).status === 422) return false;
+    throw err;
+  }
   return true;
 }
 
@@ -94,6 +104,8 @@ export interface NewBranchInput {
   message: string;
   /** Called with each commit before a ref points at it. */
   remember: (sha: string) => Promise<void>;
+  /** Called before the branch is created at the base: if the commit never lands, the next run may move it. */
+  rememberEmptyBranch: (sha: string) => Promise<void>;
 }
 
 /**
@@ -110,9 +122,7 @@ export async function commitOnNewBranch(gh: GitHub, repo: RepoRef, input: NewBra
     await input.remember(commit.sha);
     return createBranch(gh, repo, input.branch, commit.sha);
   }
-  // The base is remembered as Freshen's too: if the commit below never lands, the next run may
-  // still move this empty branch (it holds nobody's work).
-  await input.remember(input.baseSha);
+  await input.rememberEmptyBranch(input.baseSha);
   if (!(await createBranch(gh, repo, input.branch, input.baseSha))) return false;
   const [headline = '', ...rest] = input.message.split('\n');
   try {
@@ -123,21 +133,26 @@ export async function commitOnNewBranch(gh: GitHub, repo: RepoRef, input: NewBra
         message: { headline, body: rest.join('\n').trim() },
         fileChanges: { additions: [...input.files].map(([path, text]) => ({ path, contents: Buffer.from(text).toString('base64') })) },
       },
+      // Not retried blindly: a lost answer may hide a commit that landed (see below).
+      request: { retries: 0 },
     });
     await input.remember(result.createCommitOnBranch.commit.oid);
     return true;
   } catch (err) {
-    const refused = graphqlErrorTypes(err);
-    // Someone pushed to the branch in between: it is theirs now.
-    if (refused?.includes('STALE_DATA')) return false;
-    if (refused && !refused.some((type) => REFUSALS_OF_THE_COMMIT.has(type))) {
-      // The request itself was refused (an older GitHub Enterprise without the mutation): the Git
-      // Data path, still moving the branch only while it points at the base.
+    if (isMutationUnavailable(err)) {
+      // An older GitHub Enterprise: the Git Data path, still moving the branch only from the base.
       clientsWithoutCommitMutation.add(gh);
       const commit = await createCommit(gh, repo, { parentSha: input.baseSha, baseTreeSha: input.baseTreeSha, files: input.files, modes: input.modes, message: input.message });
       await input.remember(commit.sha);
-      return pointBranch(gh, repo, input.branch, commit.sha, input.baseSha);
+      return pointBranch(gh, repo, input.branch, commit.sha, input.baseSha, { fastForwardOnly: true });
     }
+    // The outcome is unknown (a timeout, a 5xx, a push in between): the branch says what happened.
+    const landed = await ownCommitOn(gh, repo, input).catch(() => null);
+    if (landed) {
+      await input.remember(landed);
+      return true;
+    }
+    if (graphqlErrorTypes(err)?.includes('STALE_DATA')) return false;
     await deleteIfStillAt(gh, repo, input.branch, input.baseSha);
     throw err;
   }
@@ -146,15 +161,39 @@ export async function commitOnNewBranch(gh: GitHub, repo: RepoRef, input: NewBra
 /** Clients whose server refused createCommitOnBranch once: they go straight to the Git Data API. */
 const clientsWithoutCommitMutation = new WeakSet<GitHub>();
 
-/** GitHub's error types for a mutation it understood but would not carry out. */
-const REFUSALS_OF_THE_COMMIT = new Set(['FORBIDDEN', 'NOT_FOUND', 'UNPROCESSABLE', 'INSUFFICIENT_SCOPES']);
+/** GraphQL refused the request because its schema has no createCommitOnBranch (not a refusal of this commit). */
+function isMutationUnavailable(err: unknown): boolean {
+  if (!(err instanceof Error) || err.name !== 'GraphqlResponseError') return false;
+  const errors = (err as Error & { errors?: { message?: string; extensions?: { code?: string } }[] }).errors ?? [];
+  return errors.some((e) =>
+    e.extensions?.code === 'undefinedField' ||
+    /createCommitOnBranch.*(doesn't exist|does not exist)|Cannot query field "createCommitOnBranch"|not configured (for|to execute) mutation/i.test(e.message ?? ''),
+  );
+}
+
+/**
+ * The head of `branch` when it is exactly the commit Freshen asked for: one commit on the base whose
+ * tree holds each file's new content (compared by git blob id). Whoever made it, nothing of anyone's is lost.
+ */
+async function ownCommitOn(gh: GitHub, repo: RepoRef, input: NewBranchInput): Promise<string | null> {
+  const state = await readBranch(gh, repo, input.branch);
+  if (!state || state.parentShas.length !== 1 || state.parentShas[0] !== input.baseSha) return null;
+  const { data: tree } = await gh.rest.git.getTree({ owner: repo.owner, repo: repo.repo, tree_sha: state.treeSha, recursive: 'true' });
+  const blobs = new Map(tree.tree.map((entry) => [entry.path, entry.sha]));
+  return [...input.files].every(([path, text]) => blobs.get(path) === gitBlobId(text)) ? state.sha : null;
+}
+
+function gitBlobId(text: string): string {
+  const content = Buffer.from(text);
+  return createHash('sha1').update(`blob ${content.length}\0`).update(content).digest('hex');
+}
 
 /** Removes the empty branch a failed commit left behind; best effort (the next run may reuse it). */
 async function deleteIfStillAt(gh: GitHub, repo: RepoRef, branch: string, sha: string): Promise<void> {
   try {
     if ((await readBranch(gh, repo, branch))?.sha === sha) await deleteBranch(gh, repo, branch);
   } catch {
-    // Left for the next run, which may move it: its head is remembered as Freshen's.
+    // Left for the next run, which may move it: it was remembered as Freshen's empty branch.
   }
 }
 

@@ -36,6 +36,11 @@ export interface LifecycleInput {
   openNow?: ReadonlySet<string>;
   /** Per group, "held back: …" sentences for its PR body (an update of that group that waits). */
   heldNotes?: ReadonlyMap<string, readonly string[]>;
+  /**
+   * Asked right before a new PR's writes with what they cost: reserves them together, or throws
+   * (RateLimitedError) so the job is delayed before anything of that PR is written.
+   */
+  reserveWrites?: (updates: readonly PlannedUpdate[], writes: number) => Promise<void>;
 }
 
 /** PRs that fix known vulnerabilities carry this label besides the configured ones. */
@@ -54,23 +59,12 @@ export interface LifecycleResult {
   writeErrors: LocatedError[];
 }
 
-/** The groups reconcilePrs will open a PR for: no PR yet, and room under prLimit (or asked for from the dashboard). */
-export function groupsToOpen(
-  groups: Map<string, PlannedUpdate[]>, openPrs: Map<string, FreshenPr>, prLimit: number, openNow?: ReadonlySet<string>,
-): [string, PlannedUpdate[]][] {
-  let openCount = openPrs.size;
-  const out: [string, PlannedUpdate[]][] = [];
-  for (const [group, updates] of groups) {
-    if (openPrs.has(branchFor(group)) || (openCount >= prLimit && !openNow?.has(group))) continue;
-    out.push([group, updates]);
-    openCount += 1;
-  }
-  return out;
-}
-
-/** Content-creating requests a new PR costs: branch, commit (one GraphQL request), PR, and labels when it gets any. */
-export function writesToOpen(updates: readonly PlannedUpdate[], labels: readonly string[]): number {
-  return 3 + (labels.length > 0 || fixesVulnerabilities([...updates]) ? 1 : 0);
+/**
+ * Content-creating requests a new PR costs: branch and commit (one GraphQL request), or, on a
+ * branch left from before, tree, commit and ref; then the PR, and its labels when it gets any.
+ */
+export function writesToOpen(labels: readonly string[], onExistingBranch: boolean): number {
+  return (onExistingBranch ? 3 : 2) + 1 + (labels.length > 0 ? 1 : 0);
 }
 
 export async function reconcilePrs(input: LifecycleInput): Promise<LifecycleResult> {
@@ -126,7 +120,9 @@ async function writeBranch(input: LifecycleInput, branch: string, prepared: Prep
   const commit = { files: prepared.files, modes, message: renderCommitMessage(renderTitle(prepared.proposed), prepared.proposed) };
   if (expectedSha === null) {
     return commitOnNewBranch(input.gh, input.repo, {
-      ...commit, branch, baseSha: input.head.commitSha, baseTreeSha: input.head.treeSha, remember: (sha) => input.memory.rememberCommit(sha),
+      ...commit, branch, baseSha: input.head.commitSha, baseTreeSha: input.head.treeSha,
+      remember: (sha) => input.memory.rememberCommit(sha),
+      rememberEmptyBranch: (sha) => input.memory.rememberCommit(emptyBranchMark(branch, sha)),
     });
   }
   const created = await createCommit(input.gh, input.repo, { ...commit, parentSha: input.head.commitSha, baseTreeSha: input.head.treeSha });
@@ -134,19 +130,25 @@ async function writeBranch(input: LifecycleInput, branch: string, prepared: Prep
   return pointBranch(input.gh, input.repo, branch, created.sha, expectedSha);
 }
 
-async function isOurs(input: LifecycleInput, state: BranchState): Promise<boolean> {
-  return input.memory.isOwnCommit(state.sha);
+/** The branch head is a commit Freshen made, or the base it created this branch at (empty: nobody's work). */
+async function isOurs(input: LifecycleInput, branch: string, state: BranchState): Promise<boolean> {
+  return (await input.memory.isOwnCommit(state.sha)) || input.memory.isOwnCommit(emptyBranchMark(branch, state.sha));
 }
+
+/** What is remembered when Freshen creates `branch` at `sha` before committing to it. */
+export const emptyBranchMark = (branch: string, sha: string): string => `${branch}@${sha}`;
 
 async function openNewPr(input: LifecycleInput, group: string, updates: PlannedUpdate[], result: LifecycleResult): Promise<boolean> {
   const branch = branchFor(group);
   const prepared = await prepare(input, updates, result);
   if (prepared.proposed.length === 0) return false;
   const existing = await readBranch(input.gh, input.repo, branch);
-  if (existing && !(await isOurs(input, existing))) {
+  if (existing && !(await isOurs(input, branch, existing))) {
     input.log.warn({ branch }, 'branch exists with commits that are not Freshen\'s; not touching it');
     return false;
   }
+  const labels = fixesVulnerabilities(prepared.planned) ? [...new Set([...input.config.labels, SECURITY_LABEL])] : input.config.labels;
+  await input.reserveWrites?.(prepared.planned, writesToOpen(labels, existing !== null));
   if (!(await writeBranch(input, branch, prepared, existing?.sha ?? null))) {
     input.log.warn({ branch }, 'branch changed while the update was prepared; not touching it');
     return false;
@@ -156,7 +158,7 @@ async function openNewPr(input: LifecycleInput, group: string, updates: PlannedU
     base: input.head.branch,
     title: renderTitle(prepared.proposed),
     body: renderBody(group, prepared.proposed, prepared.planned, undefined, input.heldNotes?.get(group)),
-    labels: fixesVulnerabilities(prepared.planned) ? [...new Set([...input.config.labels, SECURITY_LABEL])] : input.config.labels,
+    labels,
   });
   result.opened.push(number);
   result.prs[group] = number;
@@ -166,7 +168,7 @@ async function openNewPr(input: LifecycleInput, group: string, updates: PlannedU
 
 async function syncOpenPr(input: LifecycleInput, pr: FreshenPr, updates: PlannedUpdate[], result: LifecycleResult): Promise<void> {
   const state = await readBranch(input.gh, input.repo, pr.branch);
-  if (state && !(await isOurs(input, state))) {
+  if (state && !(await isOurs(input, pr.branch, state))) {
     await handOff(input, pr, result);
     return;
   }
@@ -219,7 +221,7 @@ async function closeIfObsolete(input: LifecycleInput, pr: FreshenPr, result: Lif
     return;
   }
   const state = await readBranch(input.gh, input.repo, pr.branch);
-  if (state && !(await isOurs(input, state))) {
+  if (state && !(await isOurs(input, pr.branch, state))) {
     await handOff(input, pr, result);
     return;
   }

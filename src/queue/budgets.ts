@@ -30,9 +30,9 @@ export function budgetedGitHub(
 /** What a scan job asks of the installation's write budget around its PR writes. */
 export interface WriteBudget {
   /**
-   * Before the writes: `writes` slots for the PRs it opens, reserved together. When they are not
-   * free within the inline wait, the job is delayed (not failed) with a priority from what it would
-   * write, so security fixes get the next free slots, then broken pins, then the rest.
+   * Before a new PR's writes: `writes` slots, reserved together (never more than a minute's worth).
+   * When they are not free within the inline wait, the job is delayed (not failed) with a priority
+   * from what it would write, so security fixes get the next free slots, then broken pins, then the rest.
    */
   reserve(gh: GitHub, installationId: number, updates: readonly PlannedUpdate[], writes: number): Promise<void>;
   /** After the writes: slots reserved but not used go back. */
@@ -44,7 +44,7 @@ export function writeGate(redis: Redis, settings: BudgetSettings): WriteBudget {
   return {
     async reserve(gh, installationId, updates, writes) {
       if (updates.length === 0 || writes <= 0) return;
-      const slots = await reserveWrites(gh, budget, installationId, settings, writes);
+      const slots = await reserveWrites(gh, budget, installationId, settings, Math.min(writes, settings.writesPerMinute));
       if (slots.granted) return;
       const value = updateValue(updates);
       throw new RateLimitedError(`installation ${installationId}: write budget spent; ${value} PR writes wait`, slots.waitMs, valuePriority(value));

@@ -10,7 +10,7 @@ import { dashboardSnapshot, heldByPrLimit, heldBySchedule, repeatabilityOf } fro
 import { DashboardRequests } from '../dashboard/issue.js';
 import { updateKey } from '../dashboard/render.js';
 import { clearConfigProblems, reportConfigProblems } from '../github/config-report.js';
-import { groupsToOpen, reconcilePrs, writesToOpen, type LifecycleResult } from '../github/lifecycle.js';
+import { reconcilePrs, type LifecycleResult } from '../github/lifecycle.js';
 import { listOpenFreshenPrs } from '../github/pulls.js';
 import { loadRepoConfig } from '../github/repo-config-loader.js';
 import { openTree, readDefaultBranchHead } from '../github/repo-reader.js';
@@ -20,6 +20,7 @@ import { heldNote } from '../render/pr.js';
 import type { Logger } from '../types.js';
 import type { WriteBudget } from './budgets.js';
 import type { FreshenQueue, RepoJobData } from './jobs.js';
+import { RateLimitedError } from './errors.js';
 import { RepoMemory } from './memory.js';
 import { rebuildImagesOf, scheduledRebuild } from './rebuild-repo.js';
 import { rebuildStores, refreshStatusIssue, saveSnapshot } from './repo-status.js';
@@ -95,16 +96,13 @@ export async function scanRepository(deps: RepoScanDeps, data: RepoJobData): Pro
   const groups = groupUpdates(wanted, config);
   const openNow = new Set([...groups].filter(([, list]) => list.some((u) => requested.has(updateKey(u)))).map(([group]) => group));
   const openPrs = await listOpenFreshenPrs(gh, repo);
-  const opening = groupsToOpen(groups, openPrs, config.prLimit, openNow);
-  // Each new PR's writes, and the dashboard edit listing them, are reserved together: a PR is never left half-written waiting for budget.
-  const writes = opening.reduce((n, [, updates]) => n + writesToOpen(updates, config.labels), 0) + (opening.length > 0 && config.dashboard ? 1 : 0);
-  await deps.writeBudget?.reserve(gh, repo.installationId, opening.flatMap(([, updates]) => updates), writes);
   let outcome: LifecycleResult;
   let rebuild: string | undefined;
   try {
     const regenerate = await memory.regenerateRequests();
     outcome = await reconcilePrs({
       gh, repo, memory, log, head, source, groups, config, openPrs, regenerate, openNow,
+      ...(deps.writeBudget ? { reserveWrites: (updates: readonly PlannedUpdate[], writes: number) => deps.writeBudget!.reserve(gh, repo.installationId, updates, writes) } : {}),
       filesWithErrors: new Set(result.errors.map((e) => e.file)),
       held: held.map((h) => h.update),
       heldNotes: heldNotesByGroup(held, config),
@@ -126,8 +124,12 @@ export async function scanRepository(deps: RepoScanDeps, data: RepoJobData): Pro
     }
     // The dashboard (or, with `dashboard: false`, the rebuild status issue) after the rebuild check's digests.
     await refreshStatusIssue(deps, gh, repo);
+  } catch (err) {
+    // Delayed (the write budget): the boxes ticked on the dashboard wait for the next run.
+    if (err instanceof RateLimitedError) await new DashboardRequests(deps.redis).add(repo.repoId, [...requested]);
+    throw err;
   } finally {
-    await deps.writeBudget?.release(gh, repo.installationId);
+    await deps.writeBudget?.release(gh, repo.installationId).catch((err: unknown) => log.warn({ error: String(err) }, 'reserved writes not given back'));
   }
   log.info({ ...outcome, updates: wanted.length, rebuild }, 'scan finished');
   return { status: 'done', updates: wanted.length, errors: result.errors.length, ...outcome, ...(rebuild ? { rebuild } : {}) };

@@ -1,8 +1,9 @@
 // OS package indexes through the shared cache: workers fetch each Release and index once for the fleet; credentialed mirrors stay per installation.
-import { randomBytes } from 'node:crypto';
+import { createHash, randomBytes } from 'node:crypto';
 import { Redis } from 'ioredis';
 import { afterAll, afterEach, describe, expect, inject, it } from 'vitest';
-import { RedisLookupCache, sharedMirrorFiles } from '../../src/cache/index.js';
+import { MemoryLookupCache, RedisLookupCache, sharedMirrorFiles } from '../../src/cache/index.js';
+import { MAX_SHARED_FILE_BYTES } from '../../src/cache/mirror-files.js';
 import { AlpineIndex } from '../../src/datasources/alpine/index.js';
 import { DebianIndex, type FetchIndexFile } from '../../src/datasources/debian/index.js';
 import { plainFetchIndex, startOsMirror, type MirrorSpec, type OsMirror } from '../support/os-mirror.js';
@@ -168,5 +169,27 @@ describe('Alpine indexes shared by workers', () => {
     const found = await worker(2).alpine.getVersions(alpineRepos(mirror.url), 'x86_64', 'openssl');
     expect(found.map((v) => v.version)).toEqual(['3.3.2-r1']);
     expect(alpineRequests()).toEqual(['GET /alpine/v3.20/main/x86_64/APKINDEX.tar.gz 200', 'GET /alpine/v3.20/main/x86_64/APKINDEX.tar.gz 200']);
+  });
+});
+
+describe('what is too large to share', () => {
+  it('keeps an index above the size cap out of Redis: each worker fetches it, and gets it', async () => {
+    const cache = new MemoryLookupCache();
+    const shared = sharedMirrorFiles(cache, 1, 3600);
+    const huge = Buffer.alloc(MAX_SHARED_FILE_BYTES + 1, 1);
+    const sha256 = createHash('sha256').update(huge).digest('hex');
+    let loads = 0;
+    const load = async () => {
+      loads++;
+      return huge;
+    };
+    expect((await shared.content('http://127.0.0.1:9/debian/dists/x/main/binary-amd64/Packages.xz', sha256, load)).length).toBe(huge.length);
+    expect((await shared.content('http://127.0.0.1:9/debian/dists/x/main/binary-amd64/Packages.xz', sha256, load)).length).toBe(huge.length);
+    expect(loads).toBe(2);
+    const small = Buffer.from('Package: curl\n');
+    const smallSha = createHash('sha256').update(small).digest('hex');
+    await shared.content('http://127.0.0.1:9/debian/dists/x/main/binary-amd64/Packages', smallSha, async () => small);
+    expect(await cache.get(`lookup:public:mirror-file:${smallSha}`)).toBe(small.toString('base64'));
+    expect(await cache.get(`lookup:public:mirror-file:${sha256}`)).toBeUndefined();
   });
 });

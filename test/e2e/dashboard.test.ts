@@ -1,6 +1,7 @@
 // End to end: the scan writes the dashboard issue, a ticked box opens an update held by prLimit or the schedule, opt-out.
 import { afterEach, beforeEach, describe, expect, inject, it } from 'vitest';
 import type { AppStack } from '../support/app-stack.js';
+import { DEFAULT_BUDGET, githubWriteWindows, RequestBudget } from '../../src/budget/index.js';
 import { pushImage } from '../support/oci-push.js';
 import { DashboardRepo, OWNER, REPO, startProductionStack, uniqueName } from './dashboard-support.js';
 
@@ -101,6 +102,20 @@ describe('the dashboard issue', () => {
     issue.body = unticked;
     await repo.tick('alice', ':8.0.0@');
     expect(repo.openPulls()).toHaveLength(1);
+  }, 60_000);
+
+  it('a ticked box waits with its job while the write budget is spent (the tick is not lost)', async () => {
+    await pushTag('9.0.0');
+    await pushTag('10.0.0');
+    await repo.install({ Dockerfile: `FROM ${registryHost}/${image}:9.0.0@${await pushTag('9.0.0')}\n`, '.github/freshen.yml': 'prLimit: 0\n' });
+    stack.sim.setPermission(OWNER, REPO, 'alice', 'write');
+    // Other jobs of this installation hold every write slot of the minute.
+    const taken = await new RequestBudget(stack.ns.memory).reserveMany(`gh-writes:${repo.installationId}`, githubWriteWindows(DEFAULT_BUDGET), 120_000, DEFAULT_BUDGET.writesPerMinute);
+    expect(taken.granted).toBe(true);
+    await repo.tick('alice', ':10.0.0@');
+    expect(repo.openPulls()).toEqual([]);
+    expect(stack.failures).toEqual([]);
+    expect(await stack.ns.memory.smembers(`dashboard:open:${repo.repoId}`)).toHaveLength(1);
   }, 60_000);
 
   it('is not written with `dashboard: false`', async () => {

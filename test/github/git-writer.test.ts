@@ -27,6 +27,7 @@ async function world(files: Record<string, string>, options: GitHubSimOptions = 
     modes: new Map(Object.entries(modes)),
     message: 'Pin images\n\nnode 20 → 22',
     remember: async (sha) => void remembered.push(sha),
+    rememberEmptyBranch: async (sha) => void remembered.push(`empty@${sha}`),
   });
   return { sim, gh, repo, input, remembered };
 }
@@ -48,8 +49,8 @@ describe('commitOnNewBranch', () => {
     expect(sim.readFile('acme', 'web', 'freshen/images', 'Dockerfile')).toBe('FROM node:22@sha256:aa\n');
     expect(sim.readFile('acme', 'web', 'freshen/images', 'web/Dockerfile')).toBe('FROM nginx:1.27\n');
     expect(sim.readFile('acme', 'web', 'freshen/images', 'README.md')).toBe('hi\n');
-    // The base (the branch's first position) and the new commit are both Freshen's to move later.
-    expect(remembered).toEqual([mainSha, sim.branches('acme', 'web')['freshen/images']]);
+    // The empty branch at the base, then the new commit: both Freshen's to move later.
+    expect(remembered).toEqual([`empty@${mainSha}`, sim.branches('acme', 'web')['freshen/images']]);
     expect(sim.unhandled).toEqual([]);
   });
 
@@ -73,6 +74,21 @@ describe('commitOnNewBranch', () => {
     sim.clearRequests();
     expect(await commitOnNewBranch(gh, repo, { ...input({ Dockerfile: 'FROM node:23\n' }), branch: 'freshen/other' })).toBe(true);
     expect(writes(sim)).toEqual(['POST /repos/acme/web/git/trees', 'POST /repos/acme/web/git/commits', 'POST /repos/acme/web/git/refs']);
+  });
+
+  it('adopts its commit when the answer was lost after GitHub made it (no retry, no stray branch)', async () => {
+    const { sim, gh, repo, input, remembered } = await world({ Dockerfile: 'FROM node:20\n' });
+    gh.hook.wrap('request', async (request, options) => {
+      const response = await request(options);
+      if (String(options.url).endsWith('/graphql')) throw Object.assign(new Error('socket hang up'), { code: 'ECONNRESET' });
+      return response;
+    });
+    sim.clearRequests();
+    expect(await commitOnNewBranch(gh, repo, input({ Dockerfile: 'FROM node:22\n' }))).toBe(true);
+    const head = sim.branches('acme', 'web')['freshen/images']!;
+    expect(sim.readFile('acme', 'web', 'freshen/images', 'Dockerfile')).toBe('FROM node:22\n');
+    expect(remembered.at(-1)).toBe(head);
+    expect(writes(sim)).toEqual(['POST /repos/acme/web/git/refs', 'POST /graphql']);
   });
 
   it('leaves a branch alone that someone created or pushed to meanwhile', async () => {
