@@ -86,19 +86,12 @@ export function paceGitHub(gh: GitHub, installationId: number, budget: RequestBu
       // trades its slot, in one step, for one at the moment it is really sent.
     }
     const maxWaitMs = started ? Math.max(settings.maxInlineWaitMs, STARTED_WAIT_MS / settings.timeScale) : settings.maxInlineWaitMs;
-    let replacing = reserved?.id;
-    // A busy event loop can wake the request well after its slot: then it trades the slot again (twice at most).
-    for (let trades = 0; ; trades++) {
-      const slot = await budget.reserve(writesBudgetName(installationId), windows, maxWaitMs, replacing);
-      if (!slot.granted) {
-        throw new RateLimitedError(`installation ${installationId}: GitHub's content-creation budget is spent for now`, slot.waitMs);
-      }
-      started = true;
-      const dueAt = Date.now() + slot.waitMs;
-      if (slot.waitMs > 0) await sleep(slot.waitMs);
-      if (Date.now() - dueAt <= lateToleranceMs || trades >= 2) return;
-      replacing = slot.id;
+    const slot = await budget.reserve(writesBudgetName(installationId), windows, maxWaitMs, reserved?.id);
+    if (!slot.granted) {
+      throw new RateLimitedError(`installation ${installationId}: GitHub's content-creation budget is spent for now`, slot.waitMs);
     }
+    started = true;
+    if (slot.waitMs > 0) await sleep(slot.waitMs);
   });
   gh.hook.after('request', async (response: { status: number; headers: Record<string, string | number | undefined> }) => {
     const pause = pauseFromHeaders(response.status, response.headers);
