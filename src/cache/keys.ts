@@ -1,5 +1,6 @@
 // Cache keys: what was asked, and whose answer it is (public answers are shared, private ones per installation).
 import { createHash } from 'node:crypto';
+import { withoutUserInfo } from '../http/url.js';
 
 /**
  * `public` for answers anyone may see (anonymous registry access); `inst-<id>` for answers that
@@ -37,12 +38,5 @@ export function urlKeyPart(url: string): string {
 
 /** The URL with any `user:password@` removed. */
 export function withoutCredentials(url: string): string {
-  try {
-    const parsed = new URL(url);
-    parsed.username = '';
-    parsed.password = '';
-    return parsed.href;
-  } catch {
-    return 'unparsable-url';
-  }
+  return withoutUserInfo(url, 'unparsable-url');
 }

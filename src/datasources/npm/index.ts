@@ -2,6 +2,7 @@
 import npmFetch from 'npm-registry-fetch';
 import { HostPolicy, resolveAllowedAddress, systemLookup, unbracket, portOf, type DnsLookup } from '../../http/address-guard.js';
 import { BlockedHostError } from '../../http/errors.js';
+import { withoutUserInfo } from '../../http/url.js';
 import type { Logger } from '../../types.js';
 import { silentLogger } from '../../types.js';
 import { npmOptionsFrom, redactSecrets, secretsOf, type NpmOptions, type NpmrcInput } from './config.js';
@@ -145,17 +146,6 @@ export function createNpmDatasource(options: NpmDatasourceOptions = {}): NpmData
       }
     },
   };
-}
-
-function withoutUserInfo(url: string): string {
-  try {
-    const parsed = new URL(url);
-    parsed.username = '';
-    parsed.password = '';
-    return parsed.href;
-  } catch {
-    return url;
-  }
 }
 
 /** The packument text, refused past `maxBytes` (a registry may not exhaust the worker's memory). */
