@@ -118,7 +118,7 @@ async function run(workers: number, registryHost: string, redisUrl: string): Pro
     FRESHEN_INSECURE_REGISTRIES: proxy.host, FRESHEN_WORKER_CONCURRENCY: String(CONCURRENCY), LOG_LEVEL: 'fatal',
     // At 60x a simulated minute is one second, so event-loop lag on a busy 2-core machine is a large
     // share of it: the per-minute pace gets a wider margin here than the production default (70).
-    FRESHEN_BUDGET_TIME_SCALE: String(SCALE), FRESHEN_GITHUB_WRITES_PER_MINUTE: process.env.FRESHEN_GITHUB_WRITES_PER_MINUTE ?? '55', FRESHEN_MAX_INLINE_WAIT_SECONDS: String(Math.max(1, Math.round(30 / SCALE))),
+    FRESHEN_BUDGET_TIME_SCALE: String(SCALE), FRESHEN_GITHUB_WRITES_PER_MINUTE: process.env.FRESHEN_GITHUB_WRITES_PER_MINUTE ?? '55', FRESHEN_MAX_INLINE_WAIT_SECONDS: String(30 / SCALE),
   };
   const children = Array.from({ length: workers }, (_, i) => startWorkerProcess(env, i === 0 && workers === 2));
   const start = Date.now();
