@@ -37,8 +37,8 @@ export interface LifecycleInput {
   /** Per group, "held back: …" sentences for its PR body (an update of that group that waits). */
   heldNotes?: ReadonlyMap<string, readonly string[]>;
   /**
-   * Asked right before a new PR's writes with what they cost: reserves them together, or throws
-   * (RateLimitedError) so the job is delayed before anything of that PR is written.
+   * Asked right before a PR's writes (opening or regenerating it) with what they cost: reserves them
+   * together, or throws (RateLimitedError) so the job is delayed before anything of that PR is written.
    */
   reserveWrites?: (updates: readonly PlannedUpdate[], writes: number) => Promise<void>;
 }
@@ -188,12 +188,17 @@ async function syncOpenPr(input: LifecycleInput, pr: FreshenPr, updates: Planned
     result.unchanged.push(pr.number);
     return;
   }
+  const title = renderTitle(prepared.proposed);
+  const security = fixesVulnerabilities(prepared.planned);
+  // Tree, commit and ref (or branch and GraphQL commit), the PR edit when it changes, the security label.
+  const writes = (state ? 3 : 2) + (title !== pr.title || body !== pr.body ? 1 : 0) + (security ? 1 : 0);
+  await input.reserveWrites?.(prepared.planned, writes);
   if (!(await writeBranch(input, pr.branch, prepared, state?.sha ?? null))) {
     await handOff(input, pr, result);
     return;
   }
-  await updatePr(input.gh, input.repo, pr.number, { title: renderTitle(prepared.proposed), body }, pr);
-  if (fixesVulnerabilities(prepared.planned)) {
+  await updatePr(input.gh, input.repo, pr.number, { title, body }, pr);
+  if (security) {
     await input.gh.rest.issues.addLabels({ owner: input.repo.owner, repo: input.repo.repo, issue_number: pr.number, labels: [SECURITY_LABEL] });
   }
   result.updated.push(pr.number);

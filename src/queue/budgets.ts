@@ -30,7 +30,7 @@ export function budgetedGitHub(
 /** What a scan job asks of the installation's write budget around its PR writes. */
 export interface WriteBudget {
   /**
-   * Before a new PR's writes: `writes` slots, reserved together (never more than a minute's worth).
+   * Before a PR's writes (opening or regenerating it): `writes` slots, reserved together (never more than a minute's worth).
    * When they are not free within the inline wait, the job is delayed (not failed) with a priority
    * from what it would write, so security fixes get the next free slots, then broken pins, then the rest.
    */

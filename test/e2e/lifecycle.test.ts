@@ -1,6 +1,7 @@
 // End to end: installation webhook → queue → worker → real registry → PR in the simulated GitHub, and its lifecycle.
 import { randomBytes } from 'node:crypto';
 import { afterEach, beforeEach, describe, expect, inject, it } from 'vitest';
+import { DEFAULT_BUDGET, githubWriteWindows, RequestBudget } from '../../src/budget/index.js';
 import { enqueueRepoScan } from '../../src/queue/jobs.js';
 import { parseMarker } from '../../src/render/pr.js';
 import { installationCreated, startAppStack, type AppStack } from '../support/app-stack.js';
@@ -223,4 +224,33 @@ describe('pinned updates through the app', () => {
     expect(freshenBranches()).toEqual([]);
     expect(stack.sim.comments('acme', 'web', pr!.number).some((c) => c.body.includes('closing it'))).toBe(true);
   });
+});
+
+describe('the write budget', () => {
+  it('delays a PR update whose writes are not free, before writing anything of it', async () => {
+    await pushTag('20.1.0');
+    const first = await pushTag('20.1.1');
+    await install({ Dockerfile: `FROM ${registryHost}/${image}:20.1.0\n` });
+    const [pr] = openPulls();
+    expect(stack.sim.readFile('acme', 'web', pr!.head, 'Dockerfile')).toContain(`:20.1.1@${first}`);
+    const headBefore = stack.sim.branches('acme', 'web')[pr!.head];
+    await pushTag('20.1.2');
+    // Other jobs of this installation hold all but two write slots of the minute: the update needs four.
+    const budget = new RequestBudget(stack.ns.memory);
+    const name = `gh-writes:${installationId}`;
+    const taken: string[] = [];
+    for (;;) {
+      const slot = await budget.reserve(name, githubWriteWindows(DEFAULT_BUDGET), 0);
+      if (!slot.granted) break;
+      taken.push(slot.id!);
+    }
+    await budget.release(name, taken.slice(-2));
+    stack.sim.clearRequests();
+    await scanNow();
+    expect(stack.failures).toEqual([]);
+    expect(stack.sim.requests.filter((r) => r.contentCreating)).toEqual([]);
+    expect(stack.sim.branches('acme', 'web')[pr!.head]).toBe(headBefore);
+    // The job waits in the queue for the budget, with its PR's value as priority.
+    expect(await stack.ns.queue.getDelayedCount()).toBeGreaterThan(0);
+  }, 60_000);
 });
