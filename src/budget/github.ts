@@ -116,11 +116,6 @@ export function limitConcurrentRequests(gh: GitHub, installationId: number, sema
   return gh;
 }
 
-/** How long the next content-generating request of this installation would wait now (nothing reserved). */
-export function writeWaitMs(budget: RequestBudget, installationId: number, settings: BudgetSettings): Promise<number> {
-  return budget.peek(writesBudgetName(installationId), githubWriteWindows(settings));
-}
-
 function sleep(ms: number): Promise<void> {
   return new Promise((resolve) => setTimeout(resolve, ms));
 }

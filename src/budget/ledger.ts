@@ -12,8 +12,6 @@ export interface Reservation {
   /** True when a slot was reserved; the caller may send its request after `waitMs`. */
   granted: boolean;
   waitMs: number;
-  /** The slot's ledger member (when granted), to trade or give it back. */
-  id?: string;
 }
 
 export interface BatchReservation extends Reservation {
@@ -95,8 +93,8 @@ export class RequestBudget {
    * than its slot said is then counted when it is really sent, so the windows stay true.
    */
   async reserve(name: string, windows: Window[], maxWaitMs: number, replacing?: string): Promise<Reservation> {
-    const { granted, waitMs, ids } = await this.run(name, windows, maxWaitMs, true, 1, replacing);
-    return granted ? { granted, waitMs, id: ids[0]! } : { granted, waitMs };
+    const { granted, waitMs } = await this.run(name, windows, maxWaitMs, true, 1, replacing);
+    return { granted, waitMs };
   }
 
   /** `count` slots in a row, all within `maxWaitMs`, or none (then waitMs says how long the last would wait). */

@@ -1,6 +1,7 @@
 // Redis lookup cache shared by all workers: JSON values with TTLs, and single-flight loads across processes.
 import { randomUUID } from 'node:crypto';
 import type { Redis } from 'ioredis';
+import { releaseLock } from './lock.js';
 import type { CacheValue, LookupCache } from './types.js';
 
 export interface RedisCacheOptions {
@@ -12,8 +13,6 @@ export interface RedisCacheOptions {
   maxWaitMs?: number;
 }
 
-// Deletes the lock only while it is still ours (a slow loader must not free a newer lock).
-const RELEASE = "if redis.call('get', KEYS[1]) == ARGV[1] then return redis.call('del', KEYS[1]) end return 0";
 
 export class RedisLookupCache implements LookupCache {
   private readonly inFlight = new Map<string, Promise<unknown>>();
@@ -78,7 +77,7 @@ export class RedisLookupCache implements LookupCache {
           await this.set(key, value, ttlSeconds);
           return value;
         } finally {
-          await this.redis.eval(RELEASE, 1, lockKey, token);
+          await releaseLock(this.redis, lockKey, token);
         }
       }
       // Someone else is asking; their answer lands under the key. A failed loader frees the lock

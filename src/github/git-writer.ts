@@ -117,11 +117,13 @@ export interface NewBranchInput {
  */
 export async function commitOnNewBranch(gh: GitHub, repo: RepoRef, input: NewBranchInput): Promise<boolean> {
   const regularFilesOnly = [...input.files.keys()].every((path) => (input.modes.get(path) ?? '100644') === '100644');
-  if (!regularFilesOnly || clientsWithoutCommitMutation.has(gh)) {
+  // The Git Data path: the commit made (and remembered) before any ref points at it.
+  const commitWithGitData = async () => {
     const commit = await createCommit(gh, repo, { parentSha: input.baseSha, baseTreeSha: input.baseTreeSha, files: input.files, modes: input.modes, message: input.message });
     await input.remember(commit.sha);
-    return createBranch(gh, repo, input.branch, commit.sha);
-  }
+    return commit.sha;
+  };
+  if (!regularFilesOnly || clientsWithoutCommitMutation.has(gh)) return createBranch(gh, repo, input.branch, await commitWithGitData());
   await input.rememberEmptyBranch(input.baseSha);
   if (!(await createBranch(gh, repo, input.branch, input.baseSha))) return false;
   const [headline = '', ...rest] = input.message.split('\n');
@@ -142,9 +144,7 @@ export async function commitOnNewBranch(gh: GitHub, repo: RepoRef, input: NewBra
     if (isMutationUnavailable(err)) {
       // An older GitHub Enterprise: the Git Data path, still moving the branch only from the base.
       clientsWithoutCommitMutation.add(gh);
-      const commit = await createCommit(gh, repo, { parentSha: input.baseSha, baseTreeSha: input.baseTreeSha, files: input.files, modes: input.modes, message: input.message });
-      await input.remember(commit.sha);
-      return pointBranch(gh, repo, input.branch, commit.sha, input.baseSha, { fastForwardOnly: true });
+      return pointBranch(gh, repo, input.branch, await commitWithGitData(), input.baseSha, { fastForwardOnly: true });
     }
     // The outcome is unknown (a timeout, a 5xx, a push in between): the branch says what happened.
     const landed = await ownCommitOn(gh, repo, input).catch(() => null);

@@ -7,7 +7,7 @@ import { statusIssuePort } from '../github/rebuild-ports.js';
 import type { GitHub, RepoRef } from '../github/types.js';
 import { RebuildGate } from '../rebuild/gate.js';
 import { RebuildLedger } from '../rebuild/ledger.js';
-import { redisLock } from '../rebuild/lock.js';
+import { redisLock } from '../cache/lock.js';
 import { rebuildStatusImages } from '../rebuild/status.js';
 import { upsertStatusIssue, type HeldStatus, type PendingUpdate, type RepoStatus, type StatusImage, type UpsertResult } from '../rebuild/status-issue.js';
 import type { FloatingBaseImage, RepoRef as RebuildRepoRef } from '../rebuild/types.js';

@@ -12,4 +12,4 @@ export { onWorkflowRunCompleted, type WorkflowRunDeps, type WorkflowRunOutcome }
 export { renderStatusIssue, renderStatusSections, upsertStatusIssue, STATUS_MARKER, STATUS_TITLE } from './status-issue.js';
 export type { RepoStatus, StatusImage, PendingUpdate, StatusIssuePort, UpsertResult } from './status-issue.js';
 export { rebuildStatusImages } from './status.js';
-export { redisLock, LockTimeoutError } from './lock.js';
+export { redisLock, LockTimeoutError } from '../cache/lock.js';

@@ -240,9 +240,9 @@ describe('the write budget', () => {
     const name = `gh-writes:${installationId}`;
     const taken: string[] = [];
     for (;;) {
-      const slot = await budget.reserve(name, githubWriteWindows(DEFAULT_BUDGET), 0);
+      const slot = await budget.reserveMany(name, githubWriteWindows(DEFAULT_BUDGET), 0, 1);
       if (!slot.granted) break;
-      taken.push(slot.id!);
+      taken.push(...slot.ids);
     }
     await budget.release(name, taken.slice(-2));
     stack.sim.clearRequests();

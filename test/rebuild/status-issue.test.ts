@@ -1,6 +1,6 @@
 import { afterAll, describe, expect, it } from 'vitest';
 import { RebuildLedger } from '../../src/rebuild/ledger.js';
-import { redisLock } from '../../src/rebuild/lock.js';
+import { redisLock } from '../../src/cache/lock.js';
 import { rebuildStatusImages } from '../../src/rebuild/status.js';
 import { renderStatusIssue, STATUS_MARKER, upsertStatusIssue, type RepoStatus, type StatusIssuePort } from '../../src/rebuild/status-issue.js';
 import type { FloatingBaseImage } from '../../src/rebuild/types.js';

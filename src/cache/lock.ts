@@ -9,6 +9,11 @@ export class LockTimeoutError extends Error {
 // Deletes the key only if it still holds our token (it may have expired and been taken by another).
 const RELEASE = `if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('DEL', KEYS[1]) end return 0`;
 
+/** Frees a lock taken with `SET key token NX PX`, only while it is still ours (a slow holder must not free a newer lock). */
+export async function releaseLock(redis: Redis, key: string, token: string): Promise<void> {
+  await redis.eval(RELEASE, 1, key, token);
+}
+
 /** Returns a `lock(fn)` that runs fn while holding `key`, waiting up to `waitMs` for it. */
 export function redisLock(redis: Redis, key: string, options: { ttlMs?: number; waitMs?: number } = {}) {
   const ttlMs = options.ttlMs ?? 30_000;
@@ -23,7 +28,7 @@ export function redisLock(redis: Redis, key: string, options: { ttlMs?: number; 
     try {
       return await fn();
     } finally {
-      await redis.eval(RELEASE, 1, key, token);
+      await releaseLock(redis, key, token);
     }
   };
 }
