@@ -5,7 +5,7 @@ import { installationClients } from '../../src/github/client.js';
 import { installationReleaseNotes } from '../../src/main.js';
 import { enqueueRepoScan } from '../../src/queue/jobs.js';
 import { registryScanContext } from '../../src/queue/scan-context.js';
-import { installationCreated, startAppStack, type AppStack } from '../support/app-stack.js';
+import { installOneRepo, startAppStack, type AppStack } from '../support/app-stack.js';
 import { appKeys } from '../support/github-sim/testing.js';
 
 export const OWNER = 'acme';
@@ -44,12 +44,8 @@ export class DashboardRepo {
   constructor(readonly stack: AppStack) {}
 
   async install(files: Record<string, string>): Promise<void> {
-    const inst = this.stack.sim.createInstallation({ account: OWNER });
-    this.installationId = inst.id;
-    this.repoId = this.stack.sim.createRepo({ owner: OWNER, name: REPO, installationId: inst.id, files }).id;
+    ({ installationId: this.installationId, repoId: this.repoId } = await installOneRepo(this.stack, OWNER, REPO, files, 60_000));
     this.stack.sim.setPermission(OWNER, REPO, 'alice', 'write');
-    await this.stack.deliver('installation', installationCreated(this.stack.sim, inst.id, [{ id: this.repoId, name: REPO, owner: OWNER }]));
-    await this.stack.settle(60_000);
   }
 
   async scan(): Promise<void> {

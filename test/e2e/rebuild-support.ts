@@ -4,7 +4,7 @@ import { installationClients } from '../../src/github/client.js';
 import { enqueueRepoScan } from '../../src/queue/jobs.js';
 import { startWorker, stopWorker, type FreshenWorker } from '../../src/queue/worker.js';
 import { silentLogger } from '../../src/types.js';
-import { installationCreated, testScanContext, type AppStack } from '../support/app-stack.js';
+import { installOneRepo, testScanContext, type AppStack } from '../support/app-stack.js';
 import { pushImage } from '../support/oci-push.js';
 
 export const OWNER = 'acme';
@@ -39,11 +39,7 @@ export class RepoUnderTest {
   constructor(readonly stack: AppStack) {}
 
   async install(files: Record<string, string>): Promise<void> {
-    const inst = this.stack.sim.createInstallation({ account: OWNER });
-    this.installationId = inst.id;
-    this.repoId = this.stack.sim.createRepo({ owner: OWNER, name: REPO, installationId: inst.id, files }).id;
-    await this.stack.deliver('installation', installationCreated(this.stack.sim, inst.id, [{ id: this.repoId, name: REPO, owner: OWNER }]));
-    await this.stack.settle();
+    ({ installationId: this.installationId, repoId: this.repoId } = await installOneRepo(this.stack, OWNER, REPO, files));
   }
 
   /** The scheduled run of the repository. */

@@ -79,14 +79,15 @@ describe('writes', () => {
   let stack: AppStack;
   const saved = { ...process.env };
   beforeAll(async () => {
-    // The simulation's minute lasts one second; Freshen's budget runs on the same clock.
+    // The simulation's minute lasts two seconds (long enough that event-loop lag on a loaded machine
+    // is a small share of it); Freshen's budget runs on the same clock.
     Object.assign(process.env, {
       FRESHEN_GITHUB_WRITES_PER_MINUTE: '6',
       FRESHEN_GITHUB_WRITES_PER_HOUR: '400',
-      FRESHEN_BUDGET_TIME_SCALE: '60',
+      FRESHEN_BUDGET_TIME_SCALE: '30',
       FRESHEN_MAX_INLINE_WAIT_SECONDS: '0',
     });
-    stack = await startAppStack({ redisUrl, registryHost, sim: { contentLimits: { perMinute: 8, perHour: 500, timeScale: 60 } } });
+    stack = await startAppStack({ redisUrl, registryHost, sim: { contentLimits: { perMinute: 8, perHour: 500, timeScale: 30 } } });
   });
   afterAll(async () => {
     process.env = saved;

@@ -105,3 +105,12 @@ export function installationCreated(sim: GitHubSim, installationId: number, repo
     sender: { login: 'octo', type: 'User' },
   };
 }
+
+/** Installs the app on `owner` with one repository holding `files`, as the installation webhook would, and waits for its first scan. */
+export async function installOneRepo(stack: AppStack, owner: string, repo: string, files: Record<string, string>, settleMs?: number): Promise<{ installationId: number; repoId: number }> {
+  const inst = stack.sim.createInstallation({ account: owner });
+  const repoId = Number(stack.sim.createRepo({ owner, name: repo, installationId: inst.id, files }).id);
+  await stack.deliver('installation', installationCreated(stack.sim, inst.id, [{ id: repoId, name: repo, owner }]));
+  await stack.settle(settleMs);
+  return { installationId: inst.id, repoId };
+}
