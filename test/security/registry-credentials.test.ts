@@ -9,9 +9,11 @@ import { scan, type FileSource } from '../../src/engine/index.js';
 import { registryScanContext } from '../../src/queue/scan-context.js';
 import { silentLogger } from '../../src/types.js';
 import { startLoopbackServer, type LoopbackServer } from '../http/loopback-server.js';
+import type { AppStack } from '../support/app-stack.js';
 import { appKeys } from '../support/github-sim/testing.js';
 import { pushImage } from '../support/oci-push.js';
 import { requestToken, type IssuedToken } from '../support/token-server.js';
+import { DashboardRepo, OWNER, REPO, startProductionStack } from '../e2e/dashboard-support.js';
 
 const basic = inject('basicAuthRegistry');
 const token = inject('tokenAuthRegistry');
@@ -225,4 +227,39 @@ describe('PIP_INDEX_URL', () => {
     expect(forbidden?.message).toBe(`http://${appIndex.host}/pypi/forbidden/json: HTTP 403`);
     expect(JSON.stringify(result)).not.toContain(PIP_SECRET);
   });
+});
+
+describe('through the app: the dashboard', () => {
+  let stack: AppStack;
+  let attacker: LoopbackServer;
+  const name = unique('dash');
+  beforeAll(async () => {
+    const auth = { authorization: basicHeader(basic.username, basic.password) };
+    await pushImage(`http://${basic.host}`, name, '1.0', { labels: { v: '1.0' } }, auth);
+    await pushImage(`http://${basic.host}`, name, '1.1', { labels: { v: '1.1' } }, auth);
+    attacker = await attackerHost(() => ({ status: 401, headers: { 'www-authenticate': 'Basic realm="registry"' } }));
+    stack = await startProductionStack({
+      redisUrl: inject('redisUrl'), registryHost: inject('registryHost'), insecure: [basic.host, attacker.host],
+      env: { FRESHEN_REGISTRY_CREDENTIALS: JSON.stringify({ corp: { hosts: [basic.host], username: basic.username, password: basic.password } }) },
+    });
+  }, 60_000);
+  afterAll(async () => {
+    expect(stack.sim.unhandled).toEqual([]);
+    await stack.stop();
+  });
+
+  it('lists the refused entry under Errors, sends the attacker host nothing, and updates the image on the credential\'s own host', async () => {
+    const repo = new DashboardRepo(stack);
+    await repo.install({
+      Dockerfile: `FROM ${attacker.host}/team/app:1.0\nFROM ${basic.host}/${name}:1.0\n`,
+      '.github/freshen.yml': `registries:\n  - host: "${attacker.host}"\n    credentials: corp\n  - host: "${basic.host}"\n    credentials: corp\n`,
+    });
+    expect(attacker.requests.length).toBeGreaterThan(0);
+    expect(authorizations(attacker)).toEqual([]);
+    const body = repo.dashboard();
+    expect(body).toContain(`### Errors\n\n- \`.github/freshen.yml\`: registries[0].credentials: the app has no credential "corp" for ${attacker.host}; that registry is read without credentials\n`);
+    expect(body).not.toContain(basic.password);
+    const [pr] = repo.openPulls();
+    expect(stack.sim.readFile(OWNER, REPO, pr!.head, 'Dockerfile')).toMatch(new RegExp(`FROM ${basic.host}/${name}:1\\.1@sha256:[0-9a-f]{64}\\n$`));
+  }, 90_000);
 });
