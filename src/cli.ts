@@ -35,7 +35,8 @@ Environment:
   DOCKER_CONFIG                              directory of Docker's config.json (registry credentials)
   FRESHEN_OSV_URL                            OSV API to ask which vulnerabilities updates fix (off unless set;
                                              implies --what-changed); e.g. https://api.osv.dev
-  PIP_INDEX_URL                              Python package index (default: the public PyPI); npm reads .npmrc
+  PIP_INDEX_URL                              Python package index (default: the public PyPI); a user:password@ in it
+                                             is sent to that URL's origin only. npm reads .npmrc
 
 Exit codes: 0 success, 1 some files or dependencies failed (the rest is still reported), 2 usage.`;
 

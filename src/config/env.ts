@@ -5,10 +5,53 @@ import { parseHostList, type RedisTarget } from '../queue/redis-connection.js';
 
 const logLevels = ['trace', 'debug', 'info', 'warn', 'error', 'fatal', 'silent'] as const;
 
-const registryCredentials = z.record(
-  z.string().regex(/^[A-Za-z0-9_-]+$/),
-  z.union([z.strictObject({ username: z.string(), password: z.string() }), z.strictObject({ token: z.string() })]),
-);
+/** A registry host as image references and `.github/freshen.yml` write it: host or host:port. */
+const registryHost = z.string().regex(/^[A-Za-z0-9.-]+(:\d+)?$/).transform((host) => host.toLowerCase());
+
+/** A credential and the only hosts it may be sent to (the registry, and its token service if elsewhere). */
+const registryCredential = z.union([
+  z.strictObject({ hosts: z.array(registryHost).min(1), username: z.string(), password: z.string() }),
+  z.strictObject({ hosts: z.array(registryHost).min(1), token: z.string() }),
+]);
+
+export type AppRegistryCredential = z.infer<typeof registryCredential>;
+
+const CREDENTIAL_SHAPE = '{"hosts": ["registry.corp.example"], "username": "...", "password": "..."} or {"hosts": [...], "token": "..."}';
+
+/** Each entry checked on its own, so the error names the entry (never its values). */
+function parseRegistryCredentials(text: string, ctx: z.RefinementCtx): Record<string, AppRegistryCredential> {
+  let raw: unknown;
+  try {
+    raw = JSON.parse(text);
+  } catch {
+    raw = undefined;
+  }
+  if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) {
+    ctx.addIssue({ code: 'custom', message: `must be a JSON object of name → ${CREDENTIAL_SHAPE}` });
+    return {};
+  }
+  const credentials: [string, AppRegistryCredential][] = [];
+  for (const [name, entry] of Object.entries(raw)) {
+    const problem = credentialProblem(name, entry);
+    if (problem) ctx.addIssue({ code: 'custom', path: [name], message: problem });
+    else credentials.push([name, registryCredential.parse(entry)]);
+  }
+  // fromEntries: a name such as `__proto__` stays an own entry instead of replacing the prototype.
+  return Object.fromEntries(credentials);
+}
+
+function credentialProblem(name: string, entry: unknown): string | undefined {
+  if (!/^[A-Za-z0-9_-]+$/.test(name)) return 'a credential name is letters, digits, "_" or "-"';
+  if (typeof entry !== 'object' || entry === null || Array.isArray(entry)) return `must be ${CREDENTIAL_SHAPE}`;
+  if (!('hosts' in entry)) {
+    // The old format: which host gets the secret was up to each repository's config.
+    return 'needs "hosts", the registry hosts this credential may be sent to (e.g. ["registry.corp.example"]); without it any repository could send it to a host of its choosing';
+  }
+  const hosts = z.array(registryHost).min(1).safeParse(entry.hosts);
+  if (!hosts.success) return '"hosts" must be a non-empty list of host or host:port, as image references write them';
+  if (!registryCredential.safeParse(entry).success) return `must be ${CREDENTIAL_SHAPE} (no other fields)`;
+  return undefined;
+}
 
 const envSchema = z.object({
   /** Which processes to run: the webhook server, the queue workers, or both. */
@@ -46,19 +89,10 @@ const envSchema = z.object({
   FRESHEN_INSECURE_REGISTRIES: z.string().default(''),
   /**
    * Registry credentials the repositories' configs refer to by name, as JSON:
-   * {"name": {"username": "...", "password": "..."} | {"token": "..."}}.
+   * {"name": {"hosts": [...], "username": "...", "password": "..."} | {"hosts": [...], "token": "..."}}.
+   * A credential is only ever sent to its `hosts`; a config naming it for another host reads that host anonymously.
    */
-  FRESHEN_REGISTRY_CREDENTIALS: z
-    .string()
-    .default('{}')
-    .transform((text, ctx) => {
-      try {
-        return registryCredentials.parse(JSON.parse(text));
-      } catch {
-        ctx.addIssue({ code: 'custom', message: 'must be a JSON object of name → {username, password} or {token}' });
-        return z.NEVER;
-      }
-    }),
+  FRESHEN_REGISTRY_CREDENTIALS: z.string().default('{}').transform(parseRegistryCredentials),
   /** OSV API base URL for "vulnerabilities fixed" in PRs; `off` asks nothing. */
   FRESHEN_OSV_URL: z.union([z.literal('off'), z.url({ protocol: /^https?$/ })]).default('https://api.osv.dev'),
   /**

@@ -1,4 +1,4 @@
-// The engine's per-job context in production: an OCI client with the repository's registry credentials.
+// The engine's per-job context in production: an OCI client with the app's credentials for the repository's registries.
 import { budgetSettingsFromEnv, registryBudget, RequestBudget, type HostBudget } from '../budget/index.js';
 import { DEFAULT_TTLS, RedisLookupCache, scopeFor, sharedImageFactsCache, sharedMirrorFiles, sharedNpm, sharedOsInfoCache, sharedPypi, type CacheTtls, type LookupCache } from '../cache/index.js';
 import type { ServiceEnv } from '../config/env.js';
@@ -7,12 +7,13 @@ import type { NpmDatasource } from '../datasources/npm/index.js';
 import { DEFAULT_OSV_URL, OsvClient } from '../datasources/osv/index.js';
 import type { PypiDatasource } from '../datasources/pypi/index.js';
 import { insightPlanners, MemoryFirstSeenStore, MemoryImageFactsCache, RedisFirstSeenStore, type FirstSeenStore } from '../insight/index.js';
-import { createOciClient, type RegistryCredential } from '../datasources/oci/index.js';
+import { createOciClient } from '../datasources/oci/index.js';
 import { createOsPinsPlanner, packageIndexes } from '../engine/planners/os-pins.js';
 import { languagePlanners, type ReleaseNotesSource } from '../engine/language/index.js';
 import type { RepoRef } from '../github/types.js';
 import { createHttpClient, type HttpResponseEvent } from '../http/index.js';
 import { connectRedis, keyPrefixFor, type RedisTarget } from './redis-connection.js';
+import { repositoryCredentials } from './registry-credentials.js';
 import type { ScanContextFactory } from './scan-repo.js';
 
 /** Repository configs name credentials; only the app's environment holds the secrets. */
@@ -41,16 +42,7 @@ export function registryScanContext(
   // and they stay parsed in memory; with a shared cache, a miss there reads what another worker fetched.
   const indexes = packageIndexes(createHttpClient({ insecureHosts: env.FRESHEN_INSECURE_REGISTRIES, maxBodyBytes: 256 * 1024 ** 2, onResponse: hooks.onResponse }));
   return ({ repo, config, log }) => {
-    const credentials: Record<string, RegistryCredential> = {};
-    for (const registry of config.registries) {
-      if (!registry.credentials) continue;
-      const secret = env.FRESHEN_REGISTRY_CREDENTIALS[registry.credentials];
-      if (!secret) {
-        log.warn({ registry: registry.host, credentials: registry.credentials }, 'config names a credential the app does not have; anonymous access');
-        continue;
-      }
-      credentials[registry.host] = secret;
-    }
+    const { credentials, errors: configErrors } = repositoryCredentials(config.registries, env.FRESHEN_REGISTRY_CREDENTIALS);
     const http = createHttpClient({ insecureHosts: env.FRESHEN_INSECURE_REGISTRIES, logger: log, onResponse: hooks.onResponse, ...(hostBudget ? { hostBudget } : {}) });
     const images = createOciClient({
       http, credentials, log,
@@ -75,7 +67,7 @@ export function registryScanContext(
     // Last: they read what the others planned (package diffs, npm/PyPI versions) and may hold updates back.
     const insight = insightPlanners(insightSettings(config), { images, firstSeen, factsCache: imageFacts, ...(osv ? { osv } : {}) });
     const artifacts = { vars: languageEnv, insecureRegistries: env.FRESHEN_INSECURE_REGISTRIES, ...(languageEnv.FRESHEN_NPMRC ? { appNpmrc: languageEnv.FRESHEN_NPMRC } : {}) };
-    return { images, log, planners: [osPins, ...language, ...insight], artifacts };
+    return { images, log, planners: [osPins, ...language, ...insight], artifacts, configErrors };
   };
 }
 

@@ -17,7 +17,7 @@ import { openTree, readDefaultBranchHead } from '../github/repo-reader.js';
 import type { GitHub, RepoRef } from '../github/types.js';
 import { processForImage } from '../rebuild/process.js';
 import { heldNote } from '../render/pr.js';
-import type { Logger } from '../types.js';
+import type { LocatedError, Logger } from '../types.js';
 import type { WriteBudget } from './budgets.js';
 import type { FreshenQueue, RepoJobData } from './jobs.js';
 import { RateLimitedError } from './errors.js';
@@ -32,6 +32,8 @@ import { statusSnapshot } from './status-snapshot.js';
  */
 export type ScanContextFactory = (input: { repo: RepoRef; config: RepoConfig; log: Logger }) => ScanContext & {
   artifacts?: Pick<ArtifactOptions, 'appNpmrc' | 'vars'>;
+  /** What the config asked that the app refused (a credential named for a host it is not for): the dashboard's Errors. */
+  configErrors?: LocatedError[];
 };
 
 export interface RepoScanDeps {
@@ -84,7 +86,8 @@ export async function scanRepository(deps: RepoScanDeps, data: RepoJobData): Pro
     processFor: (dep) => processForImage(config, dep.depName, dep.currentValue, dep.reference),
     throwOnRateLimit: true,
   });
-  for (const error of result.errors) log.warn({ file: error.file, line: error.line, dep: error.depName }, error.message);
+  const errors = [...(context.configErrors ?? []), ...result.errors];
+  for (const error of errors) log.warn({ file: error.file, line: error.line, dep: error.depName }, error.message);
   for (const h of result.held) log.info({ file: h.update.file, dep: h.update.depName, to: h.update.to, eligibleAt: h.eligibleAt }, `update held: ${h.reason}`);
 
   // Boxes ticked on the dashboard: those updates open now, even outside the schedule or over prLimit.
@@ -114,7 +117,7 @@ export async function scanRepository(deps: RepoScanDeps, data: RepoJobData): Pro
     const allHeld = [...held, ...heldByPrLimit(groups, outcome.overLimit, config.prLimit)];
     const dashboard = dashboardSnapshot({
       enabled: config.dashboard, dependencies: result.dependencies, groups, prs: outcome.prs, overLimit: outcome.overLimit, held: allHeld,
-      errors: [...result.errors, ...outcome.writeErrors],
+      errors: [...errors, ...outcome.writeErrors],
       repeatability: await repeatabilityOf(source, { pinned: repoProcess(config) === 'pinned' }),
     });
     await saveSnapshot(deps.redis, repo.repoId, statusSnapshot({ config, dependencies: result.dependencies, ignored, updates: wanted, images, held: allHeld, dashboard }));
@@ -132,7 +135,7 @@ export async function scanRepository(deps: RepoScanDeps, data: RepoJobData): Pro
     await deps.writeBudget?.release(gh, repo.installationId).catch((err: unknown) => log.warn({ error: String(err) }, 'reserved writes not given back'));
   }
   log.info({ ...outcome, updates: wanted.length, rebuild }, 'scan finished');
-  return { status: 'done', updates: wanted.length, errors: result.errors.length, ...outcome, ...(rebuild ? { rebuild } : {}) };
+  return { status: 'done', updates: wanted.length, errors: errors.length, ...outcome, ...(rebuild ? { rebuild } : {}) };
 }
 
 /** Per PR group, the notes of its updates that wait, so the PR says what is held back and why. */

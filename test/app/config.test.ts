@@ -49,10 +49,14 @@ describe('service env', () => {
     expect(() => loadEnv({ ...noKey, PRIVATE_KEY_PATH: '/nonexistent/key.pem' })).toThrow(/PRIVATE_KEY_PATH: cannot read the file \(ENOENT\)/);
   });
 
-  it('reads named registry credentials as JSON', () => {
-    const env = loadEnv({ ...baseEnv, FRESHEN_REGISTRY_CREDENTIALS: '{"corp":{"username":"u","password":"p"}}' });
-    expect(env.FRESHEN_REGISTRY_CREDENTIALS).toEqual({ corp: { username: 'u', password: 'p' } });
-    expect(() => loadEnv({ ...baseEnv, FRESHEN_REGISTRY_CREDENTIALS: '{"corp":"p"}' })).toThrow(/FRESHEN_REGISTRY_CREDENTIALS: must be a JSON object/);
+  it('reads named registry credentials and their hosts as JSON', () => {
+    const env = loadEnv({ ...baseEnv, FRESHEN_REGISTRY_CREDENTIALS: '{"corp":{"hosts":["Registry.Corp.example:5000"],"username":"u","password":"p"},"hub":{"hosts":["docker.io","auth.docker.io"],"token":"t"}}' });
+    expect(env.FRESHEN_REGISTRY_CREDENTIALS).toEqual({
+      corp: { hosts: ['registry.corp.example:5000'], username: 'u', password: 'p' },
+      hub: { hosts: ['docker.io', 'auth.docker.io'], token: 't' },
+    });
+    expect(() => loadEnv({ ...baseEnv, FRESHEN_REGISTRY_CREDENTIALS: '["corp"]' })).toThrow(/FRESHEN_REGISTRY_CREDENTIALS: must be a JSON object/);
+    expect(() => loadEnv({ ...baseEnv, FRESHEN_REGISTRY_CREDENTIALS: '{"corp":"p"}' })).toThrow(/FRESHEN_REGISTRY_CREDENTIALS\.corp: must be \{"hosts"/);
   });
 });
 

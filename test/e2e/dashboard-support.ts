@@ -18,13 +18,14 @@ export const uniqueName = (what: string) => `dash${randomBytes(4).toString('hex'
  * The app stack with the scan context main() builds from a validated environment: all planners,
  * OSV, npm settings (FRESHEN_NPMRC, one line per `\\n`), release notes through the installation's client.
  */
-export function startProductionStack(opts: { redisUrl: string; registryHost: string; insecure?: string[]; osvUrl?: string; npmrc?: string }): Promise<AppStack> {
+export function startProductionStack(opts: { redisUrl: string; registryHost: string; insecure?: string[]; osvUrl?: string; npmrc?: string; env?: Record<string, string> }): Promise<AppStack> {
   const env = loadEnv({
     APP_ID: '1', PRIVATE_KEY: appKeys().privateKey, WEBHOOK_SECRET: 'e2e', REDIS_URL: opts.redisUrl,
     FRESHEN_INSECURE_REGISTRIES: [opts.registryHost, ...(opts.insecure ?? [])].join(','),
     FRESHEN_OSV_URL: opts.osvUrl ?? 'off',
     FRESHEN_RELEASE_NOTES_TTL_SECONDS: '600',
     ...(opts.npmrc ? { FRESHEN_NPMRC: opts.npmrc } : {}),
+    ...opts.env,
   });
   const { REDIS_URL: _shared, redis: _target, ...withoutSharedCache } = env;
   return startAppStack({

@@ -54,7 +54,7 @@ beforeAll(async () => {
     REDIS_URL: inject('redisUrl'), FRESHEN_REDIS_PREFIX: ns.prefix, PORT: '0', HOST: '127.0.0.1', LOG_LEVEL: 'trace',
     GHE_HOST: `127.0.0.1:${server.port}`, GHE_PROTOCOL: 'http',
     FRESHEN_INSECURE_REGISTRIES: `${registryHost},${authRegistry.host}`,
-    FRESHEN_REGISTRY_CREDENTIALS: JSON.stringify({ corp: { username: authRegistry.username, password: authRegistry.password } }),
+    FRESHEN_REGISTRY_CREDENTIALS: JSON.stringify({ corp: { hosts: [authRegistry.host], username: authRegistry.username, password: authRegistry.password } }),
     ADMIN_USER: 'ops', ADMIN_PASSWORD: adminPassword, FRESHEN_OSV_URL: 'off',
   });
   const metrics = createMetrics();

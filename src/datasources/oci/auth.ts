@@ -7,7 +7,7 @@ import type { HttpClient } from '../../http/index.js';
 import { ExternalHostError } from '../../http/index.js';
 import type { RegistryCredential } from './credentials.js';
 import { RegistryError, registryErrorOf } from './errors.js';
-import type { RepositoryName } from './registry-name.js';
+import { canonicalRegistry, type RepositoryName } from './registry-name.js';
 
 export type Challenge =
   | { scheme: 'none' }
@@ -41,6 +41,9 @@ const tokenAnswer = z.object({
   access_token: z.string().optional(),
   expires_in: z.number().optional(),
 });
+
+/** A user and password: basic auth, or exchanged at the token service for a bearer token. */
+type PasswordCredential = Extract<RegistryCredential, { username: string }>;
 
 interface Session {
   /** https://host or http://host (insecure hosts that do not speak TLS). */
@@ -143,7 +146,7 @@ export class RegistryAuth {
     name: RepositoryName,
     challenge: { realm: string; service?: string },
     scope: string,
-    credential: { username: string; password: string } | undefined,
+    credential: PasswordCredential | undefined,
   ): Promise<CachedToken> {
     const key = this.tokenKey(name, challenge, scope);
     const cached = this.tokens.get(key);
@@ -174,17 +177,14 @@ export class RegistryAuth {
     name: RepositoryName,
     challenge: { realm: string; service?: string },
     scope: string,
-    credential: { username: string; password: string } | undefined,
+    credential: PasswordCredential | undefined,
   ): Promise<CachedToken> {
     const url = new URL(challenge.realm);
     if (challenge.service) url.searchParams.set('service', challenge.service);
     url.searchParams.append('scope', scope);
-    if (credential && !realmMayReceiveCredentials(name.apiHost, url)) {
-      throw new RegistryError(
-        `${name.registry} asks for its token at ${url.host}, which is neither that registry's host nor in its domain; Freshen does not send that registry's credentials there`,
-        name.registry,
-        401,
-      );
+    if (credential && !credentialMayGoTo(credential, name.apiHost, url)) {
+      const where = credential.hosts ? 'which is not one of the hosts its credential may be sent to' : "which is neither that registry's host nor in its domain";
+      throw new RegistryError(`${name.registry} asks for its token at ${url.host}, ${where}; Freshen does not send that registry's credentials there`, name.registry, 401);
     }
     const headers: Record<string, string> = credential ? { authorization: basicHeader(credential) } : {};
     const res = await this.http.request(url.href, { headers });
@@ -206,6 +206,13 @@ export class RegistryAuth {
     // Renew a little early so a token does not expire between our check and the registry's.
     return { value, expiresAt: Date.now() + (lifetimeS - Math.min(30, lifetimeS / 4)) * 1000 };
   }
+}
+
+/** A credential that lists its hosts goes to those alone; one from Docker's config to the registry's host or domain. */
+export function credentialMayGoTo(credential: { hosts?: readonly string[] }, registryHost: string, url: URL): boolean {
+  if (!credential.hosts) return realmMayReceiveCredentials(registryHost, url);
+  const host = canonicalRegistry(url.host);
+  return credential.hosts.some((listed) => canonicalRegistry(listed) === host);
 }
 
 /**

@@ -6,8 +6,12 @@ import { z } from 'zod';
 import type { Logger } from '../../types.js';
 import { canonicalRegistry } from './registry-name.js';
 
-/** Either a user and password (basic, or exchanged for a bearer token) or a ready bearer token. */
-export type RegistryCredential = { username: string; password: string } | { token: string };
+/**
+ * Either a user and password (basic, or exchanged for a bearer token) or a ready bearer token.
+ * `hosts`: the only hosts it may be sent to, token services included (the app's credentials);
+ * without it (Docker's config) the registry's host or its parent domain.
+ */
+export type RegistryCredential = ({ username: string; password: string } | { token: string }) & { hosts?: readonly string[] };
 
 const dockerAuthEntry = z.object({
   auth: z.string().optional(),

@@ -85,12 +85,38 @@ function indexBase(indexUrl: string): string {
   return indexUrl.replace(/\/+$/, '');
 }
 
+function percentDecoded(text: string): string {
+  try {
+    return decodeURIComponent(text);
+  } catch {
+    return text;
+  }
+}
+
+/**
+ * `https://user:token@host/simple` → the URL without them and the Basic header they stand for, as
+ * pip sends it. The header goes only to that URL's origin: the HTTP client drops it on a redirect elsewhere.
+ */
+export function indexCredentials(indexUrl: string): { index: string; authorization?: string } {
+  let url: URL;
+  try {
+    url = new URL(indexUrl);
+  } catch {
+    return { index: indexUrl };
+  }
+  if (url.username === '' && url.password === '') return { index: indexUrl };
+  const userPass = `${percentDecoded(url.username)}:${percentDecoded(url.password)}`;
+  url.username = '';
+  url.password = '';
+  return { index: url.href, authorization: `Basic ${Buffer.from(userPass).toString('base64')}` };
+}
+
 export function createPypiDatasource(options: { http: HttpClient; defaultIndexUrl?: string }): PypiDatasource {
   const { http } = options;
 
-  async function fromJsonApi(name: string, index: string): Promise<PypiProject | null> {
+  async function fromJsonApi(name: string, index: string, auth: Record<string, string>): Promise<PypiProject | null> {
     const url = `${index.replace(/\/simple$/, '')}/pypi/${encodeURIComponent(name)}/json`;
-    const res = await http.request(url, { headers: { accept: 'application/json' } });
+    const res = await http.request(url, { headers: { accept: 'application/json', ...auth } });
     if (res.status === 404) return null;
     if (res.status !== 200) throw new Error(`${url}: HTTP ${res.status}`);
     const doc = JSON.parse(res.body.toString('utf8')) as { info?: { name?: string; project_urls?: Record<string, unknown>; home_page?: unknown }; releases?: Record<string, JsonFile[]> };
@@ -102,9 +128,9 @@ export function createPypiDatasource(options: { http: HttpClient; defaultIndexUr
     };
   }
 
-  async function fromSimpleApi(name: string, index: string): Promise<PypiProject> {
+  async function fromSimpleApi(name: string, index: string, auth: Record<string, string>): Promise<PypiProject> {
     const url = `${index}/${normalizeName(name)}/`;
-    const res = await http.request(url, { headers: { accept: 'application/vnd.pypi.simple.v1+json' } });
+    const res = await http.request(url, { headers: { accept: 'application/vnd.pypi.simple.v1+json', ...auth } });
     if (res.status === 404) throw new Error(`${name}: not found on ${new URL(url).host}`);
     if (res.status !== 200 || !res.headers['content-type']?.includes('json')) throw new Error(`${url}: HTTP ${res.status}, no PEP 691 JSON answer`);
     const doc = JSON.parse(res.body.toString('utf8')) as { name?: string; files?: JsonFile[] };
@@ -118,8 +144,10 @@ export function createPypiDatasource(options: { http: HttpClient; defaultIndexUr
 
   return {
     async getProject(name, indexUrl) {
-      const index = indexBase(indexUrl ?? options.defaultIndexUrl ?? DEFAULT_INDEX_URL);
-      return (await fromJsonApi(name, index)) ?? fromSimpleApi(name, index);
+      // Without user:password in the URL we request, messages naming it never carry them.
+      const { index, authorization } = indexCredentials(indexUrl ?? options.defaultIndexUrl ?? DEFAULT_INDEX_URL);
+      const auth: Record<string, string> = authorization ? { authorization } : {};
+      return (await fromJsonApi(name, indexBase(index), auth)) ?? fromSimpleApi(name, indexBase(index), auth);
     },
   };
 }

@@ -11,8 +11,26 @@ import { dirOf, indexedDeps, joinPath, type PackageUpdateFacts } from '../langua
 
 export interface PipPlannerOptions {
   pypi: PypiDatasource;
-  /** The app's index (config or PIP_INDEX_URL); files' own `--index-url` wins. */
+  /**
+   * The app's index (PIP_INDEX_URL); files' own `--index-url` wins. A `user:password@` in it also
+   * serves the files' index URLs on its own origin (as pip does), never any other host.
+   */
   indexUrl?: string;
+}
+
+/** The index URL with the app's `user:password@` when it is on the app index's origin and names none of its own. */
+export function withAppCredentials(indexUrl: string, appIndexUrl: string | undefined): string {
+  if (!appIndexUrl) return indexUrl;
+  try {
+    const [url, app] = [new URL(indexUrl), new URL(appIndexUrl)];
+    if (url.username !== '' || url.password !== '' || (app.username === '' && app.password === '')) return indexUrl;
+    if (url.origin !== app.origin) return indexUrl;
+    url.username = app.username;
+    url.password = app.password;
+    return url.href;
+  } catch {
+    return indexUrl;
+  }
 }
 
 /** Release segment numbers of a PEP 440 version (`1!2.3.post1` → [2, 3]). */
@@ -126,7 +144,8 @@ export function pipPlanner(options: PipPlannerOptions): Planner {
             if (!pep440.isValid(dep.currentValue!)) throw new Error(`"${dep.currentValue}" is not a PEP 440 version`);
             const extra = dep.extra as unknown as PipDependencyExtra;
             const main = extra.indexUrl ?? urls.get(dep.file) ?? options.indexUrl;
-            const project = await lookupAll((index) => lookup(dep.depName, index), main, extra.extraIndexUrls ?? []);
+            const withApp = (url: string) => withAppCredentials(url, options.indexUrl);
+            const project = await lookupAll((index) => lookup(dep.depName, index), main && withApp(main), (extra.extraIndexUrls ?? []).map(withApp));
             const candidates = candidateReleases(project, dep.currentValue!);
             const major = releaseParts(dep.currentValue!)[0];
             const sameMajor = candidates.find((r) => releaseParts(r.version)[0] === major);
