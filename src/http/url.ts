@@ -12,9 +12,10 @@ export function withoutUserInfo(url: string, unparsable: string = url): string {
   }
 }
 
-// A URL's user and password run from `//` to the last `@` before the host; quotes and spaces end
-// a URL in prose and JSON, so a match never reaches into the next string or word.
-const USER_INFO = /(\/\/)[^\s/?#"'<>`]*@/g;
+// A URL's user and password run from `//` to the last `@` before the host. Spaces and quotes end a
+// URL in prose and JSON, so a match never reaches into the next word or string; a backslash escape
+// (`\"` in a JSON line) is part of the password, not its end.
+const USER_INFO = /(\/\/)(?:[^\s/?#"'<>`\\]|\\[^\s/])*@/g;
 
 /**
  * Text with every URL's `user:password@` (or `token@`, or `:password@`) removed: what located
