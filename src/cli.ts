@@ -7,6 +7,7 @@ import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { createImageLookup } from './datasources/oci/index.js';
 import { createHttpClient } from './http/index.js';
+import { withoutUserInfoIn } from './http/url.js';
 import { createOsPinsPlanner, packageIndexes, parseOsMirrors } from './engine/planners/os-pins.js';
 import { directorySource } from './engine/directory-source.js';
 import { applyUpdatesWithArtifacts } from './engine/artifacts.js';
@@ -50,7 +51,12 @@ interface CliIo {
   env: NodeJS.ProcessEnv;
 }
 
-export async function runCli(argv: string[], io: CliIo): Promise<number> {
+/** Everything the CLI prints goes through here: a URL's user and password never reach the terminal or a CI log. */
+export function runCli(argv: string[], io: CliIo): Promise<number> {
+  return run(argv, { ...io, out: (text) => io.out(withoutUserInfoIn(text)), err: (text) => io.err(withoutUserInfoIn(text)) });
+}
+
+async function run(argv: string[], io: CliIo): Promise<number> {
   let parsed;
   try {
     parsed = parseCommand(argv);
@@ -236,7 +242,7 @@ if (isMainModule()) {
   }).then(
     (code) => process.exit(code),
     (err: unknown) => {
-      process.stderr.write(`freshen: ${err instanceof Error ? err.stack : String(err)}\n`);
+      process.stderr.write(withoutUserInfoIn(`freshen: ${err instanceof Error ? err.stack : String(err)}\n`));
       process.exit(1);
     },
   );

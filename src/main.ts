@@ -5,7 +5,6 @@ import type { Redis } from 'ioredis';
 import { createNodeMiddleware, run, type Logger as PinoLogger } from 'probot';
 import { freshenApp } from './app.js';
 import { EnvError, loadEnv, type ServiceEnv } from './config/env.js';
-import { npmOptionsFrom, secretsOf } from './datasources/npm/index.js';
 import type { ReleaseNotesSource } from './engine/language/index.js';
 import { createProbotApp, installationClients } from './github/client.js';
 import { githubReleaseNotesSource } from './github/release-notes.js';
@@ -54,7 +53,7 @@ export interface ScanContextSetup {
 export async function start(env: ServiceEnv, scanContext: ScanContextFactory | ScanContextSetup, options: StartOptions = {}): Promise<Running> {
   const metrics = options.metrics ?? createMetrics();
   const probot = createProbotApp({
-    log: options.log ?? createLogger({ level: env.LOG_LEVEL, secrets: [...environmentSecrets(env), ...npmrcSecrets(env)] }),
+    log: options.log ?? createLogger({ level: env.LOG_LEVEL, secrets: environmentSecrets(env) }),
     ...(options.throttle === undefined ? {} : { throttle: options.throttle }),
     appId: env.APP_ID,
     privateKey: env.PRIVATE_KEY,
@@ -137,11 +136,6 @@ async function botLogin(getApp: () => Promise<{ data: { slug?: string } | null }
   const slug = await Promise.race([getApp().then((r) => r.data?.slug, () => undefined), timeout]);
   if (!slug) log.warn('could not read the app slug; workflow runs are matched to any bot dispatcher');
   return slug ? `${slug}[bot]` : undefined;
-}
-
-/** The tokens in FRESHEN_NPMRC, redacted from logs like the other secrets. */
-function npmrcSecrets(env: ServiceEnv): string[] {
-  return env.FRESHEN_NPMRC ? secretsOf(npmOptionsFrom({ appNpmrc: env.FRESHEN_NPMRC })) : [];
 }
 
 /** Release notes through the installation's own client (created on first use), cached in Redis across repositories. */

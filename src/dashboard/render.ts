@@ -1,5 +1,6 @@
 // The dashboard issue: the status issue (same marker, same issue) with everything Freshen found in the repository.
 import { createHash } from 'node:crypto';
+import { withoutUserInfoIn } from '../http/url.js';
 import { renderRepeatability, type RepeatabilityFinding } from '../report/repeatability.js';
 import { STATUS_MARKER, cell, ignoredList, imagesTable, when, type HeldStatus, type RepoStatus } from '../rebuild/status-issue.js';
 
@@ -112,5 +113,6 @@ export function renderDashboard(data: DashboardData): string {
     '### Ignored dependencies', ignoredList(data.ignored),
     '### Repeatability', renderRepeatability(data.repeatability),
   );
-  return parts.join('\n\n');
+  // Errors quote URLs (a requirements file's `--index-url https://user:pass@host`): the issue shows none's credentials.
+  return withoutUserInfoIn(parts.join('\n\n'));
 }

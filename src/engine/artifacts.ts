@@ -1,5 +1,6 @@
 // applyUpdates plus the files tools must regenerate (package-lock.json by real npm); a failed artifact drops its updates.
 import { applyUpdates, type ApplyResult } from './apply.js';
+import { shownError } from './extract.js';
 import { npmFactsOf, regenerateLockfile, type NpmLockfileOptions } from './planners/npm-lockfile.js';
 import type { PlannedUpdate } from './types.js';
 
@@ -40,5 +41,6 @@ export async function applyUpdatesWithArtifacts(
     result.errors.push(...group.map((u) => ({ file: u.file, line: u.line, depName: u.depName, message: `not written: npm could not update ${lockFile}` })));
     result.errors.push(outcome.error!);
   }
+  result.errors = result.errors.map(shownError);
   return result;
 }

@@ -1,4 +1,5 @@
 // Runs every matching manager over every file of a source; a broken file only affects itself.
+import { withoutUserInfoIn } from '../http/url.js';
 import { managers } from '../managers/index.js';
 import type { Dependency, LocatedError, Manager } from '../types.js';
 import type { FileSource } from './types.js';
@@ -56,9 +57,19 @@ export async function extractAll(source: FileSource): Promise<ExtractAllResult> 
     }
     result.files.push({ file, text, depsByManager });
   }
+  result.errors = result.errors.map(shownError);
   return result;
 }
 
+/** An exception's message as a located error or a log line may carry it: no URL's user or password. */
 export function errorMessage(err: unknown): string {
-  return err instanceof Error ? err.message : String(err);
+  return withoutUserInfoIn(err instanceof Error ? err.message : String(err));
+}
+
+/**
+ * A located error as anyone may see it (CLI, dashboard, logs): a repository's `--index-url
+ * https://user:pass@host` or the app's PIP_INDEX_URL shows only as `https://host`.
+ */
+export function shownError(error: LocatedError): LocatedError {
+  return { ...error, message: withoutUserInfoIn(error.message), ...(error.depName !== undefined ? { depName: withoutUserInfoIn(error.depName) } : {}) };
 }

@@ -3,7 +3,7 @@ import { minimatch } from 'minimatch';
 import { RateLimitError } from '../http/index.js';
 import type { Dependency, LocatedError, UpdateType } from '../types.js';
 import { decideImageUpdates, ScanLookups } from './decide.js';
-import { errorMessage, extractAll } from './extract.js';
+import { errorMessage, extractAll, shownError } from './extract.js';
 import type { FileSource, PlannedUpdate, PlanState, ScanContext, ScanOptions, ScanResult } from './types.js';
 
 const UPDATE_ORDER: UpdateType[] = ['pin', 'digest', 'patch', 'minor', 'major'];
@@ -69,5 +69,5 @@ export async function scan(source: FileSource, ctx: ScanContext, options: ScanOp
       UPDATE_ORDER.indexOf(a.updateType) - UPDATE_ORDER.indexOf(b.updateType),
   );
   errors.sort((a, b) => a.file.localeCompare(b.file) || (a.line ?? 0) - (b.line ?? 0));
-  return { dependencies: extracted.dependencies, updates: state.updates, held: state.held, errors };
+  return { dependencies: extracted.dependencies, updates: state.updates, held: state.held, errors: errors.map(shownError) };
 }

@@ -5,6 +5,7 @@ import type { PullRequestInfo, Reaction } from '../commands/handle.js';
 import type { DispatchPort } from '../rebuild/dispatch.js';
 import type { RequesterPort } from '../rebuild/run.js';
 import type { StatusIssuePort } from '../rebuild/status-issue.js';
+import { withoutUserInfoIn } from '../http/url.js';
 import type { GitHub, RepoRef } from './types.js';
 
 export function dispatchPort(gh: GitHub): DispatchPort {
@@ -18,8 +19,9 @@ export function dispatchPort(gh: GitHub): DispatchPort {
   };
 }
 
+/** The one writer of Freshen's comments; replies quote errors, so no URL's credentials go with them. */
 export async function replyOn(gh: GitHub, repo: RepoRef, issueNumber: number, body: string): Promise<void> {
-  await gh.rest.issues.createComment({ owner: repo.owner, repo: repo.repo, issue_number: issueNumber, body });
+  await gh.rest.issues.createComment({ owner: repo.owner, repo: repo.repo, issue_number: issueNumber, body: withoutUserInfoIn(body) });
 }
 
 export async function reactTo(gh: GitHub, repo: RepoRef, commentId: number, content: Reaction): Promise<void> {

@@ -1,6 +1,8 @@
 // Structured JSON logs (pino): the job's installation, repo and id on every line, secrets never written.
 import { AsyncLocalStorage } from 'node:async_hooks';
 import { pino, type DestinationStream, type Level, type Logger } from 'pino';
+import { npmOptionsFrom, secretsOf } from '../datasources/npm/index.js';
+import { withoutUserInfoIn } from '../http/url.js';
 
 /** What identifies the job a log line was written for. */
 export interface JobFields {
@@ -20,7 +22,7 @@ export function withJobFields<T>(fields: JobFields, fn: () => Promise<T>): Promi
 /** Structured fields that hold secrets, wherever they appear one or two levels down. */
 export const REDACTED_FIELDS = [
   'authorization', 'token', 'password', 'privateKey', 'private_key', 'secret', 'webhookSecret', 'clientSecret', 'jwt',
-  'PRIVATE_KEY', 'WEBHOOK_SECRET', 'ADMIN_PASSWORD', 'REDIS_PASSWORD', 'FRESHEN_REGISTRY_CREDENTIALS',
+  'PRIVATE_KEY', 'WEBHOOK_SECRET', 'ADMIN_PASSWORD', 'REDIS_PASSWORD', 'FRESHEN_REGISTRY_CREDENTIALS', 'FRESHEN_NPMRC',
 ].flatMap((name) => [name, `*.${name}`, `*.headers.${name}`, `*.*.${name}`]);
 
 const REDACTED = '[redacted]';
@@ -31,7 +33,8 @@ const SECRET_PATTERNS: [RegExp, string][] = [
   [/\b(?:gh[pousr]_[A-Za-z0-9_-]{16,}|github_pat_[A-Za-z0-9_]{20,})/g, REDACTED],
   [/\beyJ[A-Za-z0-9_-]{8,}\.[A-Za-z0-9_-]{8,}\.[A-Za-z0-9_-]{8,}/g, REDACTED],
   [/\b(Bearer|Basic|token)\s+[A-Za-z0-9._~+/=-]{12,}/gi, `$1 ${REDACTED}`],
-  [/(\/\/[^/\s:@"]+:)[^@\s"/]+@/g, `$1${REDACTED}@`],
+  // npmrc credentials as text (`//host/:_authToken=…`) or as a JSON field; the value stops at a quote so the line stays JSON.
+  [/(:_authToken|:_auth|:_password)(\\?"?\s*[=:]\s*\\?"?)[^\s"\\,}]+/g, `$1$2${REDACTED}`],
 ];
 
 /** Replaces known secret values and secret-shaped text; applied to each serialized line. */
@@ -42,7 +45,7 @@ export function scrubSecrets(line: string, knownSecrets: readonly string[] = [])
     for (const form of new Set([secret, JSON.stringify(secret).slice(1, -1)])) text = text.split(form).join(REDACTED);
   }
   for (const [pattern, replacement] of SECRET_PATTERNS) text = text.replace(pattern, replacement);
-  return text;
+  return withoutUserInfoIn(text);
 }
 
 export interface LoggerOptions {
@@ -69,14 +72,48 @@ export function createLogger(options: LoggerOptions = {}): Logger {
   );
 }
 
+/** What environmentSecrets() reads; fields of the parsed ServiceEnv. */
+export interface SecretEnv {
+  PRIVATE_KEY?: string | undefined;
+  WEBHOOK_SECRET?: string | undefined;
+  ADMIN_PASSWORD?: string | undefined;
+  REDIS_URL?: string | undefined;
+  REDIS_PASSWORD?: string | undefined;
+  PIP_INDEX_URL?: string | undefined;
+  FRESHEN_NPMRC?: string | undefined;
+  /** Every `password` and `token` of every entry, whatever other fields an entry has. */
+  FRESHEN_REGISTRY_CREDENTIALS?: Record<string, { password?: unknown; token?: unknown }>;
+}
+
 /** Every secret value in the service's environment, for the scrubber. */
-export function environmentSecrets(env: {
-  PRIVATE_KEY?: string;
-  WEBHOOK_SECRET?: string;
-  ADMIN_PASSWORD?: string;
-  FRESHEN_REGISTRY_CREDENTIALS?: Record<string, { password?: string; token?: string }>;
-}): string[] {
-  const values = [env.PRIVATE_KEY, env.WEBHOOK_SECRET, env.ADMIN_PASSWORD];
+export function environmentSecrets(env: SecretEnv): string[] {
+  const values: unknown[] = [env.PRIVATE_KEY, env.WEBHOOK_SECRET, env.ADMIN_PASSWORD, env.REDIS_PASSWORD];
   for (const credential of Object.values(env.FRESHEN_REGISTRY_CREDENTIALS ?? {})) values.push(credential.password, credential.token);
-  return values.filter((v): v is string => typeof v === 'string' && v.length > 0);
+  values.push(...urlSecrets(env.REDIS_URL), ...urlSecrets(env.PIP_INDEX_URL));
+  if (env.FRESHEN_NPMRC) values.push(...secretsOf(npmOptionsFrom({ appNpmrc: env.FRESHEN_NPMRC })));
+  return [...new Set(values.filter((v): v is string => typeof v === 'string' && v.length > 0))];
+}
+
+/** A URL's password (as written and decoded), or its user when that is all it has (`https://TOKEN@host`). */
+function urlSecrets(url: string | undefined): string[] {
+  if (!url) return [];
+  let parsed: URL;
+  try {
+    parsed = new URL(url);
+  } catch {
+    return [];
+  }
+  const secret = parsed.password || parsed.username;
+  if (!secret) return [];
+  // As the parser normalized it, as written in the variable, and decoded (what a client sends).
+  const written = /^[^:/]+:\/\/([^/?#]*)@/.exec(url)?.[1] ?? '';
+  const forms = [secret, parsed.password ? written.slice(written.indexOf(':') + 1) : written];
+  for (const form of [...forms]) {
+    try {
+      forms.push(decodeURIComponent(form));
+    } catch {
+      // Not valid percent-encoding: only the forms above can be printed.
+    }
+  }
+  return forms;
 }

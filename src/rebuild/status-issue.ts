@@ -1,5 +1,6 @@
 // The per-repository status issue: one issue, found again by a hidden marker, edited in place.
 import type { IgnoreEntry } from '../commands/ignore-store.js';
+import { withoutUserInfoIn } from '../http/url.js';
 import type { ProcessName } from './process.js';
 import type { RepoRef } from './types.js';
 
@@ -110,7 +111,7 @@ export function renderStatusSections(status: RepoStatus): string {
     ignoredList(status.ignored),
   ];
   if (status.problems && status.problems.length > 0) parts.splice(1, 0, '### Problems', status.problems.map((p) => `- ${p}`).join('\n'));
-  return parts.join('\n\n');
+  return withoutUserInfoIn(parts.join('\n\n'));
 }
 
 export function renderStatusIssue(status: RepoStatus): string {

@@ -1,6 +1,7 @@
 // PR title and body for a group of updates, with a hidden marker recording what the PR proposes.
 import type { HeldUpdate, PlannedUpdate } from '../engine/types.js';
 import { CONFIG_PATH } from '../config/repo-config.js';
+import { withoutUserInfoIn } from '../http/url.js';
 import { assembleBody, GITHUB_BODY_LIMIT, sectionsFor } from './body.js';
 import { shortName } from './sections.js';
 
@@ -94,7 +95,8 @@ export function renderBody(
   const marker: PrMarker = { version: 1, group, updates: sorted };
   const planned = sorted.flatMap((u) => details.filter((d) => sameUpdate(d, u)));
   const fixed = planned.reduce((n, d) => n + (Array.isArray(d.extra?.vulnerabilitiesFixed) ? d.extra.vulnerabilitiesFixed.length : 0), 0);
-  return assembleBody(
+  // Notes, release notes and held reasons quote errors and third-party text: no URL's credentials in a PR.
+  const body = assembleBody(
     {
       intro: [
         'Freshen proposes these updates. Pinned digests make builds reproducible; Freshen keeps them fresh.',
@@ -118,6 +120,7 @@ export function renderBody(
     },
     limit,
   );
+  return withoutUserInfoIn(body);
 }
 
 function sameUpdate(d: PlannedUpdate, u: ProposedUpdate): boolean {
@@ -166,9 +169,9 @@ export function renderConfigProblems(problems: { file: string; path: string; lin
   const items = problems.map(
     (p) => `- \`${p.file}\`${p.line ? ` line ${p.line}` : ''}${p.path ? `, at \`${p.path}\`` : ''}: ${p.message}`,
   );
-  return [
+  return withoutUserInfoIn([
     `Freshen could not use its configuration, so it changed nothing in this repository until the config is fixed:`,
     '',
     ...items,
-  ].join('\n');
+  ].join('\n'));
 }
