@@ -164,7 +164,7 @@ describe('the running service, with credentials in its own environment and a rep
       FRESHEN_INSECURE_REGISTRIES: [index.host, refused.host, failing.host].join(','),
       PIP_INDEX_URL: withUser(failing.url, `app:${appIndexPassword}`),
       FRESHEN_NPMRC: `@acme:registry=http://127.0.0.1:4873/\\n//127.0.0.1:4873/:_authToken=${npmToken}`,
-      FRESHEN_REGISTRY_CREDENTIALS: JSON.stringify({ corp: { username: 'bot', password: registryPassword }, ci: { token: registryToken } }),
+      FRESHEN_REGISTRY_CREDENTIALS: JSON.stringify({ corp: { hosts: ['registry.corp.example'], username: 'bot', password: registryPassword }, ci: { hosts: ['ci.corp.example'], token: registryToken } }),
     });
     // The logger main() builds, writing to this test instead of standard output.
     const log = createLogger({ level: 'trace', secrets: environmentSecrets(env), destination: { write: (l: string) => lines.push(l) } });
@@ -270,7 +270,7 @@ describe('the log scrubber, given the service environment', () => {
       `//127.0.0.1:4875/:_password=${password}`,
     ].join('\\n');
     // Entries with a host list besides the secret: the scrubber reads any entry's password and token.
-    const credentials = { corp: { username: 'bot', password: registryPassword }, ci: { token: registryToken } };
+    const credentials = { corp: { hosts: ['127.0.0.1:5000'], username: 'bot', password: registryPassword }, ci: { hosts: ['ci.corp.example'], token: registryToken } };
     const env = loadEnv({ ...base, REDIS_URL: 'redis://127.0.0.1:6390', FRESHEN_NPMRC: npmrc, FRESHEN_REGISTRY_CREDENTIALS: JSON.stringify(credentials) });
     const { log, lines } = capture(env);
     const values = [authToken, authUser, authPassword, password, registryPassword, registryToken, auth];
