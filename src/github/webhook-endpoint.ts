@@ -58,6 +58,7 @@ async function handle(req: IncomingMessage, res: ServerResponse, options: Webhoo
   if (!signature) return refuse(401, 'unsigned (no X-Hub-Signature-256)');
 
   const body = await readCapped(req, maxBytes);
+  if (body === 'aborted') return void options.log.warn({ ...headerFields(req) }, 'webhook sender closed the connection before the body was complete');
   if (body === 'too large') return refuse(413, `body over ${maxBytes} bytes`);
   if (!signatureMatches(options.secret, body, signature)) return refuse(401, 'signature does not match the body', { bytes: body.length });
   let payload: unknown;
@@ -86,7 +87,7 @@ async function handle(req: IncomingMessage, res: ServerResponse, options: Webhoo
  * The body, or 'too large' as soon as it passes `maxBytes` (a chunked body declares no length):
  * what arrives after that is discarded, never kept.
  */
-function readCapped(req: IncomingMessage, maxBytes: number): Promise<Buffer | 'too large'> {
+function readCapped(req: IncomingMessage, maxBytes: number): Promise<Buffer | 'too large' | 'aborted'> {
   return new Promise((resolve, reject) => {
     const chunks: Buffer[] = [];
     let size = 0;
@@ -105,7 +106,7 @@ function readCapped(req: IncomingMessage, maxBytes: number): Promise<Buffer | 't
     req.once('end', () => resolve(Buffer.concat(chunks, size)));
     req.once('error', reject);
     req.once('close', () => {
-      if (!req.complete) reject(new Error('the client closed the connection before the body was complete'));
+      if (!req.complete) resolve('aborted');
     });
   });
 }

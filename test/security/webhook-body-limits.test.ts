@@ -184,4 +184,18 @@ describe('logs of refused deliveries', () => {
     expect(lines.join('\n')).not.toContain(marker);
     expect((await queuedJobs(ns.queue)).filter((j) => j.id === 'scan-92')).toEqual([]);
   });
+
+  it('a signed delivery whose handler throws answers 500 and its payload is not logged', async () => {
+    const delivery = randomUUID();
+    // Repositories without full_name: the handler fails on them.
+    const failing = JSON.stringify({ action: 'created', installation: { id: 93, account: { login: 'acme', id: 5, type: 'Organization' } }, repositories: [{ id: 931, note: marker }], sender: { login: 'octo' } });
+    const res = await fetch(`http://127.0.0.1:${port}/api/github/webhooks`, {
+      method: 'POST', body: failing,
+      headers: { 'content-type': 'application/json', 'x-github-event': 'installation', 'x-github-delivery': delivery, 'x-hub-signature-256': sign(failing) },
+    });
+    expect(res.status).toBe(500);
+    await waitFor(async () => linesFor(delivery).length > 0, 'the failure log line');
+    await new Promise((r) => setTimeout(r, 200));
+    expect(lines.join('\n')).not.toContain(marker);
+  });
 });
