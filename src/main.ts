@@ -2,15 +2,18 @@
 import { existsSync } from 'node:fs';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { Redis } from 'ioredis';
-import { createNodeMiddleware, run, type Logger as PinoLogger } from 'probot';
+import { run, type Logger as PinoLogger } from 'probot';
 import { freshenApp } from './app.js';
 import { EnvError, loadEnv, type ServiceEnv } from './config/env.js';
 import type { ReleaseNotesSource } from './engine/language/index.js';
 import { createProbotApp, installationClients } from './github/client.js';
+import { DeliveryMemory } from './github/deliveries.js';
 import { githubReleaseNotesSource } from './github/release-notes.js';
 import type { GitHub, RepoRef } from './github/types.js';
+import { webhookEndpoint } from './github/webhook-endpoint.js';
 import { instrumentClients, instrumentWorker } from './observability/instrument.js';
 import { createLogger, environmentSecrets } from './observability/logging.js';
+import { configuredRegistryHosts } from './observability/metric-labels.js';
 import { createMetrics, type FreshenMetrics } from './observability/metrics.js';
 import { countedScanContext, operations } from './observability/operate.js';
 import { createQueue, memoryConnectionOptions } from './queue/jobs.js';
@@ -51,7 +54,7 @@ export interface ScanContextSetup {
 
 /** Starts the roles `env` asks for. `scanContext` builds the engine's registry access per job. */
 export async function start(env: ServiceEnv, scanContext: ScanContextFactory | ScanContextSetup, options: StartOptions = {}): Promise<Running> {
-  const metrics = options.metrics ?? createMetrics();
+  const metrics = options.metrics ?? createMetrics({ registryHosts: configuredRegistryHosts(env) });
   const probot = createProbotApp({
     log: options.log ?? createLogger({ level: env.LOG_LEVEL, secrets: environmentSecrets(env) }),
     ...(options.throttle === undefined ? {} : { throttle: options.throttle }),
@@ -79,7 +82,7 @@ export async function start(env: ServiceEnv, scanContext: ScanContextFactory | S
   let healthPort: number | undefined;
 
   if (env.FRESHEN_ROLE !== 'worker') {
-    const server = await startWeb(probot, freshenApp({ queue, redis }), env, ops.routes);
+    const server = await startWeb(probot, freshenApp({ queue, redis }), new DeliveryMemory(redis), env, ops.routes);
     port = (server.address() as { port: number }).port;
     log.info({ port, host: env.HOST }, 'webhook server listening');
     stops.push(() => new Promise<void>((resolve) => server.close(() => resolve())));
@@ -153,15 +156,22 @@ export function installationReleaseNotes(runtime: ScanRuntime, ttlSeconds: numbe
 async function startWeb(
   probot: ReturnType<typeof createProbotApp>,
   appFn: ReturnType<typeof freshenApp>,
+  deliveries: DeliveryMemory,
   env: ServiceEnv,
   routes: (req: IncomingMessage, res: ServerResponse) => boolean,
 ): Promise<Server> {
-  const middleware = await createNodeMiddleware(appFn, { probot });
+  await probot.load(appFn);
+  // Our own route rather than Probot's middleware, which reads any body whole before checking the signature.
+  const webhooks = webhookEndpoint({
+    path: probot.webhookPath,
+    secret: env.WEBHOOK_SECRET,
+    deliveries,
+    receive: (event) => probot.receive(event as Parameters<typeof probot.receive>[0]),
+    log: probot.log,
+  });
   const server = createServer((req, res) => {
-    if (routes(req, res)) return;
-    void middleware(req, res, () => {
-      res.writeHead(404).end();
-    });
+    if (routes(req, res) || webhooks(req, res)) return;
+    res.writeHead(404).end();
   });
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
@@ -186,7 +196,7 @@ async function main(): Promise<void> {
     console.error(err.message);
     process.exit(2);
   }
-  const metrics = createMetrics();
+  const metrics = createMetrics({ registryHosts: configuredRegistryHosts(env) });
   const scanContext: ScanContextSetup = {
     setup: (runtime) =>
       registryScanContext(env, {

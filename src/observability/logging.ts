@@ -65,7 +65,8 @@ export function createLogger(options: LoggerOptions = {}): Logger {
     {
       level: options.level ?? 'info',
       base: { service: 'freshen' },
-      redact: { paths: REDACTED_FIELDS, censor: REDACTED },
+      // Probot attaches the whole webhook payload to a failed handler's error (err.event).
+      redact: { paths: [...REDACTED_FIELDS, 'err.event'], censor: REDACTED },
       mixin: () => ({ ...currentJob.getStore() }),
     },
     destination,

@@ -1,5 +1,6 @@
 // Prometheus metrics (/metrics): jobs, scans, registry and GitHub traffic, PRs, dispatches, queue depth.
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
+import { rateLimitResourceLabel, registryHostLabel, statusLabel } from './metric-labels.js';
 
 /** What the queue-depth gauge asks at scrape time (a BullMQ Queue fits). */
 export interface QueueCounts {
@@ -29,6 +30,11 @@ export interface FreshenMetrics {
 export interface MetricsOptions {
   /** Process metrics (CPU, memory, event loop, GC): on by default. */
   processMetrics?: boolean;
+  /**
+   * Registry hosts the app's settings name (configuredRegistryHosts): they and the public
+   * registries get their own `host` label; every other host counts as `other`.
+   */
+  registryHosts?: readonly string[];
 }
 
 const QUEUE_STATES = ['waiting', 'active', 'delayed', 'prioritized', 'failed'] as const;
@@ -38,6 +44,7 @@ export function createMetrics(options: MetricsOptions = {}): FreshenMetrics {
   const registry = new Registry();
   if (options.processMetrics ?? true) collectDefaultMetrics({ register: registry, prefix: 'freshen_' });
   const registers = [registry];
+  const hostLabel = registryHostLabel(options.registryHosts ?? []);
   const jobs = new Counter({ name: 'freshen_jobs_total', help: 'Jobs finished, by type and outcome (completed, failed, retried).', labelNames: ['type', 'outcome'], registers });
   const scans = new Histogram({
     name: 'freshen_scan_duration_seconds',
@@ -79,10 +86,10 @@ export function createMetrics(options: MetricsOptions = {}): FreshenMetrics {
     contentType: registry.contentType,
     job: (type, outcome) => jobs.inc({ type, outcome }),
     scanSeconds: (seconds) => scans.observe(seconds),
-    registryResponse: (host, status) => registryRequests.inc({ host, status: String(status) }),
+    registryResponse: (host, status) => registryRequests.inc({ host: hostLabel(host), status: statusLabel(status) }),
     lookup: (result) => lookups.inc({ result }),
-    githubResponse: (method, status) => githubRequests.inc({ method: method.toUpperCase(), status: String(status) }),
-    githubRateLimit: (resource, remaining) => rateLimit.set({ resource }, remaining),
+    githubResponse: (method, status) => githubRequests.inc({ method: method.toUpperCase(), status: statusLabel(status) }),
+    githubRateLimit: (resource, remaining) => rateLimit.set({ resource: rateLimitResourceLabel(resource) }, remaining),
     pullRequests: (action, count) => {
       if (count > 0) prs.inc({ action }, count);
     },

@@ -5,6 +5,7 @@ import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { loadEnv } from '../../src/config/env.js';
 import { start, type Running } from '../../src/main.js';
 import { createLogger } from '../../src/observability/logging.js';
+import { configuredRegistryHosts } from '../../src/observability/metric-labels.js';
 import { createMetrics } from '../../src/observability/metrics.js';
 import { registryScanContext } from '../../src/queue/scan-context.js';
 import { redisNamespace, sign, type RedisNamespace } from '../support/app-harness.js';
@@ -57,7 +58,7 @@ beforeAll(async () => {
     FRESHEN_REGISTRY_CREDENTIALS: JSON.stringify({ corp: { hosts: [authRegistry.host], username: authRegistry.username, password: authRegistry.password } }),
     ADMIN_USER: 'ops', ADMIN_PASSWORD: adminPassword, FRESHEN_OSV_URL: 'off',
   });
-  const metrics = createMetrics();
+  const metrics = createMetrics({ registryHosts: configuredRegistryHosts(env) });
   const log = createLogger({ level: 'trace', secrets: [appKeys().privateKey, webhookSecret, authRegistry.password, adminPassword], destination: { write: (l: string) => lines.push(l) } });
   const scanContext = registryScanContext(env, { onResponse: (e) => metrics.registryResponse(e.host, e.status) });
   running = await start(env, scanContext, { log, metrics, throttle: false });
