@@ -144,11 +144,11 @@ function npmrcSecrets(env: ServiceEnv): string[] {
   return env.FRESHEN_NPMRC ? secretsOf(npmOptionsFrom({ appNpmrc: env.FRESHEN_NPMRC })) : [];
 }
 
-/** Release notes through the installation's own client (created on first use), cached in Redis across repositories. */
+/** Release notes through the installation's own client (created on first use), for a PR of `repo` (see src/github/release-notes.ts). */
 export function installationReleaseNotes(runtime: ScanRuntime, ttlSeconds: number): (repo: RepoRef) => ReleaseNotesSource {
   return (repo) => {
     let source: Promise<ReleaseNotesSource> | undefined;
-    const get = () => (source ??= runtime.github(repo.installationId).then((gh) => githubReleaseNotesSource(gh, runtime.redis, { ttlSeconds })));
+    const get = () => (source ??= runtime.github(repo.installationId).then((gh) => githubReleaseNotesSource(gh, runtime.redis, repo, { ttlSeconds })));
     return {
       listReleases: async (owner, name) => (await get()).listReleases(owner, name),
       readFile: async (owner, name, path) => (await get()).readFile(owner, name, path),

@@ -45,6 +45,11 @@ function between(facts: PackageUpdateFacts, version: string): boolean {
   return low !== null && high !== null && low > 0 && high <= 0;
 }
 
+/** A release's name as a link's text: its brackets cannot end the link early. */
+function linkText(name: string): string {
+  return name.replace(/[[\]\\]/g, '\\$&').replace(/[\r\n]+/g, ' ');
+}
+
 export function trimNotes(text: string, sourceUrl: string | undefined, max = MAX_NOTES_CHARS): string {
   if (text.length <= max) return text;
   const cut = text.slice(0, max);
@@ -89,7 +94,7 @@ export async function findReleaseNotes(facts: PackageUpdateFacts, source: Releas
     .filter((r) => between(facts, tagVersion(r.tag)))
     .sort((a, b) => cmp(tagVersion(b.tag), tagVersion(a.tag)) ?? 0);
   if (inRange.length > 0) {
-    const markdown = inRange.map((r) => `#### [${r.name || r.tag}](${r.url})\n\n${(r.body ?? '').trim() || '_No description._'}`).join('\n\n');
+    const markdown = inRange.map((r) => `#### [${linkText(r.name || r.tag)}](${r.url})\n\n${(r.body ?? '').trim() || '_No description._'}`).join('\n\n');
     return { markdown, sourceUrl: `${base}/releases`, ...(compareUrl ? { compareUrl } : {}) };
   }
   for (const path of CHANGELOG_FILES) {
