@@ -22,9 +22,11 @@ export interface ReleaseNotes {
 const CHANGELOG_FILES = ['CHANGELOG.md', 'CHANGES.md', 'CHANGES.rst', 'HISTORY.md', 'HISTORY.rst', 'changelog.md', 'NEWS.md'];
 export const MAX_NOTES_CHARS = 6000;
 
+/** Only names GitHub allows: a registry's metadata cannot steer the API paths (`..`, `%2f`) elsewhere. */
 function githubRepo(url: string | undefined): { owner: string; repo: string } | null {
-  const match = url ? /^https?:\/\/github\.com\/([^/]+)\/([^/#?]+)/.exec(url) : null;
-  return match ? { owner: match[1]!, repo: match[2]!.replace(/\.git$/, '') } : null;
+  const match = url ? /^https?:\/\/github\.com\/([A-Za-z0-9-]+)\/([\w.-]+?)(?:\.git)?(?:[/#?]|$)/.exec(url) : null;
+  if (!match || /^\.+$/.test(match[2]!)) return null;
+  return { owner: match[1]!, repo: match[2]! };
 }
 
 /** The version a tag names: `v1.2.3`, `1.2.3`, `pkg@1.2.3`, `pkg-v1.2.3`. */
