@@ -144,7 +144,7 @@ function npmrcSecrets(env: ServiceEnv): string[] {
   return env.FRESHEN_NPMRC ? secretsOf(npmOptionsFrom({ appNpmrc: env.FRESHEN_NPMRC })) : [];
 }
 
-/** Release notes through the installation's own client (created on first use), for a PR of `repo` (see src/github/release-notes.ts). */
+/** Release notes through the installation's own client (created on first use), cached in Redis across repositories. */
 export function installationReleaseNotes(runtime: ScanRuntime, ttlSeconds: number): (repo: RepoRef) => ReleaseNotesSource {
   return (repo) => {
     let source: Promise<ReleaseNotesSource> | undefined;

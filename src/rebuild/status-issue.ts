@@ -1,8 +1,8 @@
 // The per-repository status issue: one issue, found again by a hidden marker, edited in place.
 import type { IgnoreEntry } from '../commands/ignore-store.js';
-import { inlineCode } from '../render/markdown-safe.js';
 import type { ProcessName } from './process.js';
 import type { RepoRef } from './types.js';
+import { inlineCode } from '../render/markdown-safe.js';
 
 export const STATUS_MARKER = '<!-- freshen:status -->';
 export const STATUS_TITLE = 'Freshen status';
