@@ -46,7 +46,7 @@ function appSlugOf(app: Probot): () => Promise<string> {
 const PUSH_PAYLOAD_COMMIT_CAP = 20;
 
 export function freshenApp(deps: AppDeps) {
-  const onComment = deps.onComment ?? commentCommandHandler(deps.queue);
+  const onComment = deps.onComment ?? commentCommandHandler(deps.queue, deps.redis);
   return (app: Probot): void => {
     const onIssueEdited = deps.onIssueEdited ?? dashboardEditHandler({ queue: deps.queue, redis: deps.redis, appSlug: appSlugOf(app) });
     app.on('installation.created', async (context) => {

@@ -145,7 +145,7 @@ async function botLogin(getApp: () => Promise<{ data: { slug?: string } | null }
 export function installationReleaseNotes(runtime: ScanRuntime, ttlSeconds: number): (repo: RepoRef) => ReleaseNotesSource {
   return (repo) => {
     let source: Promise<ReleaseNotesSource> | undefined;
-    const get = () => (source ??= runtime.github(repo.installationId).then((gh) => githubReleaseNotesSource(gh, runtime.redis, { ttlSeconds })));
+    const get = () => (source ??= runtime.github(repo.installationId).then((gh) => githubReleaseNotesSource(gh, runtime.redis, repo, { ttlSeconds })));
     return {
       listReleases: async (owner, name) => (await get()).listReleases(owner, name),
       readFile: async (owner, name, path) => (await get()).readFile(owner, name, path),

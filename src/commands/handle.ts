@@ -2,6 +2,7 @@
 import type { RebuildGate } from '../rebuild/gate.js';
 import { renderStatusSections, type RepoStatus } from '../rebuild/status-issue.js';
 import type { RepoRef } from '../rebuild/types.js';
+import { inlineCode, neutraliseMentions } from '../render/markdown-safe.js';
 import type { IgnoreStore } from './ignore-store.js';
 import type { Command } from './parse.js';
 import { checkCommandPermission, WHO_CAN_RUN, type FetchPermission } from './permission.js';
@@ -21,6 +22,8 @@ export interface CommandPorts {
   /** A reply on the issue or PR of that comment. */
   reply(body: string): Promise<void>;
   getPermission: FetchPermission;
+  /** True when the author has had no refusal reply in this repository lately (then they get one now). */
+  firstRefusal(): Promise<boolean>;
   /** The pull request the comment is on (only asked when it is on one). */
   getPullRequest(): Promise<PullRequestInfo | null>;
   /** Start the rebuild job (`runRebuild` with trigger `command`); it replies to the requesters itself. */
@@ -117,7 +120,7 @@ async function rebuild(image: string | null, ctx: CommandContext<RunPorts>): Pro
   }
   if (ctx.repoProcess !== 'pinned') return forcedRebuild(image, ctx);
   await ctx.ports.enqueueScan();
-  const note = image ? ` (\`${image}\` is ignored: this repository follows the pinned process, so nothing is dispatched)` : '';
+  const note = image ? ` (${inlineCode(image)} is ignored: this repository follows the pinned process, so nothing is dispatched)` : '';
   return ok(`Scanning this repository now${note}; updates arrive as pull requests.`);
 }
 
@@ -125,16 +128,16 @@ async function ignore(dependency: string, version: string | null, ctx: CommandCo
   const at = (ctx.now?.() ?? new Date()).toISOString();
   const added = await ctx.ignoreStore.ignore(ctx.repo.id, { dependency, version, by: ctx.author, at });
   await ctx.ports.statusChanged?.();
-  const what = version ? `\`${dependency}\` version \`${version}\`` : `\`${dependency}\``;
+  const what = version ? `${inlineCode(dependency)} version ${inlineCode(version)}` : inlineCode(dependency);
   if (!added) return ok(`${what} was already ignored.`);
-  return ok(`Freshen will no longer propose ${what}. Undo with \`/freshen unignore ${dependency}\`.`);
+  return ok(`Freshen will no longer propose ${what}. Undo with ${inlineCode(`/freshen unignore ${dependency}`)}.`);
 }
 
 async function unignore(dependency: string, ctx: CommandContext<RunPorts>): Promise<CommandOutcome> {
   const removed = await ctx.ignoreStore.unignore(ctx.repo.id, dependency);
-  if (removed === 0) return ok(`\`${dependency}\` was not ignored; nothing changed.`);
+  if (removed === 0) return ok(`${inlineCode(dependency)} was not ignored; nothing changed.`);
   await ctx.ports.statusChanged?.();
-  return ok(`Freshen will propose \`${dependency}\` again from the next scan.`);
+  return ok(`Freshen will propose ${inlineCode(dependency)} again from the next scan.`);
 }
 
 /** One command, assuming the author may run it. */
@@ -151,25 +154,28 @@ export async function handleCommand(command: Command, ctx: CommandContext<RunPor
     case 'unignore':
       return unignore(command.dependency, ctx);
     case 'invalid':
-      return failed(`I did not understand \`${command.text}\`: ${command.problem}.`);
+      return failed(`I did not understand ${inlineCode(command.text)}: ${command.problem}.`);
   }
 }
 
 /** The ports the commands themselves use; the permission was checked before. */
-export type RunPorts = Omit<CommandPorts, 'getPermission'>;
+export type RunPorts = Omit<CommandPorts, 'getPermission' | 'firstRefusal'>;
 
 /**
- * Acknowledges a comment's commands at once (👀) and asks GitHub whether the author may run them.
- * A refused author gets one polite reply and 😕; the caller then runs nothing.
+ * Asks GitHub whether the author may run commands, then acknowledges (👀). A refused author gets
+ * 😕 and, once an hour per repository, one polite reply: someone without permission cannot make
+ * Freshen spend the installation's writes. The caller then runs nothing.
  */
 export async function acknowledgeComment(
-  ports: Pick<CommandPorts, 'react' | 'reply' | 'getPermission'>,
+  ports: Pick<CommandPorts, 'react' | 'reply' | 'getPermission' | 'firstRefusal'>,
   author: string,
 ): Promise<boolean> {
-  await ports.react('eyes');
   const permission = await checkCommandPermission(ports.getPermission, author);
-  if (permission.allowed) return true;
-  await ports.reply(permission.refusal!);
+  if (permission.allowed) {
+    await ports.react('eyes');
+    return true;
+  }
+  if (await ports.firstRefusal()) await ports.reply(permission.refusal!);
   await ports.react('confused');
   return false;
 }
@@ -181,7 +187,7 @@ export async function runCommands(commands: readonly Command[], ctx: CommandCont
     try {
       outcomes.push(await handleCommand(command, ctx));
     } catch (err) {
-      outcomes.push(failed(`\`${describe(command)}\` failed: ${(err as Error).message}`));
+      outcomes.push(failed(`${inlineCode(describe(command))} failed: ${neutraliseMentions((err as Error).message)}`));
     }
   }
   const messages = outcomes.map((o) => o.message).filter((m): m is string => m !== null);
@@ -192,8 +198,8 @@ export async function runCommands(commands: readonly Command[], ctx: CommandCont
 }
 
 /**
- * A comment's commands: 👀 at once, permission asked of GitHub, each command carried out, one
- * reply with the outcomes, then 👍 or 😕. A refused author gets one polite reply and nothing runs.
+ * A comment's commands: permission asked of GitHub, 👀, each command carried out, one reply with
+ * the outcomes, then 👍 or 😕. A refused author gets 😕 (and a reply once an hour); nothing runs.
  */
 export async function handleComment(commands: readonly Command[], ctx: CommandContext): Promise<CommentOutcome> {
   if (commands.length === 0) return { allowed: false, outcomes: [] };

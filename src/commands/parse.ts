@@ -1,4 +1,5 @@
 // Finds Freshen commands in a comment: only at the start of a line, never in code blocks, quotes or HTML comments.
+import { inlineCode } from '../render/markdown-safe.js';
 
 export type Command =
   | { kind: 'rebuild'; image: string | null; line: number }
@@ -89,7 +90,7 @@ function parseFreshen(args: string[], text: string, line: number): Command {
       if (rest.length !== 1) return { kind: 'invalid', text, problem: 'usage: `/freshen unignore <dependency>`', line };
       return { kind: 'unignore', dependency: rest[0]!, line };
     default:
-      return { kind: 'invalid', text, problem: `unknown command \`/freshen ${sub}\`; try \`/freshen help\``, line };
+      return { kind: 'invalid', text, problem: `unknown command ${inlineCode(`/freshen ${sub}`)}; try \`/freshen help\``, line };
   }
 }
 

@@ -1,4 +1,5 @@
 // The issue_comment webhook: find commands, acknowledge at once, check permission, queue the work.
+import type { Redis } from 'ioredis';
 import type { Context } from 'probot';
 import { collaboratorPermission, reactTo, replyOn } from '../github/rebuild-ports.js';
 import type { GitHub, RepoRef } from '../github/types.js';
@@ -6,12 +7,14 @@ import { enqueueCommentCommand, type FreshenQueue } from '../queue/jobs.js';
 import { commentSkipReason, parseCommentEvent } from './event.js';
 import { acknowledgeComment } from './handle.js';
 import { parseCommands } from './parse.js';
+import { RefusalReplies } from './refusal-replies.js';
 
 /**
  * Only new comments by people, with a command at the start of a line outside code and quotes.
  * The permission is asked of GitHub now (one call); everything else happens in the job.
  */
-export function commentCommandHandler(queue: FreshenQueue) {
+export function commentCommandHandler(queue: FreshenQueue, redis: Redis) {
+  const refusals = new RefusalReplies(redis);
   return async (context: Context<'issue_comment.created'>): Promise<void> => {
     if (commentSkipReason(context.payload, context.name) !== null) return;
     const event = parseCommentEvent(context.payload);
@@ -24,6 +27,7 @@ export function commentCommandHandler(queue: FreshenQueue) {
         react: (content) => reactTo(gh, repo, event.commentId, content),
         reply: (body) => replyOn(gh, repo, event.issueNumber, body),
         getPermission: (login) => collaboratorPermission(gh, repo, login),
+        firstRefusal: () => refusals.first(event.repo.id, event.author),
       },
       event.author,
     );

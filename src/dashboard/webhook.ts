@@ -2,6 +2,7 @@
 import type { Redis } from 'ioredis';
 import type { Context } from 'probot';
 import { refusalText } from '../commands/permission.js';
+import { RefusalReplies } from '../commands/refusal-replies.js';
 import { enqueueRepoScan, type FreshenQueue } from '../queue/jobs.js';
 import { DashboardRequests } from './issue.js';
 import { handleDashboardEdit, type DashboardEditOutcome } from './ticks.js';
@@ -12,6 +13,7 @@ export type IssueEditedHandler = (context: Context<'issues.edited'>) => Promise<
 export type AppSlugSource = () => Promise<string>;
 
 export function dashboardEditHandler(deps: { queue: FreshenQueue; redis: Redis; appSlug: AppSlugSource }): IssueEditedHandler {
+  const refusals = new RefusalReplies(deps.redis);
   return async (context) => {
     const { payload } = context;
     const installationId = payload.installation?.id;
@@ -35,7 +37,8 @@ export function dashboardEditHandler(deps: { queue: FreshenQueue; redis: Redis; 
         },
       },
     );
-    if (outcome.action === 'refused') {
+    // Told once an hour per person, like a refused command: edits cannot make Freshen write without end.
+    if (outcome.action === 'refused' && (await refusals.first(payload.repository.id, outcome.login))) {
       await context.octokit.rest.issues.createComment({ ...repo, issue_number: payload.issue.number, body: refusalText(outcome.login, outcome.role) });
     }
     return outcome;

@@ -1,5 +1,6 @@
 // The rebuild job: check the floating base images, dispatch one build if needed, tell whoever asked.
 import type { ImageLookup } from '../engine/types.js';
+import { inlineCode } from '../render/markdown-safe.js';
 import type { Logger } from '../types.js';
 import { silentLogger } from '../types.js';
 import { matchImages, planRebuild, type ImageCheck, type PublishedBaseReader, type RebuildPlan } from './decide.js';
@@ -111,7 +112,7 @@ async function checkAndDispatch(job: RebuildJob, deps: RebuildDeps, pending: Pen
     ...(job.settings.image && deps.readPublishedBase ? { published: { image: job.settings.image, read: deps.readPublishedBase } } : {}),
   });
   for (const c of plan.toRecord) await deps.ledger.recordBaseline(job.repo.id, c.image.key, c.currentDigest!, now());
-  const unknown = named && named.unknown.length > 0 ? ` No floating base image matches ${named.unknown.map((n) => `\`${n}\``).join(', ')}.` : '';
+  const unknown = named && named.unknown.length > 0 ? ` No floating base image matches ${named.unknown.map((n) => inlineCode(n)).join(', ')}.` : '';
   const details = plan.checks.map((c) => `- ${describeCheck(c)}`).join('\n');
   if (job.images.length === 0) return { status: 'nothing', plan, message: `Nothing to rebuild: this repository has no floating base images that follow the rebuild process.` };
   if (plan.toDispatch.length === 0) return { status: 'nothing', plan, message: `Nothing dispatched.${unknown}\n\n${details}` };

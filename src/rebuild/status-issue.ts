@@ -3,6 +3,7 @@ import type { IgnoreEntry } from '../commands/ignore-store.js';
 import { withoutUserInfoIn } from '../http/url.js';
 import type { ProcessName } from './process.js';
 import type { RepoRef } from './types.js';
+import { inlineCode } from '../render/markdown-safe.js';
 
 export const STATUS_MARKER = '<!-- freshen:status -->';
 export const STATUS_TITLE = 'Freshen status';
@@ -95,7 +96,7 @@ export function heldList(held: readonly HeldStatus[] | undefined): string {
 
 export function ignoredList(entries: readonly IgnoreEntry[]): string {
   if (entries.length === 0) return '_Nothing ignored._ Use `/freshen ignore <dependency> [<version>]`.';
-  return entries.map((e) => `- \`${cell(e.dependency)}\`${e.version ? ` version \`${cell(e.version)}\`` : ' (all versions)'} — by @${e.by}, ${when(e.at)}`).join('\n');
+  return entries.map((e) => `- ${inlineCode(e.dependency)}${e.version ? ` version ${inlineCode(e.version)}` : ' (all versions)'} — by @${e.by}, ${when(e.at)}`).join('\n');
 }
 
 /** The parts shared by the issue and the `/freshen status` reply. */

@@ -3,6 +3,7 @@ import type { PlannedUpdate } from '../engine/types.js';
 import { vulnerabilityUrl } from '../insight/links.js';
 import type { FixedVulnerability } from '../insight/security.js';
 import type { WhatChanged } from '../insight/what-changed.js';
+import { neutraliseReleaseNotes, sourceRepository } from './release-notes-text.js';
 import { code } from './what-changed.js';
 
 /** A section at three lengths; the body keeps the longest that fits. */
@@ -58,8 +59,9 @@ export function releaseNotesSection(u: PlannedUpdate): BodySection | null {
   const vulns = vulnerabilitiesOf(u);
   const cves = vulns.length > 0 ? ['', ...vulnerabilityTable(vulns)] : [];
   const head = [heading, ...(links ? ['', links] : []), ...cves];
+  const pasted = neutraliseReleaseNotes(notes.markdown.trim(), sourceRepository(notes.sourceUrl));
   return {
-    full: [...head, '', '<details>', '<summary>Release notes</summary>', '', containMarkdown(notes.markdown.trim()), '', '</details>'].join('\n'),
+    full: [...head, '', '<details>', '<summary>Release notes</summary>', '', containMarkdown(pasted), '', '</details>'].join('\n'),
     summary: [...head, '', leftOut].join('\n'),
     note: [heading, '', leftOut].join('\n'),
   };

@@ -2,6 +2,7 @@
 import { afterAll, describe, expect, it } from 'vitest';
 import { handleComment, type CommandContext, type PullRequestInfo, type Reaction } from '../../src/commands/handle.js';
 import { IgnoreStore, isUpdateIgnored } from '../../src/commands/ignore-store.js';
+import { RefusalReplies } from '../../src/commands/refusal-replies.js';
 import { parseCommands } from '../../src/commands/parse.js';
 import type { CollaboratorPermission } from '../../src/commands/permission.js';
 import type { ImageLookup } from '../../src/engine/types.js';
@@ -27,6 +28,7 @@ function world(options: { process?: 'pinned' | 'rebuild'; permissions?: Record<s
   const gate = new RebuildGate(redis, { prefix });
   const ledger = new RebuildLedger(redis, { prefix });
   const ignoreStore = new IgnoreStore(redis, { prefix });
+  const refusals = new RefusalReplies(redis, { prefix });
   const dispatcher = recordingDispatcher();
   const reactions: Array<{ commentId: number; content: Reaction }> = [];
   const replies: Array<{ issueNumber: number; body: string }> = [];
@@ -45,6 +47,7 @@ function world(options: { process?: 'pinned' | 'rebuild'; permissions?: Record<s
           if (!answer) throw Object.assign(new Error('Not Found'), { status: 404 });
           return answer;
         },
+        firstRefusal: () => refusals.first(repo.id, author),
         getPullRequest: async () => options.pr ?? null,
         enqueueRebuild: async () => void calls.rebuildJobs++,
         enqueueScan: async () => void calls.scans++,
@@ -132,6 +135,15 @@ describe('/rebuild in a rebuild repository', () => {
     expect(await w.ignoreStore.list(repo.id)).toEqual([]);
     expect(w.replies).toHaveLength(1);
     expect(w.replies[0]!.body).toMatch(/@bob.*write, maintain or admin/);
+    expect(w.reactions).toEqual([{ commentId: 50, content: 'confused' }]);
+  });
+
+  it('a refused user is told once an hour; later refusals get a reaction only', async () => {
+    const w = world();
+    for (let i = 0; i < 3; i++) await w.comment('bob', '/rebuild', { issueNumber: 5, commentId: 50 + i });
+    await w.comment('mallory', '/rebuild', { issueNumber: 5, commentId: 60 });
+    expect(w.replies.map((r) => r.body.match(/@\w+/)![0])).toEqual(['@bob', '@mallory']);
+    expect(w.reactions).toEqual([50, 51, 52, 60].map((commentId) => ({ commentId, content: 'confused' })));
   });
 
   it('someone who is not a collaborator at all is refused too', async () => {

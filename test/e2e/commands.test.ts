@@ -53,7 +53,7 @@ describe('/rebuild in a rebuild repository', () => {
     expect(repo.workflowDispatches()).toEqual([]);
     expect(repo.repliesOn(issueNumber)).toEqual([expect.stringContaining('can only be run by people with write, maintain or admin permission')]);
     expect(repo.repliesOn(issueNumber)[0]).toContain('yours is triage');
-    expect(repo.reactions(comment)).toEqual(['confused', 'eyes']);
+    expect(repo.reactions(comment)).toEqual(['confused']);
     // Only the schedulers' next runs are queued (the repository's own, nightly): no command job.
     const jobs = await queuedJobs(stack.ns.queue);
     expect(jobs.map((j) => j.name).sort()).toEqual(['scan-installation', 'scan-repo']);

@@ -1,6 +1,6 @@
 // Changelog sections (Markdown and reStructuredText headings) and the size trim of release notes.
 import { describe, expect, it } from 'vitest';
-import { changelogSections, trimNotes } from '../../src/engine/language/release-notes.js';
+import { changelogSections, findReleaseNotes, trimNotes, type ReleaseNotesSource } from '../../src/engine/language/release-notes.js';
 
 const facts = { datasource: 'pypi' as const, name: 'pkg', fromVersion: '1.0.0', toVersion: '1.2.0' };
 
@@ -24,5 +24,32 @@ describe('trimNotes', () => {
     const trimmed = trimNotes(text, 'https://github.com/o/r/releases', 200);
     expect(trimmed.length).toBeLessThan(text.length);
     expect(trimmed).toMatch(/^- change 0\n[\s\S]*- change \d+\n\n… trimmed; the full notes are at https:\/\/github\.com\/o\/r\/releases\.$/);
+  });
+});
+
+describe('findReleaseNotes', () => {
+  it.each([
+    ['https://github.com/acme/..'],
+    ['https://github.com/acme/%2e%2e%2fother'],
+    ['https://github.com/../repos'],
+  ])('asks GitHub nothing for a source that is not a repository name: %s', async (sourceUrl) => {
+    const asked: string[] = [];
+    const source: ReleaseNotesSource = {
+      listReleases: async (owner, repo) => (asked.push(`${owner}/${repo}`), []),
+      readFile: async (owner, repo) => (asked.push(`${owner}/${repo}`), null),
+    };
+    const notes = await findReleaseNotes({ ...facts, sourceUrl }, source);
+    expect(asked).toEqual([]);
+    expect(notes.markdown).toMatch(/^No release notes found/);
+  });
+
+  it('reads a repository named with dots and a .git suffix', async () => {
+    const asked: string[] = [];
+    const source: ReleaseNotesSource = {
+      listReleases: async (owner, repo) => (asked.push(`${owner}/${repo}`), []),
+      readFile: async () => null,
+    };
+    await findReleaseNotes({ ...facts, sourceUrl: 'https://github.com/acme/lib.js.git' }, source);
+    expect(asked).toEqual(['acme/lib.js']);
   });
 });

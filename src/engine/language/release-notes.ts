@@ -22,9 +22,11 @@ export interface ReleaseNotes {
 const CHANGELOG_FILES = ['CHANGELOG.md', 'CHANGES.md', 'CHANGES.rst', 'HISTORY.md', 'HISTORY.rst', 'changelog.md', 'NEWS.md'];
 export const MAX_NOTES_CHARS = 6000;
 
+/** Only names GitHub allows: a registry's metadata cannot steer the API paths (`..`, `%2f`) elsewhere. */
 function githubRepo(url: string | undefined): { owner: string; repo: string } | null {
-  const match = url ? /^https?:\/\/github\.com\/([^/]+)\/([^/#?]+)/.exec(url) : null;
-  return match ? { owner: match[1]!, repo: match[2]!.replace(/\.git$/, '') } : null;
+  const match = url ? /^https?:\/\/github\.com\/([A-Za-z0-9-]+)\/([\w.-]+?)(?:\.git)?(?:[/#?]|$)/.exec(url) : null;
+  if (!match || /^\.+$/.test(match[2]!)) return null;
+  return { owner: match[1]!, repo: match[2]! };
 }
 
 /** The version a tag names: `v1.2.3`, `1.2.3`, `pkg@1.2.3`, `pkg-v1.2.3`. */
@@ -43,6 +45,11 @@ function between(facts: PackageUpdateFacts, version: string): boolean {
   const low = cmp(version, facts.fromVersion);
   const high = cmp(version, facts.toVersion);
   return low !== null && high !== null && low > 0 && high <= 0;
+}
+
+/** A release's name as a link's text: its brackets cannot end the link early. */
+function linkText(name: string): string {
+  return name.replace(/[[\]\\]/g, '\\$&').replace(/[\r\n]+/g, ' ');
 }
 
 export function trimNotes(text: string, sourceUrl: string | undefined, max = MAX_NOTES_CHARS): string {
@@ -89,7 +96,7 @@ export async function findReleaseNotes(facts: PackageUpdateFacts, source: Releas
     .filter((r) => between(facts, tagVersion(r.tag)))
     .sort((a, b) => cmp(tagVersion(b.tag), tagVersion(a.tag)) ?? 0);
   if (inRange.length > 0) {
-    const markdown = inRange.map((r) => `#### [${r.name || r.tag}](${r.url})\n\n${(r.body ?? '').trim() || '_No description._'}`).join('\n\n');
+    const markdown = inRange.map((r) => `#### [${linkText(r.name || r.tag)}](${r.url})\n\n${(r.body ?? '').trim() || '_No description._'}`).join('\n\n');
     return { markdown, sourceUrl: `${base}/releases`, ...(compareUrl ? { compareUrl } : {}) };
   }
   for (const path of CHANGELOG_FILES) {

@@ -26,6 +26,7 @@ let index: PypiIndex;
 let sim: GitHubSim;
 let simServer: SimServer;
 let gh: GitHub;
+let installationId: number;
 let redis: Redis;
 let dir: string;
 const prefix = `release-notes-test-${process.pid}-${Date.now()}`;
@@ -61,6 +62,7 @@ beforeAll(async () => {
   sim.createRelease('pallets', 'flask', { tag: '2.3.3', body: 'Old fixes.' });
   sim.createRelease('pallets', 'flask', { tag: '3.0.0', name: 'Flask 3.0.0', body: 'Drops Python 3.7.' });
   simServer = await startSimServer(sim);
+  installationId = installation.id;
   gh = (await simProbot(sim, simServer.url).auth(installation.id)) as unknown as GitHub;
   redis = new Redis(inject('redisUrl'));
 
@@ -95,7 +97,7 @@ afterAll(async () => {
 
 function planners() {
   const pypi = createPypiDatasource({ http: createHttpClient({ insecureHosts: [index.host] }) });
-  return [pipPlanner({ pypi }), releaseNotesPlanner(githubReleaseNotesSource(gh, redis, { keyPrefix: prefix }))];
+  return [pipPlanner({ pypi }), releaseNotesPlanner(githubReleaseNotesSource(gh, redis, { installationId, repoId: 1, owner: 'acme', repo: 'shop' }, { keyPrefix: prefix }))];
 }
 
 describe('pip planning on a loopback index', () => {
