@@ -116,6 +116,8 @@ describe('a repository .npmrc cannot smuggle npm settings into the child', () =>
     writeFileSync(join(dir, '.npmrc'), npmrcOf(proxy.url));
 
     const written = await write(dir, updates);
+    expect(tokenSeenBy(proxy)).toEqual([]);
+    expect(proxy.connections).toBe(0);
     expect(written.files.size).toBe(0);
     expect(written.errors).toContainEqual({ file: '.npmrc', line, message: expect.stringMatching(/line break or NUL character .* refused.*package-lock\.json left as it is/) });
     // Planning from the hostile file reports the same line once, and looks nothing up.
@@ -173,6 +175,7 @@ describe('git dependencies are never fetched', () => {
     const { updates } = await scanDir(dir);
     expect(updates.map((u) => u.depName)).toEqual(['lib-a']);
     const written = await write(dir, updates);
+    expect(host.connections).toBe(0);
     expect(written.files.size).toBe(0);
     expect(written.errors).toContainEqual({ file: 'package.json', line: lineOf(text, '"tools"'), depName: 'tools', message: expect.stringMatching(/^a git dependency: .*package-lock\.json left as it is$/) });
     expect(host.connections).toBe(0);
@@ -237,6 +240,7 @@ describe('paths outside the project are never read', () => {
       if (savedTmp === undefined) delete process.env.TMPDIR;
       else process.env.TMPDIR = savedTmp;
     });
+    expect(written.files.get('package-lock.json') ?? '').not.toContain('outside-secret');
     expect(written.files.size).toBe(0);
     expect(written.errors).toContainEqual(expect.objectContaining({ file: 'package.json', line: lineOf(text, needle), message: expect.stringMatching(/points outside the project.*package-lock\.json left as it is$/) }));
     expect(readdirSync(privateTmp)).toEqual(['outside']);
