@@ -5,7 +5,7 @@ import type { Redis } from 'ioredis';
 import { createNodeMiddleware, run, type Logger as PinoLogger } from 'probot';
 import { freshenApp } from './app.js';
 import { EnvError, loadEnv, type ServiceEnv } from './config/env.js';
-import { npmOptionsFrom, secretsOf } from './datasources/npm/index.js';
+import { NpmrcError, npmOptionsFrom, secretsOf } from './datasources/npm/index.js';
 import type { ReleaseNotesSource } from './engine/language/index.js';
 import { createProbotApp, installationClients } from './github/client.js';
 import { githubReleaseNotesSource } from './github/release-notes.js';
@@ -141,7 +141,13 @@ async function botLogin(getApp: () => Promise<{ data: { slug?: string } | null }
 
 /** The tokens in FRESHEN_NPMRC, redacted from logs like the other secrets. */
 function npmrcSecrets(env: ServiceEnv): string[] {
-  return env.FRESHEN_NPMRC ? secretsOf(npmOptionsFrom({ appNpmrc: env.FRESHEN_NPMRC })) : [];
+  try {
+    return env.FRESHEN_NPMRC ? secretsOf(npmOptionsFrom({ appNpmrc: env.FRESHEN_NPMRC })) : [];
+  } catch (err) {
+    // Refused at start, at its line, rather than on every repository's dashboard.
+    if (err instanceof NpmrcError) throw new Error(`${err.file} line ${err.line}: ${err.message}`);
+    throw err;
+  }
 }
 
 /** Release notes through the installation's own client (created on first use), cached in Redis across repositories. */

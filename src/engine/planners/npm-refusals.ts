@@ -21,6 +21,8 @@ export const GIT_REASON = 'a git dependency: npm would fetch it by running git, 
 export function isGitSpec(spec: string): boolean {
   const alias = /^npm:(?:@[^/@]+\/)?[^@]+@(.*)$/s.exec(spec);
   if (alias) return isGitSpec(alias[1]!);
+  // npm reads a path before a shorthand: `~/x` is a directory, not a repository.
+  if (PATH_SPEC.test(spec)) return false;
   return GIT_SCHEME.test(spec) || HOSTED_GIT.test(spec) || SHORTHAND.test(spec) || SCP_LIKE.test(spec) || HOSTED_HTTP.test(spec);
 }
 
