@@ -17,6 +17,7 @@ const PATH_SPEC = /^(file:|link:|\.\.?([\\/]|$)|[\\/]|~[\\/]|[a-z]:[\\/])/i;
 const SPEC_MAPS = new Set<string>([...DEPENDENCY_TYPES, 'requires']);
 
 export const GIT_REASON = 'a git dependency: npm would fetch it by running git, which Freshen never does for a repository';
+const outside = (spec: string) => `"${spec}" points outside the project, which npm would read from the worker's disk`;
 
 export function isGitSpec(spec: string): boolean {
   const alias = /^npm:(?:@[^/@]+\/)?[^@]+@(.*)$/s.exec(spec);
@@ -49,7 +50,7 @@ export function specRefusal(spec: string, fromDir: string): string | undefined {
   if (isGitSpec(spec)) return GIT_REASON;
   if (!PATH_SPEC.test(spec)) return undefined;
   const path = spec.replace(/^(file|link):(\/\/(?=\/))?/i, '');
-  return leavesProject(path, fromDir) ? `"${spec}" points outside the project, which npm would read from the worker's disk` : undefined;
+  return leavesProject(path, fromDir) ? outside(spec) : undefined;
 }
 
 interface Found {
@@ -108,9 +109,9 @@ function lockRefusals(text: string): Found[] {
       if (value.kind === 'string' && (key === 'resolved' || key === 'version')) {
         const spec = value.value;
         // A link's `resolved` is a plain path (`packages/app` for a workspace), not a spec.
-        const path = key === 'resolved' && (linked || /^file:/i.test(spec)) ? spec.replace(/^file:(\/\/(?=\/))?/i, '') : undefined;
-        const reason = path !== undefined ? (leavesProject(path, '') ? `"${spec}" points outside the project, which npm would read from the worker's disk` : undefined) : isGitSpec(spec) ? GIT_REASON : undefined;
-        if (reason) found.push({ line, depName: owner, reason });
+        const isPath = key === 'resolved' && (linked || /^file:/i.test(spec));
+        if (isPath && leavesProject(spec.replace(/^file:(\/\/(?=\/))?/i, ''), '')) found.push({ line, depName: owner, reason: outside(spec) });
+        else if (!isPath && isGitSpec(spec)) found.push({ line, depName: owner, reason: GIT_REASON });
       } else if (SPEC_MAPS.has(key) && value.kind === 'object') {
         // Strings are specs (`packages` entries); objects are the lockfile v1 tree (`dependencies` of entries).
         for (const dep of value.entries) {

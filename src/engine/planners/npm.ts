@@ -99,7 +99,7 @@ export function npmPlanner(options: NpmPlannerOptions = {}): Planner {
       const packages = new Map<string, Promise<NpmPackage>>();
       const limit = pLimit(8);
       // A refused .npmrc is reported once, at its line; the dependencies it governs are not looked up.
-      const refusedNpmrcs = new Map<string, NpmrcError>();
+      const refusedNpmrcs = new Set<string>();
       const datasourceFor = (npmrcPath: string | undefined): NpmDatasource => {
         const text = npmrcPath ? state.texts.get(npmrcPath) : undefined;
         const key = `${npmrcPath ?? ''}\0${text ?? ''}`;
@@ -119,7 +119,7 @@ export function npmPlanner(options: NpmPlannerOptions = {}): Planner {
         } catch (err) {
           if (!(err instanceof NpmrcError)) throw err;
           if (!refusedNpmrcs.has(err.file)) state.errors.push(err.located);
-          refusedNpmrcs.set(err.file, err);
+          refusedNpmrcs.add(err.file);
           return err;
         }
       };
