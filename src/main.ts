@@ -5,6 +5,7 @@ import type { Redis } from 'ioredis';
 import { run, type Logger as PinoLogger } from 'probot';
 import { freshenApp } from './app.js';
 import { EnvError, loadEnv, type ServiceEnv } from './config/env.js';
+import { NpmrcError } from './datasources/npm/index.js';
 import type { ReleaseNotesSource } from './engine/language/index.js';
 import { createProbotApp, installationClients } from './github/client.js';
 import { DeliveryMemory } from './github/deliveries.js';
@@ -56,7 +57,7 @@ export interface ScanContextSetup {
 export async function start(env: ServiceEnv, scanContext: ScanContextFactory | ScanContextSetup, options: StartOptions = {}): Promise<Running> {
   const metrics = options.metrics ?? createMetrics({ registryHosts: configuredRegistryHosts(env) });
   const probot = createProbotApp({
-    log: options.log ?? createLogger({ level: env.LOG_LEVEL, secrets: environmentSecrets(env) }),
+    log: options.log ?? createLogger({ level: env.LOG_LEVEL, secrets: serviceSecrets(env) }),
     ...(options.throttle === undefined ? {} : { throttle: options.throttle }),
     appId: env.APP_ID,
     privateKey: env.PRIVATE_KEY,
@@ -139,6 +140,16 @@ async function botLogin(getApp: () => Promise<{ data: { slug?: string } | null }
   const slug = await Promise.race([getApp().then((r) => r.data?.slug, () => undefined), timeout]);
   if (!slug) log.warn('could not read the app slug; workflow runs are matched to any bot dispatcher');
   return slug ? `${slug}[bot]` : undefined;
+}
+
+/** The service's secrets for the log scrubber; a FRESHEN_NPMRC line that cannot be read stops the start, at its line. */
+function serviceSecrets(env: ServiceEnv): string[] {
+  try {
+    return environmentSecrets(env);
+  } catch (err) {
+    if (err instanceof NpmrcError) throw new Error(`${err.file} line ${err.line}: ${err.message}`);
+    throw err;
+  }
 }
 
 /** Release notes through the installation's own client (created on first use), cached in Redis across repositories. */

@@ -8,7 +8,7 @@ import { silentLogger } from '../../types.js';
 import { npmOptionsFrom, redactSecrets, secretsOf, type NpmOptions, type NpmrcInput } from './config.js';
 import { guardedNpmAgent } from './guard.js';
 
-export { npmOptionsFrom, redactSecrets, secretsOf, sendsCredentials, toNpmrc, type NpmOptions, type NpmrcInput } from './config.js';
+export { NpmrcError, npmOptionsFrom, redactSecrets, secretsOf, sendsCredentials, toNpmrc, type NpmOptions, type NpmrcInput } from './config.js';
 
 export interface NpmVersion {
   version: string;

@@ -1,22 +1,19 @@
-// Regenerates package-lock.json with real npm in a temporary copy (scripts never run); all or nothing per lockfile.
-import { execFile } from 'node:child_process';
+// Regenerates package-lock.json with real npm in a temporary copy (no scripts, no git, no paths outside); all or nothing per lockfile.
 import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
-import { npmOptionsFrom, redactSecrets, secretsOf, toNpmrc } from '../../datasources/npm/index.js';
+import { NpmrcError, npmOptionsFrom, redactSecrets, secretsOf, sendsCredentials, toNpmrc, type NpmOptions } from '../../datasources/npm/index.js';
+import { HostPolicy } from '../../http/address-guard.js';
 import type { LocatedError } from '../../types.js';
 import type { PlannedUpdate } from '../types.js';
-import { NPM_CHILD_GUARD } from './npm-child-guard.js';
+import { prepareNpmChild, runNpm, type NpmChildOptions } from './npm-child.js';
+import { npmRefusal } from './npm-refusals.js';
 import type { NpmUpdateFacts } from './npm.js';
 
-export interface NpmLockfileOptions {
+export interface NpmLockfileOptions extends NpmChildOptions {
   readFile(path: string): Promise<string | undefined>;
   appNpmrc?: string;
   vars?: Record<string, string | undefined>;
-  /** Hosts (host or host:port) npm may reach at private addresses: FRESHEN_INSECURE_REGISTRIES. */
-  insecureRegistries?: readonly string[];
-  /** The npm executable (default `npm` on PATH). */
-  npmCommand?: string;
   timeoutMs?: number;
 }
 
@@ -29,14 +26,6 @@ export interface LockfileOutcome {
 
 export function npmFactsOf(update: PlannedUpdate): NpmUpdateFacts | undefined {
   return update.manager === 'npm' ? (update.extra?.npm as NpmUpdateFacts | undefined) : undefined;
-}
-
-function run(command: string, args: string[], cwd: string, env: NodeJS.ProcessEnv, timeoutMs: number): Promise<{ ok: boolean; output: string }> {
-  return new Promise((resolve) => {
-    execFile(command, args, { cwd, env, timeout: timeoutMs, maxBuffer: 16 * 1024 * 1024 }, (err, stdout, stderr) => {
-      resolve({ ok: !err, output: `${stderr}\n${stdout}`.trim() || (err?.message ?? '') });
-    });
-  });
 }
 
 /** npm's complaint, short: the `npm error` lines (else the tail), secrets and temp paths removed. */
@@ -56,43 +45,39 @@ export async function regenerateLockfile(updates: PlannedUpdate[], files: Readon
   const { project } = facts;
   const lockFile = project.lockFile!;
   const fail = (message: string): LockfileOutcome => ({ lockFile, error: { file: lockFile, message } });
+  const texts = new Map<string, string>();
+  for (const path of [...project.packageFiles, lockFile]) {
+    const text = files.get(path) ?? (await options.readFile(path));
+    if (text === undefined) return fail(`${path}: could not be read for the lockfile update`);
+    texts.set(path, text);
+  }
   const repoNpmrc = project.npmrc ? await options.readFile(project.npmrc) : undefined;
-  const npmOptions = npmOptionsFrom({ repoNpmrc, appNpmrc: options.appNpmrc, vars: options.vars });
+  let npmOptions: NpmOptions;
+  try {
+    npmOptions = npmOptionsFrom({ repoNpmrc, ...(project.npmrc ? { repoNpmrcPath: project.npmrc } : {}), appNpmrc: options.appNpmrc, vars: options.vars });
+  } catch (err) {
+    if (err instanceof NpmrcError) return { lockFile, error: { ...err.located, message: `${err.message}; ${lockFile} left as it is` } };
+    throw err;
+  }
+  const refused = npmRefusal({ root: project.root, lockFile, lockText: texts.get(lockFile)!, packageFiles: new Map(project.packageFiles.map((p) => [p, texts.get(p)!])) }) ??
+    plainHttpCredentials(npmOptions, options.insecureRegistries ?? [], lockFile);
+  if (refused) return { lockFile, error: refused };
   const secrets = secretsOf(npmOptions);
   const dir = await mkdtemp(join(tmpdir(), 'freshen-npm-'));
   try {
     const rel = (path: string) => path.slice(project.root ? project.root.length + 1 : 0);
-    for (const path of [...project.packageFiles, lockFile]) {
-      const text = files.get(path) ?? (await options.readFile(path));
-      if (text === undefined) return fail(`${path}: could not be read for the lockfile update`);
+    for (const [path, text] of texts) {
       await mkdir(dirname(join(dir, 'project', rel(path))), { recursive: true });
       await writeFile(join(dir, 'project', rel(path)), text);
     }
-    // The repository's registry settings (and the app's credentials) live only in this temp dir.
+    // Freshen writes npm's settings itself: registries and credentials only, never the repository's file.
     await writeFile(join(dir, 'project', '.npmrc'), toNpmrc(npmOptions), { mode: 0o600 });
-    const guard = join(dir, 'guard.cjs');
-    await writeFile(guard, NPM_CHILD_GUARD);
-    const env: NodeJS.ProcessEnv = {
-      PATH: process.env.PATH,
-      // A repository's .npmrc, lockfile or package.json names the hosts npm contacts: guard them.
-      NODE_OPTIONS: `--require ${guard}`,
-      FRESHEN_GUARD_ALLOWED: (options.insecureRegistries ?? []).join(','),
-      HOME: dir,
-      npm_config_userconfig: join(dir, 'user-npmrc'),
-      npm_config_globalconfig: join(dir, 'global-npmrc'),
-      npm_config_cache: join(dir, 'cache'),
-      npm_config_update_notifier: 'false',
-      npm_config_loglevel: 'error',
-      // One quick retry: enough for a hiccup, and a refused host fails in seconds, not minutes.
-      npm_config_fetch_retries: '1',
-      npm_config_fetch_retry_mintimeout: '1000',
-      npm_config_fetch_retry_maxtimeout: '3000',
-    };
+    const child = await prepareNpmChild(dir, options);
     const lockOnly = [...new Set(updates.map(npmFactsOf).filter((f) => f?.lockfileOnly).map((f) => f!.key))];
     const common = ['--package-lock-only', '--ignore-scripts', '--no-audit', '--no-fund'];
     // In-range updates need `npm update <names>` (install keeps locked versions that still satisfy).
     const args = lockOnly.length ? ['update', ...lockOnly, ...common] : ['install', ...common];
-    const result = await run(options.npmCommand ?? 'npm', args, join(dir, 'project'), env, options.timeoutMs ?? 300_000);
+    const result = await runNpm(child, args, join(dir, 'project'), options.timeoutMs ?? 300_000);
     if (!result.ok) return fail(`npm ${args[0]} failed: ${trimNpmError(result.output, secrets, dir)}`);
     const text = await readFile(join(dir, 'project', 'package-lock.json'), 'utf8');
     const wrong = versionMismatch(text, updates);
@@ -101,6 +86,30 @@ export async function regenerateLockfile(updates: PlannedUpdate[], files: Readon
   } finally {
     await rm(dir, { recursive: true, force: true });
   }
+}
+
+/**
+ * A registry that would be sent credentials over plain HTTP without being listed as insecure: the
+ * repository may name the credential's host, but not downgrade the connection it travels on.
+ */
+function plainHttpCredentials(options: NpmOptions, insecure: readonly string[], lockFile: string): LocatedError | undefined {
+  const policy = new HostPolicy(insecure);
+  for (const [key, registry] of Object.entries(options)) {
+    if (key !== 'registry' && !key.endsWith(':registry')) continue;
+    let url: URL;
+    try {
+      url = new URL(registry);
+    } catch {
+      return { file: lockFile, message: `${key} "${registry}" is not a URL; ${lockFile} left as it is` };
+    }
+    if (url.protocol === 'https:' || !sendsCredentials(registry, options)) continue;
+    try {
+      policy.checkScheme(url);
+    } catch (err) {
+      return { file: lockFile, message: `${key}: ${(err as Error).message}; credentials are not sent over it, ${lockFile} left as it is` };
+    }
+  }
+  return undefined;
 }
 
 /** npm may resolve a different version than proposed (a newer one appeared): then nothing is written. */

@@ -1,7 +1,7 @@
 // npm planner: newer registry versions → lockfile-only updates (in range) or range bumps keeping their style; majors apart.
 import pLimit from 'p-limit';
 import semverLib from 'semver';
-import { createNpmDatasource, type NpmDatasource, type NpmPackage, type NpmVersion } from '../../datasources/npm/index.js';
+import { createNpmDatasource, NpmrcError, type NpmDatasource, type NpmPackage, type NpmVersion } from '../../datasources/npm/index.js';
 import type { NpmDependencyExtra } from '../../managers/npm/index.js';
 import type { Dependency, UpdateType } from '../../types.js';
 import { bumpRange } from '../../versioning/semver/index.js';
@@ -98,17 +98,30 @@ export function npmPlanner(options: NpmPlannerOptions = {}): Planner {
       const sources = new Map<string, NpmDatasource>();
       const packages = new Map<string, Promise<NpmPackage>>();
       const limit = pLimit(8);
+      // A refused .npmrc is reported once, at its line; the dependencies it governs are not looked up.
+      const refusedNpmrcs = new Set<string>();
       const datasourceFor = (npmrcPath: string | undefined): NpmDatasource => {
         const text = npmrcPath ? state.texts.get(npmrcPath) : undefined;
-        const key = text ?? '';
+        const key = `${npmrcPath ?? ''}\0${text ?? ''}`;
         let source = sources.get(key);
         if (!source) {
           const direct = options.datasourceFor?.(text) ??
-            createNpmDatasource({ repoNpmrc: text, appNpmrc: options.appNpmrc, vars: options.vars, insecureRegistries: options.insecureRegistries, log: ctx.log });
+            createNpmDatasource({ repoNpmrc: text, ...(npmrcPath ? { repoNpmrcPath: npmrcPath } : {}), appNpmrc: options.appNpmrc, vars: options.vars, insecureRegistries: options.insecureRegistries, log: ctx.log });
           source = options.shared ? options.shared(direct) : direct;
           sources.set(key, source);
         }
         return source;
+      };
+      const refusal = (npmrcPath: string | undefined): NpmrcError | undefined => {
+        try {
+          datasourceFor(npmrcPath);
+          return undefined;
+        } catch (err) {
+          if (!(err instanceof NpmrcError)) throw err;
+          if (!refusedNpmrcs.has(err.file)) state.errors.push(err.located);
+          refusedNpmrcs.add(err.file);
+          return err;
+        }
       };
       const lookup = (npmrcPath: string | undefined, name: string) => {
         const cacheKey = `${npmrcPath ?? ''}\0${name}`;
@@ -125,7 +138,7 @@ export function npmPlanner(options: NpmPlannerOptions = {}): Planner {
         .map(async ({ dep, depIndex }) => {
           try {
             const plan = planOf(dep, depIndex, locks);
-            if (!plan) return;
+            if (!plan || refusal(plan.project.npmrc)) return;
             const pkg = await lookup(plan.project.npmrc, dep.depName);
             for (const target of targetsOf(pkg, plan.current)) {
               const result = proposal(plan, pkg, target);
