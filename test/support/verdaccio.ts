@@ -7,6 +7,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { gzipSync } from 'node:zlib';
 import tar from 'tar-stream';
+import { Agent, fetch } from 'undici';
 import { freePort, stopProcess, waitFor } from './ports.js';
 
 export interface VerdaccioInstance {
@@ -81,6 +82,8 @@ export interface PublishOptions {
 }
 
 /** Publishes one version with npm's protocol (PUT of a packument with the tarball attached). */
+const freshConnection = new Agent({ pipelining: 0 });
+
 export async function publish(registry: { url: string; token: string }, name: string, version: string, opts: PublishOptions = {}): Promise<void> {
   const manifest: Record<string, unknown> = {
     name,
@@ -107,6 +110,8 @@ export async function publish(registry: { url: string; token: string }, name: st
     ...(opts.repository ? { repository: { type: 'git', url: opts.repository } } : {}),
   };
   const res = await fetch(`${registry.url}/${name.replace('/', '%2f')}`, {
+    // A fresh connection per publish: a kept-alive one Verdaccio has just timed out fails with "other side closed".
+    dispatcher: freshConnection,
     method: 'PUT',
     headers: { 'content-type': 'application/json', authorization: `Bearer ${registry.token}` },
     body: JSON.stringify(body),
