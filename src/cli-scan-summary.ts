@@ -74,9 +74,8 @@ function upToDateLine({ dependencies, updates, held, errors }: ScanReport): stri
   const scannedFiles = new Set(dependencies.map((d) => d.file));
   const untied = errors.some((e) => !scannedFiles.has(e.file));
   const counts = [updatable > 0 ? `${updatable} with updates` : '', failed > 0 ? `${failed} failed` : ''].filter(Boolean).join(', ');
-  const subject = upToDate === checked.length ? `all ${plural(checked.length, 'dependency', 'dependencies')}` : `${upToDate} of ${plural(checked.length, 'dependency', 'dependencies')}`;
   const caveat = untied ? ' Some checks failed outright (see Failed above), so this may count too many.' : '';
-  return `Up to date: ${subject}${counts ? ` (${counts})` : ''}.${caveat}\n`;
+  return `Up to date: ${upToDate} of ${plural(checked.length, 'dependency', 'dependencies')}${counts ? ` (${counts})` : ''}.${caveat}\n`;
 }
 
 function plural(n: number, one: string, many: string): string {
