@@ -1,11 +1,11 @@
 // The CLI contract as a customer tests it: `freshen extract|scan <dir> --json [--write]` against a real registry.
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { dirname, join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { beforeAll, describe, expect, inject, it } from 'vitest';
 import { runCli } from '../../src/cli.js';
 import { pushImage } from '../support/oci-push.js';
 import { freePort } from '../support/ports.js';
+import { tempCheckout } from '../support/temp-dir.js';
 
 const host = inject('registryHost');
 const node = `${host}/cli-contract/node`;
@@ -18,11 +18,6 @@ beforeAll(async () => {
   }
 });
 
-const checkouts: string[] = [];
-afterAll(() => {
-  for (const dir of checkouts) rmSync(dir, { recursive: true, force: true });
-});
-
 async function cli(args: string[], insecure = host) {
   let out = '';
   let err = '';
@@ -31,13 +26,7 @@ async function cli(args: string[], insecure = host) {
 }
 
 function checkout(files: Record<string, string>): string {
-  const dir = mkdtempSync(join(tmpdir(), 'freshen-contract-'));
-  checkouts.push(dir);
-  for (const [path, text] of Object.entries(files)) {
-    mkdirSync(dirname(join(dir, path)), { recursive: true });
-    writeFileSync(join(dir, path), text);
-  }
-  return dir;
+  return tempCheckout('freshen-contract-', files);
 }
 
 describe('freshen extract --json', () => {

@@ -1,22 +1,12 @@
 // The CLI as a real process: complete output on a slow pipe and in a file, the old-Node refusal, usage errors.
 import { execFileSync, spawn } from 'node:child_process';
-import { closeSync, existsSync, mkdirSync, mkdtempSync, openSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { closeSync, existsSync, mkdirSync, openSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { isNodeTooOld, MINIMUM_NODE, nodeTooOldMessage } from '../../src/node-version.js';
+import { tempDir } from '../support/temp-dir.js';
 
 const root = join(import.meta.dirname, '../..');
-const dirs: string[] = [];
-afterAll(() => {
-  for (const dir of dirs) rmSync(dir, { recursive: true, force: true });
-});
-
-function tempDir(prefix: string): string {
-  const dir = mkdtempSync(join(tmpdir(), prefix));
-  dirs.push(dir);
-  return dir;
-}
 
 /** A checkout whose `extract --json` is several hundred KiB: many Dockerfiles of many stages each. */
 function bigCheckout(): string {

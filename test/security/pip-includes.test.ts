@@ -1,22 +1,13 @@
 // A hostile repository's pip includes: symlinks out of the checkout and endless include chains are not followed.
-import { mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { mkdirSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { directorySource } from '../../src/engine/directory-source.js';
 import { extractAll } from '../../src/engine/extract.js';
 import { MAX_INCLUDED_FILES } from '../../src/engine/pip-includes.js';
+import { tempDir as tempDirWithPrefix } from '../support/temp-dir.js';
 
-const dirs: string[] = [];
-afterAll(() => {
-  for (const dir of dirs) rmSync(dir, { recursive: true, force: true });
-});
-
-function tempDir(): string {
-  const dir = mkdtempSync(join(tmpdir(), 'freshen-hostile-pip-'));
-  dirs.push(dir);
-  return dir;
-}
+const tempDir = () => tempDirWithPrefix('freshen-hostile-pip-');
 
 describe('pip includes in a hostile checkout', () => {
   it('an include that is a symlink (to a file or through a folder) out of the checkout is not read', async () => {

@@ -1,26 +1,11 @@
 // pip includes: `-r` / `-c` followed to files of any name, relative to the including file, inside the repository.
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { dirname, join } from 'node:path';
-import { afterAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { directorySource } from '../../../src/engine/directory-source.js';
 import { extractAll } from '../../../src/engine/extract.js';
 import { resolveInclude } from '../../../src/managers/pip/includes.js';
+import { tempCheckout } from '../../support/temp-dir.js';
 
-const dirs: string[] = [];
-afterAll(() => {
-  for (const dir of dirs) rmSync(dir, { recursive: true, force: true });
-});
-
-function checkout(files: Record<string, string>): string {
-  const dir = mkdtempSync(join(tmpdir(), 'freshen-pip-includes-'));
-  dirs.push(dir);
-  for (const [path, text] of Object.entries(files)) {
-    mkdirSync(dirname(join(dir, path)), { recursive: true });
-    writeFileSync(join(dir, path), text);
-  }
-  return dir;
-}
+const checkout = (files: Record<string, string>) => tempCheckout('freshen-pip-includes-', files);
 
 describe('resolveInclude', () => {
   it.each([
