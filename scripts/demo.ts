@@ -1,5 +1,5 @@
 // The main job on a fresh machine: freshen scan on examples/demo-repo against a real local registry.
-import { cpSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { cpSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { spawnSync } from 'node:child_process';
@@ -22,6 +22,7 @@ function filesBelow(dir: string, prefix = ''): string[] {
 }
 
 const registry = await startRegistry();
+let checkout: string | undefined;
 try {
   console.log(`A throw-away OCI registry is listening on ${registry.url}; pushing demo images...`);
   for (const [repository, tags] of Object.entries(images)) {
@@ -36,7 +37,7 @@ try {
       }
     }
   }
-  const checkout = mkdtempSync(join(tmpdir(), 'freshen-demo-'));
+  checkout = mkdtempSync(join(tmpdir(), 'freshen-demo-'));
   cpSync('examples/demo-repo', checkout, { recursive: true });
   for (const file of filesBelow(checkout)) {
     const path = join(checkout, file);
@@ -57,5 +58,7 @@ try {
   spawnSync('git', ['-C', checkout, '--no-pager', 'diff', '--stat'], { stdio: 'inherit' });
   spawnSync('git', ['-C', checkout, '--no-pager', 'diff'], { stdio: 'inherit' });
 } finally {
+  // The copy only exists to show the diff above; nothing of the demo stays behind.
+  if (checkout) rmSync(checkout, { recursive: true, force: true });
   await registry.stop();
 }

@@ -1,5 +1,6 @@
 #!/usr/bin/env node
 // freshen extract|scan <dir>: the engine on a local checkout, no GitHub and no Redis.
+import './node-version.js';
 import { realpathSync } from 'node:fs';
 import { stat, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
@@ -15,6 +16,7 @@ import { extractAll, scan } from './engine/index.js';
 import { languagePlanners } from './engine/language/index.js';
 import type { PlannedUpdate } from './engine/types.js';
 import { renderTable } from './text-table.js';
+import { humanScan } from './cli-scan-summary.js';
 import type { Dependency, LocatedError } from './types.js';
 import { silentLogger } from './types.js';
 import { OsvClient } from './datasources/osv/index.js';
@@ -67,7 +69,7 @@ async function run(argv: string[], io: CliIo): Promise<number> {
       io.out(`${USAGE}\n`);
       return 0;
     }
-    if (!(err instanceof UsageError) && !(err instanceof TypeError)) throw err;
+    if (!(err instanceof UsageError)) throw err;
     io.err(`freshen: ${err.message}\n\n${USAGE}\n`);
     return 2;
   }
@@ -115,31 +117,43 @@ async function run(argv: string[], io: CliIo): Promise<number> {
   const held = result.held.map(({ update, reason, eligibleAt }) => ({
     file: update.file, line: update.line, depName: update.depName, from: update.from, to: update.to, reason, ...(eligibleAt ? { eligibleAt } : {}),
   }));
-  io.out(json ? JSON.stringify({ updates, held, errors }, null, 2) + '\n' : humanScan(result.updates, errors, write ? applied : null) + humanHeld(held));
+  const report = { dependencies: result.dependencies.filter(isDependency), updates: result.updates, held, errors, applied: write ? applied : null };
+  io.out(json ? JSON.stringify({ updates, held, errors }, null, 2) + '\n' : humanScan(report));
   return errors.length > 0 ? 1 : 0;
 }
 
+const OPTIONS = {
+  json: { type: 'boolean', default: false }, write: { type: 'boolean', default: false }, help: { type: 'boolean', short: 'h' },
+  platform: { type: 'string', multiple: true }, 'min-release-age': { type: 'string' }, 'what-changed': { type: 'boolean', default: false },
+} as const;
+
 function parseCommand(argv: string[]) {
-  const { values, positionals } = parseArgs({
-    args: argv,
-    allowPositionals: true,
-    options: {
-      json: { type: 'boolean', default: false }, write: { type: 'boolean', default: false }, help: { type: 'boolean', short: 'h' },
-      platform: { type: 'string', multiple: true }, 'min-release-age': { type: 'string' }, 'what-changed': { type: 'boolean', default: false },
-    },
-  });
+  // Not strict: parseArgs' own errors name Node's conventions, not Freshen's; checkOptions says it in Freshen's words.
+  const { values, positionals, tokens } = parseArgs({ args: argv, allowPositionals: true, strict: false, tokens: true, options: OPTIONS });
   const [command, dir, ...rest] = positionals;
-  if (values.help) throw new HelpRequested();
+  if (values.help === true) throw new HelpRequested();
+  checkOptions(tokens);
   if (command !== 'extract' && command !== 'scan') throw new UsageError(command ? `unknown command "${command}"` : 'no command');
   if (!dir) throw new UsageError(`${command} needs a directory`);
   if (rest.length > 0) throw new UsageError(`unexpected argument "${rest[0]}"`);
   if (values.write && command !== 'scan') throw new UsageError('--write goes with scan');
-  const platforms = values.platform ?? [];
+  const platforms = (values.platform ?? []) as string[];
   for (const p of platforms) if (!isLiteralPlatform(p)) throw new UsageError(`--platform ${p}: expected os/arch[/variant] such as linux/arm64`);
-  const minReleaseAge = values['min-release-age'];
+  const minReleaseAge = values['min-release-age'] as string | undefined;
   if (minReleaseAge !== undefined && parseDuration(minReleaseAge) === null) throw new UsageError(`--min-release-age ${minReleaseAge}: expected a duration such as "3 days"`);
-  const insight = { platforms, minReleaseAge, whatChanged: values['what-changed'] };
-  return { command, dir, json: values.json, write: values.write, insight };
+  const insight = { platforms, minReleaseAge, whatChanged: values['what-changed'] === true };
+  return { command, dir, json: values.json === true, write: values.write === true, insight };
+}
+
+/** An unknown option, a value on a switch or a missing value is a usage error (exit 2) in Freshen's words. */
+function checkOptions(tokens: ReturnType<typeof parseArgs>['tokens'] = []): void {
+  for (const token of tokens) {
+    if (token.kind !== 'option') continue;
+    const known = (OPTIONS as Record<string, { type: string }>)[token.name];
+    if (!known) throw new UsageError(`unknown option ${token.rawName}`);
+    if (known.type === 'boolean' && token.value !== undefined) throw new UsageError(`${token.rawName} takes no value`);
+    if (known.type === 'string' && token.value === undefined) throw new UsageError(`${token.rawName} needs a value`);
+  }
 }
 
 /**
@@ -202,28 +216,6 @@ function humanExtract(deps: ReturnType<typeof publicDependency>[], errors: Locat
   return table + humanErrors(errors);
 }
 
-function humanScan(updates: PlannedUpdate[], errors: LocatedError[], applied: PlannedUpdate[] | null): string {
-  const rows = updates.map((u) => [
-    `${u.file}:${u.line}`, u.updateType, u.from, u.to,
-    ...(applied ? [writeResult(u, applied)] : []),
-  ]);
-  const header = ['Where', 'Type', 'From', 'To', ...(applied ? ['Result'] : [])];
-  const table = updates.length ? renderTable(header, rows) : 'Everything is up to date.\n';
-  return table + humanErrors(errors);
-}
-
-/** A non-major update is not written when the same dependency's major was: say so rather than leave it unexplained. */
-function writeResult(u: PlannedUpdate, applied: PlannedUpdate[]): string {
-  if (applied.includes(u)) return 'written';
-  const other = applied.find((a) => a.manager === u.manager && a.file === u.file && a.depIndex === u.depIndex);
-  return other ? `superseded by ${other.updateType}` : 'not written';
-}
-
-function humanHeld(held: { file: string; line: number; to: string; reason: string; eligibleAt?: string }[]): string {
-  if (held.length === 0) return '';
-  return `\nHeld back:\n${held.map((h) => `  ${h.file}:${h.line} ${h.to}: ${h.reason}${h.eligibleAt ? `; eligible from ${h.eligibleAt}` : ''}`).join('\n')}\n`;
-}
-
 function isMainModule(): boolean {
   const script = process.argv[1];
   if (!script) return false;
@@ -239,13 +231,28 @@ if (isMainModule()) {
     out: (t) => process.stdout.write(t),
     err: (t) => process.stderr.write(t),
     env: process.env,
-  }).then(
-    (code) => process.exit(code),
-    (err: unknown) => {
-      process.stderr.write(withoutUserInfoIn(`freshen: ${err instanceof Error ? err.stack : String(err)}\n`));
-      process.exit(1);
-    },
-  );
+  }).then(exitWhenWritten, (err: unknown) => {
+    process.stderr.write(withoutUserInfoIn(`freshen: ${err instanceof Error ? err.stack : String(err)}\n`));
+    exitWhenWritten(1);
+  });
+}
+
+/**
+ * Exits once stdout and stderr have handed everything over: on a pipe whose reader is slower than
+ * us, `process.exit` right after the write would cut the output at the pipe's 64 KiB. The exit
+ * itself stays, since open HTTP keep-alive sockets would otherwise hold the process.
+ */
+function exitWhenWritten(code: number): void {
+  process.exitCode = code;
+  let pending = 2;
+  const done = () => {
+    if (--pending === 0) process.exit(code);
+  };
+  for (const stream of [process.stdout, process.stderr]) {
+    // A reader that went away (`| head`) is not Freshen's failure: stop writing, keep the code.
+    stream.on('error', () => process.exit(code));
+    stream.write('', done);
+  }
 }
 
 /** Multi-arch noise is always dropped; the rest only when asked (layer reads and OSV cost time and network). */

@@ -1,4 +1,5 @@
 // Process entry (`npm start`): the webhook server, the queue workers, or both (FRESHEN_ROLE).
+import './node-version.js';
 import { existsSync } from 'node:fs';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { Redis } from 'ioredis';

@@ -1,5 +1,5 @@
 // A FileSource over a local directory (the CLI's), skipping VCS and dependency folders.
-import { readdir, readFile } from 'node:fs/promises';
+import { readdir, readFile, realpath } from 'node:fs/promises';
 import { join, relative, sep } from 'node:path';
 import type { FileSource } from './types.js';
 
@@ -7,6 +7,7 @@ const SKIPPED_DIRS = new Set(['.git', 'node_modules', '.hg', '.svn', 'vendor']);
 const MAX_FILE_BYTES = 16 * 1024 * 1024;
 
 export function directorySource(root: string): FileSource {
+  let realRoot: Promise<string> | undefined;
   return {
     async list() {
       const files: string[] = [];
@@ -21,7 +22,13 @@ export function directorySource(root: string): FileSource {
       return files.sort();
     },
     async read(path) {
-      const bytes = await readFile(join(root, path));
+      // Only what list() could list: a regular file under root reached without a symlink (an
+      // include naming `notes.txt -> ~/.netrc` is not read).
+      const full = join(root, path);
+      if (relative(root, full).split(sep).includes('..') || (await realpath(full)) !== join(await (realRoot ??= realpath(root)), path)) {
+        throw new Error(`${path}: not a regular file of the repository`);
+      }
+      const bytes = await readFile(full);
       if (bytes.length > MAX_FILE_BYTES) throw new Error(`file is larger than ${MAX_FILE_BYTES} bytes; skipped`);
       return bytes.toString('utf8');
     },

@@ -1,6 +1,8 @@
 // Runs every matching manager over every file of a source; a broken file only affects itself.
 import { withoutUserInfoIn } from '../http/url.js';
 import { managers } from '../managers/index.js';
+import { pipManager } from '../managers/pip/index.js';
+import { followPipIncludes } from './pip-includes.js';
 import type { Dependency, LocatedError, Manager } from '../types.js';
 import type { FileSource } from './types.js';
 
@@ -57,6 +59,7 @@ export async function extractAll(source: FileSource): Promise<ExtractAllResult> 
     }
     result.files.push({ file, text, depsByManager });
   }
+  await followPipIncludes(source, result, (text, file) => safeExtract(pipManager, text, file));
   result.errors = result.errors.map(shownError);
   return result;
 }

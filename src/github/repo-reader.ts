@@ -28,7 +28,10 @@ export async function readDefaultBranchHead(gh: GitHub, repo: RepoRef): Promise<
   return { branch, commitSha: commit.sha, treeSha: commit.tree.sha };
 }
 
-/** A FileSource over one tree: lists managed blobs under the size cap and reads each blob at most once. */
+/**
+ * A FileSource over one tree: lists managed blobs under the size cap and reads each blob at most
+ * once. Other regular blobs are read only when asked for by path (a pip `-r more.txt` include).
+ */
 export class TreeFileSource implements FileSource {
   private readonly texts = new Map<string, string>();
 
@@ -36,6 +39,7 @@ export class TreeFileSource implements FileSource {
     private readonly gh: GitHub,
     private readonly repo: RepoRef,
     readonly entries: Map<string, TreeEntry>,
+    private readonly others = new Map<string, TreeEntry>(),
   ) {}
 
   async list(): Promise<string[]> {
@@ -45,7 +49,7 @@ export class TreeFileSource implements FileSource {
   async read(path: string): Promise<string> {
     const cached = this.texts.get(path);
     if (cached !== undefined) return cached;
-    const entry = this.entries.get(path);
+    const entry = this.entries.get(path) ?? this.others.get(path);
     if (!entry) throw new Error(`${path}: not in the scanned tree`);
     const { data } = await this.gh.rest.git.getBlob({ owner: this.repo.owner, repo: this.repo.repo, file_sha: entry.sha });
     const text = Buffer.from(data.content, data.encoding === 'base64' ? 'base64' : 'utf8').toString('utf8');
@@ -71,16 +75,18 @@ export async function openTree(
   const { data } = await gh.rest.git.getTree({ owner: repo.owner, repo: repo.repo, tree_sha: treeSha, recursive: 'true' });
   if (data.truncated) options.log.warn({ repo: `${repo.owner}/${repo.repo}` }, 'tree listing truncated by GitHub; some files are not scanned');
   const entries = new Map<string, TreeEntry>();
+  const others = new Map<string, TreeEntry>();
   for (const item of data.tree) {
-    if (item.type !== 'blob' || !item.path || !item.sha || !options.managed(item.path)) continue;
+    if (item.type !== 'blob' || !item.path || !item.sha) continue;
     // Symlinks (120000) and submodules are not files a manager can rewrite.
     if (item.mode !== '100644' && item.mode !== '100755') continue;
+    const managed = options.managed(item.path);
     const size = item.size ?? 0;
     if (size > maxBytes) {
-      options.log.warn({ file: item.path, size, maxBytes }, 'file skipped: larger than the blob size cap');
+      if (managed) options.log.warn({ file: item.path, size, maxBytes }, 'file skipped: larger than the blob size cap');
       continue;
     }
-    entries.set(item.path, { path: item.path, sha: item.sha, mode: item.mode, size });
+    (managed ? entries : others).set(item.path, { path: item.path, sha: item.sha, mode: item.mode, size });
   }
-  return new TreeFileSource(gh, repo, entries);
+  return new TreeFileSource(gh, repo, entries, others);
 }

@@ -48,14 +48,18 @@ function splitWritten(text: string): { name: string; tag: string | null; digest:
   return { name: rest, tag, digest };
 }
 
+/** The registered algorithms and their hex lengths, as distribution's Parse accepts them (go-digest's Validate). */
+const DIGEST_HEX_LENGTH: Record<string, number> = { sha256: 64, sha512: 128 };
+
 function validateDigest(digest: string): void {
   if (!DIGEST.test(digest)) throw new InvalidReferenceError(`invalid digest "${digest}"`);
-  const [algorithm, hex = ''] = digest.split(':');
-  if (algorithm === 'sha256' && !/^[a-f0-9]{64}$/.test(hex)) {
-    throw new InvalidReferenceError(`invalid sha256 digest "${digest}": expected 64 lowercase hex characters`);
+  const [algorithm = '', hex = ''] = digest.split(':');
+  const length = DIGEST_HEX_LENGTH[algorithm];
+  if (length === undefined) {
+    throw new InvalidReferenceError(`unsupported digest algorithm "${algorithm}": expected sha256 or sha512`);
   }
-  if (algorithm === 'sha512' && !/^[a-f0-9]{128}$/.test(hex)) {
-    throw new InvalidReferenceError(`invalid sha512 digest "${digest}": expected 128 lowercase hex characters`);
+  if (hex.length !== length || !/^[a-f0-9]+$/.test(hex)) {
+    throw new InvalidReferenceError(`invalid ${algorithm} digest "${digest}": expected ${length} lowercase hex characters`);
   }
 }
 
@@ -67,9 +71,6 @@ export function parseImageReference(text: string): ImageReference {
   }
   const written = splitWritten(text);
   if (written.name === '') throw new InvalidReferenceError(`invalid reference format "${text}": no repository name`);
-  if (written.name.length > NAME_MAX) {
-    throw new InvalidReferenceError(`repository name must not be longer than ${NAME_MAX} characters`);
-  }
   if (written.tag !== null && !TAG.test(written.tag)) {
     throw new InvalidReferenceError(`invalid tag "${written.tag}"`);
   }
@@ -92,6 +93,10 @@ export function parseImageReference(text: string): ImageReference {
   if (domain === 'index.docker.io') domain = DOCKER_HUB;
   if (domain === DOCKER_HUB && components.length === 1) components.unshift('library');
   const path = components.join('/');
+  // distribution's limit is on the repository path (`library/node`), the registry host not counted.
+  if (path.length > NAME_MAX) {
+    throw new InvalidReferenceError(`repository name must not be longer than ${NAME_MAX} characters (this one is ${path.length})`);
+  }
   return { domain, path, name: `${domain}/${path}`, tag: written.tag, digest: written.digest };
 }
 

@@ -1,10 +1,11 @@
 // The CLI contract as a customer tests it: `freshen extract|scan <dir> --json [--write]` against a real registry.
-import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { dirname, join } from 'node:path';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { beforeAll, describe, expect, inject, it } from 'vitest';
 import { runCli } from '../../src/cli.js';
 import { pushImage } from '../support/oci-push.js';
+import { freePort } from '../support/ports.js';
+import { tempCheckout } from '../support/temp-dir.js';
 
 const host = inject('registryHost');
 const node = `${host}/cli-contract/node`;
@@ -17,20 +18,15 @@ beforeAll(async () => {
   }
 });
 
-async function cli(args: string[]) {
+async function cli(args: string[], insecure = host) {
   let out = '';
   let err = '';
-  const code = await runCli(args, { out: (t) => (out += t), err: (t) => (err += t), env: { FRESHEN_INSECURE_REGISTRIES: host } });
+  const code = await runCli(args, { out: (t) => (out += t), err: (t) => (err += t), env: { FRESHEN_INSECURE_REGISTRIES: insecure } });
   return { code, out, err, json: out.startsWith('{') ? JSON.parse(out) : undefined };
 }
 
 function checkout(files: Record<string, string>): string {
-  const dir = mkdtempSync(join(tmpdir(), 'freshen-contract-'));
-  for (const [path, text] of Object.entries(files)) {
-    mkdirSync(dirname(join(dir, path)), { recursive: true });
-    writeFileSync(join(dir, path), text);
-  }
-  return dir;
+  return tempCheckout('freshen-contract-', files);
 }
 
 describe('freshen extract --json', () => {
@@ -97,5 +93,43 @@ describe('freshen human output and usage', () => {
     expect(rows).toHaveLength(2);
     expect(rows[0]).toMatch(/minor .*20\.12@sha256:[0-9a-f]{64}\s+superseded by major$/);
     expect(rows[1]).toMatch(/major .*22\.1@sha256:[0-9a-f]{64}\s+written$/);
+  });
+
+  it('a scan whose every lookup failed says what was checked, then every failure, then that nothing is known up to date', async () => {
+    const closed = `127.0.0.1:${await freePort()}`;
+    const dir = checkout({ Dockerfile: `FROM ${closed}/team/node:20.11\nFROM ${closed}/team/python:3.12\nFROM scratch\n`, 'compose.yaml': `services:\n  a:\n    image: ${closed}/team/redis:7.2\n` });
+    const { code, out } = await cli(['scan', dir], closed);
+    expect(code).toBe(1);
+    expect(out).not.toMatch(/everything is up to date/i);
+    const lines = out.split('\n');
+    expect(lines[0]).toBe('Checked 3 dependencies in 2 files.');
+    const failed = lines.indexOf('Failed (3):');
+    expect(failed).toBeGreaterThan(0);
+    expect(lines.slice(failed + 1, failed + 4)).toEqual([
+      expect.stringMatching(new RegExp(`^  compose.yaml:3 ${closed}/team/redis: .*ECONNREFUSED`)),
+      expect.stringMatching(new RegExp(`^  Dockerfile:1 ${closed}/team/node: .*ECONNREFUSED`)),
+      expect.stringMatching(new RegExp(`^  Dockerfile:2 ${closed}/team/python: .*ECONNREFUSED`)),
+    ]);
+    expect(lines.filter(Boolean).at(-1)).toBe('Up to date: 0 of 3 dependencies (3 failed).');
+  }, 60_000);
+
+  it('a mixed scan: checked, failed, the updates, then how many are up to date', async () => {
+    const closed = `127.0.0.1:${await freePort()}`;
+    const dir = checkout({ Dockerfile: `FROM ${node}:22.1@${digests.get('22.1')}\nFROM ${node}:20.11\nFROM ${closed}/team/redis:7.2\nFROM ${node}:\${NOPE}\n` });
+    const { code, out } = await cli(['scan', dir], `${host},${closed}`);
+    expect(code).toBe(1);
+    const order = ['Checked 3 dependencies in 1 file; 1 dependency skipped (see freshen extract).', 'Failed (1):', 'Updates:', 'Up to date: 1 of 3 dependencies (1 with updates, 1 failed).'];
+    const at = order.map((line) => out.split('\n').indexOf(line));
+    expect(at.every((i) => i >= 0)).toBe(true);
+    expect([...at].sort((a, b) => a - b)).toEqual(at);
+    expect(out).toMatch(new RegExp(`  Dockerfile:3 ${closed}/team/redis: .*ECONNREFUSED`));
+    expect(out.split('\n').filter((l) => l.startsWith('Dockerfile:'))).toEqual([expect.stringMatching(/^Dockerfile:2\s+minor/), expect.stringMatching(/^Dockerfile:2\s+major/)]);
+  }, 60_000);
+
+  it('a clean scan says all are up to date and nothing failed', async () => {
+    const dir = checkout({ Dockerfile: `FROM ${node}:22.1@${digests.get('22.1')}\n` });
+    const { code, out } = await cli(['scan', dir]);
+    expect(code).toBe(0);
+    expect(out).toBe('Checked 1 dependency in 1 file.\n\nUp to date: 1 of 1 dependency.\n');
   });
 });

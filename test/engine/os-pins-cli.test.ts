@@ -1,11 +1,11 @@
 // `freshen extract|scan --write` with OS package pins: the CLI reads base images from the registry and indexes from a loopback mirror.
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { runCli } from '../../src/cli.js';
 import { buildLayer, pushImage } from '../support/oci-push.js';
 import { startOsMirror, type OsMirror } from '../support/os-mirror.js';
+import { tempCheckout } from '../support/temp-dir.js';
 
 const host = inject('registryHost');
 const repo = `${host}/ospins-cli/debian`;
@@ -52,9 +52,7 @@ async function cli(args: string[]) {
 const DOCKERFILE = `FROM ${repo}:12.1\nENV JQ_VERSION=1.6-2.1\nRUN ["apt-get", "install", "-y", "curl=7.88.1-10+deb12u5"] \nRUN apt-get install -y jq=$JQ_VERSION && apt-get install -y wget\n`;
 
 function checkout(): string {
-  const dir = mkdtempSync(join(tmpdir(), 'freshen-ospins-'));
-  writeFileSync(join(dir, 'Dockerfile'), DOCKERFILE);
-  return dir;
+  return tempCheckout('freshen-ospins-', { Dockerfile: DOCKERFILE });
 }
 
 describe('freshen CLI with OS package pins', () => {

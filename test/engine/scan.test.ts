@@ -1,10 +1,10 @@
 // The engine and the CLI end to end on a temp checkout, against the real registry of the test run.
-import { mkdtempSync, readFileSync, writeFileSync, mkdirSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join, dirname } from 'node:path';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { beforeAll, describe, expect, inject, it } from 'vitest';
 import { runCli } from '../../src/cli.js';
 import { pushImage, pushIndex } from '../support/oci-push.js';
+import { tempCheckout } from '../support/temp-dir.js';
 
 const host = inject('registryHost');
 const registryUrl = `http://${host}`;
@@ -23,12 +23,7 @@ async function cli(args: string[]) {
 }
 
 function checkout(files: Record<string, string>): string {
-  const dir = mkdtempSync(join(tmpdir(), 'freshen-engine-'));
-  for (const [path, text] of Object.entries(files)) {
-    mkdirSync(dirname(join(dir, path)), { recursive: true });
-    writeFileSync(join(dir, path), text);
-  }
-  return dir;
+  return tempCheckout('freshen-engine-', files);
 }
 
 beforeAll(async () => {

@@ -54,7 +54,11 @@ describe('openTree', () => {
     expect(await source.read('Dockerfile')).toBe('FROM node:20\n');
     expect(await source.read('compose.yaml')).toBe(bigCompose);
     expect(calls(/\/git\/blobs\//)).toHaveLength(2);
-    await expect(source.read('README.md')).rejects.toThrow(/README\.md: not in the scanned tree/);
+    expect(calls(/\/git\/blobs\//)).toHaveLength(2);
+    // Another file is read only when named (a pip include); one not in the tree is refused.
+    expect(await source.read('README.md')).toBe('hello\n');
+    expect(calls(/\/git\/blobs\//)).toHaveLength(3);
+    await expect(source.read('missing.txt')).rejects.toThrow(/missing\.txt: not in the scanned tree/);
     expect(warnings).toEqual([]);
   });
 });

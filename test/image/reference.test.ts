@@ -85,3 +85,72 @@ describe('imageDependency', () => {
     if (!written.includes('$')) expect(imageDependency(written, { manager: 'compose', file: 'compose.yaml', line: 1 }).depName).toBe(depName);
   });
 });
+
+// distribution/reference's TestReferenceParse table, normalized as Docker's ParseNormalizedNamed does
+// (a name without a registry host is Docker Hub's; a single one gets `library/`).
+describe("distribution/reference's own cases", () => {
+  const F64 = 'f'.repeat(64);
+  const F128 = 'f'.repeat(128);
+  it.each([
+    ['test_com', 'docker.io/library/test_com', null, null],
+    ['test.com:tag', 'docker.io/library/test.com', 'tag', null],
+    ['test.com:5000', 'docker.io/library/test.com', '5000', null],
+    ['test.com/repo:tag', 'test.com/repo', 'tag', null],
+    ['test:5000/repo', 'test:5000/repo', null, null],
+    ['test:5000/repo:tag', 'test:5000/repo', 'tag', null],
+    [`test:5000/repo@sha256:${F64}`, 'test:5000/repo', null, `sha256:${F64}`],
+    [`test:5000/repo:tag@sha256:${F64}`, 'test:5000/repo', 'tag', `sha256:${F64}`],
+    ['lowercase:Uppercase', 'docker.io/library/lowercase', 'Uppercase', null],
+    [`${'a/'.repeat(127)}a:tag-puts-this-over-max`, `docker.io/${'a/'.repeat(127)}a`, 'tag-puts-this-over-max', null],
+    ['sub-dom1.foo.com/bar/baz/quux', 'sub-dom1.foo.com/bar/baz/quux', null, null],
+    ['sub-dom1.foo.com/bar/baz/quux:some-long-tag', 'sub-dom1.foo.com/bar/baz/quux', 'some-long-tag', null],
+    ['b.gcr.io/test.example.com/my-app:test.example.com', 'b.gcr.io/test.example.com/my-app', 'test.example.com', null],
+    ['xn--n3h.com/myimage:xn--n3h.com', 'xn--n3h.com/myimage', 'xn--n3h.com', null],
+    [`xn--7o8h.com/myimage:xn--7o8h.com@sha512:${F128}`, 'xn--7o8h.com/myimage', 'xn--7o8h.com', `sha512:${F128}`],
+    ['foo_bar.com:8080', 'docker.io/library/foo_bar.com', '8080', null],
+    ['foo/foo_bar.com:8080', 'docker.io/foo/foo_bar.com', '8080', null],
+    ['192.168.1.1', 'docker.io/library/192.168.1.1', null, null],
+    ['192.168.1.1:tag', 'docker.io/library/192.168.1.1', 'tag', null],
+    ['192.168.1.1:5000', 'docker.io/library/192.168.1.1', '5000', null],
+    ['192.168.1.1/repo', '192.168.1.1/repo', null, null],
+    ['192.168.1.1:5000/repo', '192.168.1.1:5000/repo', null, null],
+    ['192.168.1.1:5000/repo:5050', '192.168.1.1:5000/repo', '5050', null],
+    ['[2001:db8::1]/repo', '[2001:db8::1]/repo', null, null],
+    ['[2001:db8:1:2:3:4:5:6]/repo:tag', '[2001:db8:1:2:3:4:5:6]/repo', 'tag', null],
+    ['[2001:db8::1]:5000/repo', '[2001:db8::1]:5000/repo', null, null],
+    ['[2001:db8::1]:5000/repo:tag', '[2001:db8::1]:5000/repo', 'tag', null],
+    [`[2001:db8::1]:5000/repo@sha256:${F64}`, '[2001:db8::1]:5000/repo', null, `sha256:${F64}`],
+    [`[2001:db8::1]:5000/repo:tag@sha256:${F64}`, '[2001:db8::1]:5000/repo', 'tag', `sha256:${F64}`],
+    ['[2001:db8::]:5000/repo', '[2001:db8::]:5000/repo', null, null],
+    ['[::1]:5000/repo', '[::1]:5000/repo', null, null],
+    // A 255-character repository path under a registry host is the longest allowed; the host does not count.
+    [`example.com/${'a'.repeat(255)}:tag`, `example.com/${'a'.repeat(255)}`, 'tag', null],
+    [`127.0.0.1:5000/${'a'.repeat(100)}/${'b'.repeat(154)}`, `127.0.0.1:5000/${'a'.repeat(100)}/${'b'.repeat(154)}`, null, null],
+  ])('accepts %s', (text, name, tag, digest) => {
+    expect(parseImageReference(text)).toMatchObject({ name, tag, digest });
+  });
+
+  it.each([
+    ['', /empty/],
+    [':justtag', /no repository name/],
+    [`@sha256:${F64}`, /no repository name/],
+    ['repo@sha256:' + 'f'.repeat(34), /expected 64 lowercase hex/],
+    [`validname@invaliddigest:${F64}`, /unsupported digest algorithm "invaliddigest"/],
+    [`validname@sha384:${'f'.repeat(96)}`, /unsupported digest algorithm "sha384"/],
+    [`validname@sha512:${F64}`, /expected 128 lowercase hex/],
+    ['Uppercase:tag', /lowercase/],
+    ['test:5000/Uppercase/lowercase:tag', /lowercase/],
+    [`domain/${'a'.repeat(256)}:tag`, /not be longer than 255/],
+    [`example.com/${'a'.repeat(256)}`, /not be longer than 255 characters \(this one is 256\)/],
+    // Docker Hub's `library/` counts: the path Docker looks up is what is limited.
+    ['a'.repeat(250), /not be longer than 255/],
+    ['aa/asdf$$^/aa', /bad path component/],
+    ['[2001:db8::1]', /invalid/],
+    ['[2001:db8::1]:5000', /invalid/],
+    ['[2001:db8::1]:tag', /invalid/],
+    ['[fe80::1%eth0]:5000/repo', /invalid/],
+    ['[fe80::1%@invalidzone]:5000/repo', /invalid/],
+  ])('refuses %s', (text, reason) => {
+    expect(() => parseImageReference(text)).toThrow(reason);
+  });
+});

@@ -1,8 +1,7 @@
 // Synthetic Debian, distroless and Alpine images whose layers carry real-format package databases.
-import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { dirname, join } from 'node:path';
+import { join } from 'node:path';
 import { pushImage, type FileMap, type ImageSpec, type PushedImage } from '../support/oci-push.js';
+import { tempCheckout } from '../support/temp-dir.js';
 
 export interface Pkg {
   name: string;
@@ -62,10 +61,5 @@ export function alpineImage(registryUrl: string, repo: string, tag: string, pkgs
 
 /** A temp checkout with these files. */
 export function checkout(files: Record<string, string>): string {
-  const dir = mkdtempSync(join(tmpdir(), 'freshen-insight-'));
-  for (const [path, text] of Object.entries(files)) {
-    mkdirSync(dirname(join(dir, path)), { recursive: true });
-    writeFileSync(join(dir, path), text);
-  }
-  return dir;
+  return tempCheckout('freshen-insight-', files);
 }

@@ -3,7 +3,7 @@ import { spawn, execFileSync } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { freePort, waitFor } from './ports.js';
+import { freePort, stopProcess, waitFor } from './ports.js';
 
 export interface RedisInstance {
   port: number;
@@ -29,7 +29,10 @@ export async function startRedis(opts: { appendonly?: boolean } = {}): Promise<R
       return false;
     }
   };
-  await waitFor(ping, 'redis-server');
+  await waitFor(ping, 'redis-server').catch(async (err: unknown) => {
+    await stopProcess(child, dir);
+    throw err;
+  });
   const stopChild = () =>
     new Promise<void>((resolve) => {
       if (child.exitCode !== null) return resolve();

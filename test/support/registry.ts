@@ -39,7 +39,10 @@ export async function startRegistry(opts: { authYaml?: string } = {}): Promise<R
   await waitFor(async () => {
     const res = await fetch(`${url}/v2/`);
     return res.status === 200 || res.status === 401;
-  }, 'docker-registry');
+  }, 'docker-registry').catch(async (err: unknown) => {
+    await stopProcess(child, dir);
+    throw err;
+  });
   return {
     port,
     host: `127.0.0.1:${port}`,

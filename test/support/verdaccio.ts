@@ -46,7 +46,10 @@ export async function startVerdaccio(): Promise<VerdaccioInstance> {
   writeFileSync(join(dir, 'config.yaml'), config + '\n');
   const child: ChildProcess = spawn(BIN, ['--config', join(dir, 'config.yaml'), '--listen', `127.0.0.1:${port}`], { stdio: 'ignore' });
   const url = `http://127.0.0.1:${port}`;
-  await waitFor(async () => (await fetch(`${url}/-/ping`)).ok, 'verdaccio', 20_000);
+  await waitFor(async () => (await fetch(`${url}/-/ping`)).ok, 'verdaccio', 20_000).catch(async (err: unknown) => {
+    await stopProcess(child, dir);
+    throw err;
+  });
   const res = await fetch(`${url}/-/user/org.couchdb.user:freshen`, {
     method: 'PUT',
     headers: { 'content-type': 'application/json' },

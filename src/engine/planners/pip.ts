@@ -2,12 +2,13 @@
 import pLimit from 'p-limit';
 import type { PypiDatasource, PypiProject, PypiRelease } from '../../datasources/pypi/index.js';
 import { joinHashes, parseRequirementsFile, pipManager, type PipDependencyExtra } from '../../managers/pip/index.js';
-import type { Dependency, LocatedError, UpdateType } from '../../types.js';
+import { resolveInclude } from '../../managers/pip/includes.js';
+import type { Dependency, UpdateType } from '../../types.js';
 import * as pep440 from '../../versioning/pep440/index.js';
 import { errorMessage } from '../extract.js';
 import { isIgnored } from '../scan.js';
 import type { PlannedUpdate, Planner, PlanState } from '../types.js';
-import { dirOf, indexedDeps, joinPath, type PackageUpdateFacts } from '../language/shared.js';
+import { indexedDeps, type PackageUpdateFacts } from '../language/shared.js';
 
 export interface PipPlannerOptions {
   pypi: PypiDatasource;
@@ -55,26 +56,31 @@ export function candidateReleases(project: PypiProject, current: string): PypiRe
     .sort((a, b) => pep440.compare(b.version, a.version));
 }
 
-/** Index URL per file: its own `--index-url`, else that of a file that includes it with -r/-c. */
-function indexUrls(state: PlanState, errors: LocatedError[]): Map<string, string> {
+/** Index URL per file: its own `--index-url`, else that of a file that includes it with -r/-c (through any depth). */
+function indexUrls(state: PlanState): Map<string, string> {
   const own = new Map<string, string>();
-  const pipFiles = [...state.texts.keys()].filter((f) => pipManager.matches(f));
+  // Files named only by an include hold pip dependencies without matching pip's file names.
+  const included = new Set(state.dependencies.filter((d) => d.manager === pipManager.name).map((d) => d.file));
+  const pipFiles = [...state.texts.keys()].filter((f) => pipManager.matches(f) || included.has(f));
   const includes: [string, string][] = [];
   for (const file of pipFiles) {
     const parsed = parseRequirementsFile(state.texts.get(file) ?? '');
     if (parsed.indexUrl) own.set(file, parsed.indexUrl);
     for (const include of parsed.includes) {
-      const target = joinPath(dirOf(file), include.path).replace(/(^|\/)\.\//g, '$1');
-      if (!state.texts.has(target)) {
-        errors.push({ file, line: include.line, message: `${include.kind === 'constraint' ? '-c' : '-r'} ${include.path}: not scanned (missing, or not named requirements*.txt / constraints*.txt)` });
-        continue;
-      }
-      includes.push([file, target]);
+      // extractAll followed every include it could and reported the others on their line.
+      const target = resolveInclude(file, include.path);
+      if ('path' in target && state.texts.has(target.path)) includes.push([file, target.path]);
     }
   }
-  for (const [parent, child] of includes) {
-    const url = own.get(parent);
-    if (url && !own.has(child)) own.set(child, url);
+  for (let changed = true; changed; ) {
+    changed = false;
+    for (const [parent, child] of includes) {
+      const url = own.get(parent);
+      if (url && !own.has(child)) {
+        own.set(child, url);
+        changed = true;
+      }
+    }
   }
   return own;
 }
@@ -128,7 +134,7 @@ export function pipPlanner(options: PipPlannerOptions): Planner {
   return {
     name: 'pip',
     async plan(state, ctx) {
-      const urls = indexUrls(state, state.errors);
+      const urls = indexUrls(state);
       const limit = pLimit(8);
       const projects = new Map<string, Promise<PypiProject>>();
       const lookup = (name: string, index: string | undefined) => {

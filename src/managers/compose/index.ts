@@ -1,4 +1,4 @@
-// Compose files: the image of every service (`services.*.image`), rewritten in place by byte range.
+// Compose files: the image of every service (`services.*.image`) and base images in `build.args`, rewritten in place by byte range.
 import { isScalar } from 'yaml';
 import type { Document } from 'yaml';
 import type { Dependency, ExtractResult, LocatedError, Manager } from '../../types.js';
@@ -12,6 +12,7 @@ import {
   updateImageValue,
 } from '../yaml-values.js';
 import type { ImageSite, ParsedYaml } from '../yaml-values.js';
+import { buildArgumentImages, builtImageDependency, isBuiltHere } from './build.js';
 import { interpolate } from './interpolate.js';
 
 const MANAGER = 'compose';
@@ -23,6 +24,12 @@ interface Found {
   errors: LocatedError[];
   /** Scalars already seen: an alias or merge of the same value is not a second dependency. */
   seen: Set<number>;
+}
+
+function serviceImages(name: string, service: unknown, doc: Document.Parsed, parsed: ParsedYaml, file: string, found: Found): void {
+  serviceImage(name, service, doc, parsed, file, found);
+  const site = (valueStart: number): ImageSite => ({ manager: MANAGER, file, valueStart, lineOf: parsed.lineOf });
+  found.deps.push(...buildArgumentImages(service, doc, parsed.text, site, found.seen));
 }
 
 function serviceImage(name: string, service: unknown, doc: Document.Parsed, parsed: ParsedYaml, file: string, found: Found): void {
@@ -38,6 +45,8 @@ function serviceImage(name: string, service: unknown, doc: Document.Parsed, pars
   const written = scalarString(image, parsed.text);
   if (!written || written.text === '') return;
   const site: ImageSite = { manager: MANAGER, file, valueStart: start, lineOf: parsed.lineOf };
+  // With `build:`, `image:` names what the build produces (Compose tags the build with it).
+  if (isBuiltHere(service, doc)) return void found.deps.push(builtImageDependency(written.text, site));
   const resolved = interpolate(written);
   if ('skipReason' in resolved) found.deps.push(skippedImageDependency(written.text, resolved.skipReason, site));
   else found.deps.push(imageValueDependency(resolved.value, site));
@@ -55,7 +64,7 @@ function extract(text: string, file: string): ExtractResult {
       found.errors.push({ file, line: parsed.lineOf(services.range?.[0] ?? 0), message: 'services must be a mapping' });
       continue;
     }
-    for (const { key, value } of entries) serviceImage(key, value, doc, parsed, file, found);
+    for (const { key, value } of entries) serviceImages(key, value, doc, parsed, file, found);
   }
   return { deps: found.deps, errors: found.errors };
 }

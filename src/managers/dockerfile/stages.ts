@@ -58,13 +58,14 @@ class StageBuilder {
     this.closeStage();
     const words = splitOnWhitespace(from.args);
     const validShape = words.length === 1 || (words.length === 3 && words[1]!.text.toLowerCase() === 'as');
-    if (!validShape) this.errors.push({ line: from.line, message: 'FROM requires either one or three arguments (FROM <image> [AS <name>])' });
+    if (!validShape) this.errors.push({ line: from.line, message: `FROM requires either one or three arguments (FROM <image> [AS <name>])${extraWords(words)}` });
     const name = words.length === 3 ? this.stageName(words[2]!.text, from.line) : null;
     const stage: Stage = {
       index: this.stages.length,
       name,
       from,
-      base: this.stageBase(words[0], from.line),
+      // `FROM ubuntu latest` fails the build; its first word is not the image the author meant, so it is no dependency.
+      base: words.length > 0 && !validShape ? { kind: 'missing' } : this.stageBase(words[0], from.line),
       platform: this.platform(from),
       instructions: [],
       scopes: [],
@@ -200,4 +201,12 @@ export function buildStages(instructions: Instruction[], escapeChar: string, err
   const builder = new StageBuilder(escapeChar, errors);
   for (const instruction of instructions) builder.add(instruction);
   return builder.result();
+}
+
+/** What a misshapen FROM holds, so the error shows it (`"ubuntu latest" is 2 words; the image is not looked up`). */
+function extraWords(words: MappedText[]): string {
+  if (words.length === 0) return '';
+  const written = words.map((w) => w.text).join(' ');
+  const shown = written.length > 80 ? `${written.slice(0, 80)}…` : written;
+  return `: "${shown}" is ${words.length} words; the image is not looked up`;
 }

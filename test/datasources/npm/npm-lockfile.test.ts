@@ -3,7 +3,7 @@ import { execFileSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, onTestFinished } from 'vitest';
 import { createNpmDatasource } from '../../../src/datasources/npm/index.js';
 import { applyUpdatesWithArtifacts } from '../../../src/engine/artifacts.js';
 import { directorySource } from '../../../src/engine/directory-source.js';
@@ -143,6 +143,7 @@ describe('npm planning and lockfile regeneration', () => {
     const { updates } = await scanDir(single);
     // npm's temp copy goes to a directory of this test's own, so other test files cannot interfere.
     const privateTmp = mkdtempSync(join(tmpdir(), 'freshen-npm-project-tmp-'));
+    onTestFinished(() => rmSync(privateTmp, { recursive: true, force: true }));
     const savedTmp = process.env.TMPDIR;
     process.env.TMPDIR = privateTmp;
     const result = await write(single, updates.filter((u) => u.updateType !== 'major')).finally(() => {
@@ -157,7 +158,6 @@ describe('npm planning and lockfile regeneration', () => {
     expect(['lib-a', 'lib-b', '@private/ui'].map((n) => lockedVersion(lockText, `node_modules/${n}`))).toEqual(['1.1.0', '1.5.0', '2.1.0']);
     for (const text of result.files.values()) expect(text).not.toContain(verdaccio.token);
     expect(readdirSync(privateTmp)).toEqual([]);
-    rmSync(privateTmp, { recursive: true, force: true });
   }, 60_000);
 
   it('npm failing (no such version) → a located error, nothing written', async () => {

@@ -15,6 +15,18 @@ function updateFirst(text: string, change: DependencyChange, index = 0): string 
 
 const rows: { name: string; before: string; change: DependencyChange; after: string; index?: number }[] = [
   {
+    name: 'a build argument holding a base image, mapping form',
+    before: 'services:\n  a:\n    build:\n      args:\n        BASE_IMAGE: altinity/clickhouse-server:25.8 # base\n',
+    change: { newValue: '25.9', newDigest: NEW },
+    after: `services:\n  a:\n    build:\n      args:\n        BASE_IMAGE: altinity/clickhouse-server:25.9@${NEW} # base\n`,
+  },
+  {
+    name: 'a build argument holding a base image, list form with quotes',
+    before: 'services:\n  a:\n    build:\n      args:\n        - GIT_SHA=abc\n        - "BASE_IMAGE=python:3.12-slim"\n',
+    change: { newValue: '3.13-slim', newDigest: null },
+    after: 'services:\n  a:\n    build:\n      args:\n        - GIT_SHA=abc\n        - "BASE_IMAGE=python:3.13-slim"\n',
+  },
+  {
     name: 'new tag in a plain value, comment kept',
     before: 'services:\n  a:\n    image: node:20   # lts\n',
     change: { newValue: '22', newDigest: null },

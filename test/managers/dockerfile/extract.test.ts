@@ -192,9 +192,19 @@ describe('dockerfile extract', () => {
     ]);
     expect(result.deps.map((d) => [d.line, d.reference])).toEqual([
       [1, 'alpine:3.20'],
-      [3, 'node:20'],
       [4, 'busybox:1'],
     ]);
+  });
+
+  it('FROM with a second word (`FROM ubuntu latest`) is a located error, not a dependency on ubuntu', () => {
+    const result = extract('FROM ubuntu latest\nRUN true\nFROM node:20 AS build extra\nFROM build\nFROM alpine:3.20 as\nFROM busybox:1 AS ok\n');
+    expect(result.errors).toEqual([
+      { file: 'app/Dockerfile', line: 1, message: 'FROM requires either one or three arguments (FROM <image> [AS <name>]): "ubuntu latest" is 2 words; the image is not looked up' },
+      { file: 'app/Dockerfile', line: 3, message: expect.stringContaining('"node:20 AS build extra" is 4 words') },
+      { file: 'app/Dockerfile', line: 5, message: expect.stringContaining('"alpine:3.20 as" is 2 words') },
+    ]);
+    // Line 3 named no stage, so `FROM build` is an image called build.
+    expect(result.deps.map((d) => [d.line, d.reference])).toEqual([[4, 'build'], [6, 'busybox:1']]);
   });
 });
 

@@ -54,7 +54,7 @@ describe('substitution forms', () => {
     ['x$NODEF', 'x', ['NODEF']],
     ['x${NODEF}', 'x', ['NODEF']],
     ['x$UNKNOWN', 'x', ['UNKNOWN']],
-    ['x${NODEF:?need it}', 'x', ['NODEF']],
+    ['x${NODEF:?need-it}', 'x', ['NODEF']], // a space would make FROM two words, which BuildKit refuses
     ['x$B', 'x12'],
     ['x$C', 'x', ['NODEF']],
     ['x$T', 'xnode:20-alpine'],
