@@ -1,0 +1,2 @@
+import { configReference } from './src/config/reference.ts';
+console.log(configReference());
