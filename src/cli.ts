@@ -5,21 +5,18 @@ import { stat, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
-import { createImageLookup } from './datasources/oci/index.js';
-import { createHttpClient } from './http/index.js';
-import { createOsPinsPlanner, packageIndexes, parseOsMirrors } from './engine/planners/os-pins.js';
 import { directorySource } from './engine/directory-source.js';
 import { applyUpdatesWithArtifacts } from './engine/artifacts.js';
 import { extractAll, scan } from './engine/index.js';
-import { languagePlanners } from './engine/language/index.js';
 import type { PlannedUpdate } from './engine/types.js';
 import { renderTable } from './text-table.js';
 import type { Dependency, LocatedError } from './types.js';
-import { silentLogger } from './types.js';
-import { OsvClient } from './datasources/osv/index.js';
-import { insightPlanners, MemoryFirstSeenStore, parseDuration } from './insight/index.js';
+import { parseDuration } from './insight/index.js';
 import { isLiteralPlatform } from './insight/platforms.js';
-import type { Planner } from './engine/types.js';
+import { CliSetupError, cliScanSetup, loadCliConfig, markIgnored, runConfigCheck } from './cli-config.js';
+import { notIgnored } from './config/apply.js';
+import { groupUpdates, matchesAny } from './config/groups.js';
+import type { RepoConfig } from './config/repo-config.js';
 
 const USAGE = `Usage:
   freshen extract <dir> [--json]            list every image dependency found
@@ -27,18 +24,25 @@ const USAGE = `Usage:
       [--platform os/arch]...                platforms built for (default linux/amd64, or FROM --platform)
       [--min-release-age "3 days"]           hold back releases younger than this
       [--what-changed]                       read base images' OS package lists and diff them
+  freshen config check [dir] [--json]       validate <dir>/.github/freshen.yml (default dir: .)
+
+extract and scan apply <dir>/.github/freshen.yml as the app does (ignore, groups, registries,
+osMirrors, platform(s), minimumReleaseAge, schedule...); flags and the variables below win over it.
+An invalid config stops scan (exit 1). Keys: docs/configuration.md.
 
 Environment:
   FRESHEN_INSECURE_REGISTRIES=host:port,...  registries and package mirrors allowed on plain HTTP / private addresses
   FRESHEN_OS_MIRRORS=from=to,...             package mirror URL prefixes as images write them → prefixes to use
   FRESHEN_PLATFORM=linux/amd64               platform whose base image is read for OS package pins
   DOCKER_CONFIG                              directory of Docker's config.json (registry credentials)
+  FRESHEN_REGISTRY_CREDENTIALS               the app's JSON of named credentials, for the config's registries[].credentials
   FRESHEN_OSV_URL                            OSV API to ask which vulnerabilities updates fix (off unless set;
                                              implies --what-changed); e.g. https://api.osv.dev
   PIP_INDEX_URL                              Python package index (default: the public PyPI); a user:password@ in it
                                              is sent to that URL's origin only. npm reads .npmrc
 
-Exit codes: 0 success, 1 some files or dependencies failed (the rest is still reported), 2 usage.`;
+Exit codes: 0 success, 1 some files or dependencies failed (the rest is still reported) or the
+config is invalid, 2 usage.`;
 
 class UsageError extends Error {}
 /** `--help`: the usage text on stdout, exit 0 (it is not a mistake). */
@@ -67,50 +71,55 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
   }
   const { command, dir, json, write } = parsed;
   const source = directorySource(dir);
+  if (command === 'config') return runConfigCheck(source, json, io);
+  const loaded = await loadCliConfig(source, io);
 
   if (command === 'extract') {
     const { dependencies, errors } = await extractAll(source);
-    const output = { dependencies: dependencies.filter(isDependency).map(publicDependency), errors };
-    io.out(json ? JSON.stringify(output, null, 2) + '\n' : humanExtract(output.dependencies, errors));
-    return errors.length > 0 ? 1 : 0;
+    const listed = loaded.config ? markIgnored(dependencies, loaded.config) : dependencies;
+    const output = { dependencies: listed.filter(isDependency).map(publicDependency), errors: [...loaded.problems, ...errors] };
+    io.out(json ? JSON.stringify(output, null, 2) + '\n' : humanExtract(output.dependencies, output.errors));
+    return output.errors.length > 0 ? 1 : 0;
+  }
+  // As in the app: an invalid config changes nothing.
+  if (!loaded.config) {
+    io.out(json ? JSON.stringify({ updates: [], held: [], errors: loaded.problems }, null, 2) + '\n' : `Nothing scanned: the config is invalid.\n${humanErrors(loaded.problems)}`);
+    return 1;
   }
 
-  const insecureHosts = (io.env.FRESHEN_INSECURE_REGISTRIES ?? '').split(',').filter(Boolean);
-  let osMirrors: Record<string, string>;
+  let setup: ReturnType<typeof cliScanSetup>;
   try {
-    osMirrors = parseOsMirrors(io.env.FRESHEN_OS_MIRRORS ?? '');
+    setup = cliScanSetup(loaded.config, io.env, parsed.insight);
   } catch (err) {
-    io.err(`freshen: ${(err as Error).message}\n`);
+    if (!(err instanceof CliSetupError)) throw err;
+    io.err(`freshen: ${err.message}\n`);
     return 2;
   }
-  const images = createImageLookup({
-    insecureRegistries: insecureHosts,
-    dockerConfigDir: io.env.DOCKER_CONFIG,
-    log: silentLogger,
-  });
-  const osPins = createOsPinsPlanner({
-    registry: images,
-    indexes: packageIndexes(createHttpClient({ insecureHosts, maxBodyBytes: 256 * 1024 ** 2 })),
-    osMirrors,
-    ...(io.env.FRESHEN_PLATFORM ? { platform: io.env.FRESHEN_PLATFORM } : {}),
-  });
-  const insight = cliInsightPlanners(parsed.insight, images, io.env);
-  const result = await scan(source, { images, log: silentLogger, planners: [osPins, ...languagePlanners({ env: io.env, insecureRegistries: insecureHosts }), ...insight] });
-  const errors = [...result.errors];
+  const result = await scan(source, setup.context, setup.options);
+  const errors = [...setup.configErrors, ...result.errors];
+  const wanted = notIgnored(result.updates, setup.config);
   let applied: PlannedUpdate[] = [];
   if (write) {
-    const outcome = await writeUpdates(dir, result.updates, io.env);
+    const outcome = await writeUpdates(dir, wanted, io.env);
     applied = outcome.applied;
     errors.push(...outcome.errors);
   }
-  const updates = result.updates.map(({ manager, file, line, depName, from, to, updateType, notes, extra }) => ({
-    manager, file, line, depName, from, to, updateType, ...(notes?.length ? { notes } : {}), ...insightFields(extra),
-  }));
-  const held = result.held.map(({ update, reason, eligibleAt }) => ({
+  // With named groups, each update says which PR the app would put it in.
+  const groupOf = setup.config.groups.length > 0 ? groupNames(wanted, setup.config) : undefined;
+  const updates = wanted.map((u) => {
+    const { manager, file, line, depName, from, to, updateType, notes, extra } = u;
+    return { manager, file, line, depName, from, to, updateType, ...(groupOf ? { group: groupOf.get(u) } : {}), ...(notes?.length ? { notes } : {}), ...insightFields(extra) };
+  });
+  const held = result.held.filter((h) => !matchesAny(h.update, setup.config.ignore)).map(({ update, reason, eligibleAt }) => ({
     file: update.file, line: update.line, depName: update.depName, from: update.from, to: update.to, reason, ...(eligibleAt ? { eligibleAt } : {}),
   }));
-  io.out(json ? JSON.stringify({ updates, held, errors }, null, 2) + '\n' : humanScan(result.updates, errors, write ? applied : null) + humanHeld(held));
+  io.out(json ? JSON.stringify({ updates, held, errors }, null, 2) + '\n' : humanScan(wanted, errors, write ? applied : null) + humanHeld(held));
   return errors.length > 0 ? 1 : 0;
+}
+
+/** Update → the name of the PR group the app would give it. */
+function groupNames(updates: PlannedUpdate[], config: RepoConfig): Map<PlannedUpdate, string> {
+  return new Map([...groupUpdates(updates, config)].flatMap(([group, list]) => list.map((u) => [u, group] as const)));
 }
 
 function parseCommand(argv: string[]) {
@@ -122,8 +131,9 @@ function parseCommand(argv: string[]) {
       platform: { type: 'string', multiple: true }, 'min-release-age': { type: 'string' }, 'what-changed': { type: 'boolean', default: false },
     },
   });
-  const [command, dir, ...rest] = positionals;
   if (values.help) throw new HelpRequested();
+  if (positionals[0] === 'config') return parseConfigCommand(positionals.slice(1), values);
+  const [command, dir, ...rest] = positionals;
   if (command !== 'extract' && command !== 'scan') throw new UsageError(command ? `unknown command "${command}"` : 'no command');
   if (!dir) throw new UsageError(`${command} needs a directory`);
   if (rest.length > 0) throw new UsageError(`unexpected argument "${rest[0]}"`);
@@ -134,6 +144,15 @@ function parseCommand(argv: string[]) {
   if (minReleaseAge !== undefined && parseDuration(minReleaseAge) === null) throw new UsageError(`--min-release-age ${minReleaseAge}: expected a duration such as "3 days"`);
   const insight = { platforms, minReleaseAge, whatChanged: values['what-changed'] };
   return { command, dir, json: values.json, write: values.write, insight };
+}
+
+/** `config check [dir]`: only --json goes with it. */
+function parseConfigCommand(args: string[], values: { json: boolean; write: boolean; platform?: string[]; 'min-release-age'?: string; 'what-changed': boolean }) {
+  const [sub, dir = '.', ...rest] = args;
+  if (sub !== 'check') throw new UsageError(sub ? `unknown config command "${sub}" (there is: config check)` : 'config needs a command: config check [dir]');
+  if (rest.length > 0) throw new UsageError(`unexpected argument "${rest[0]}"`);
+  if (values.write || values.platform || values['min-release-age'] !== undefined || values['what-changed']) throw new UsageError('config check takes only --json');
+  return { command: 'config' as const, dir, json: values.json, write: false, insight: { platforms: [], minReleaseAge: undefined, whatChanged: false } };
 }
 
 /**
@@ -239,20 +258,6 @@ if (isMainModule()) {
       process.stderr.write(`freshen: ${err instanceof Error ? err.stack : String(err)}\n`);
       process.exit(1);
     },
-  );
-}
-
-/** Multi-arch noise is always dropped; the rest only when asked (layer reads and OSV cost time and network). */
-function cliInsightPlanners(
-  options: { platforms: string[]; minReleaseAge: string | undefined; whatChanged: boolean },
-  images: ReturnType<typeof createImageLookup>,
-  env: NodeJS.ProcessEnv,
-): Planner[] {
-  const osvUrl = env.FRESHEN_OSV_URL && env.FRESHEN_OSV_URL !== 'off' ? env.FRESHEN_OSV_URL : undefined;
-  const osv = osvUrl ? new OsvClient(createHttpClient({ insecureHosts: [new URL(osvUrl).host] }), osvUrl) : undefined;
-  return insightPlanners(
-    { ...(options.platforms.length ? { platforms: options.platforms } : {}), ...(options.minReleaseAge ? { minimumReleaseAge: options.minReleaseAge } : {}) },
-    { images, firstSeen: new MemoryFirstSeenStore(), skipWhatChanged: !options.whatChanged && !osv, ...(osv ? { osv } : {}) },
   );
 }
 

@@ -3,6 +3,7 @@ import { z } from 'zod';
 import { parseDuration } from '../insight/release-age.js';
 import { parseScheduleEntry, scanCronFor, ScheduleError } from '../insight/schedule.js';
 import { rebuildSettingsSchema } from '../rebuild/types.js';
+import type { LocatedError } from '../types.js';
 
 export const CONFIG_PATH = '.github/freshen.yml';
 
@@ -193,10 +194,15 @@ export function configPath(keys: readonly PropertyKey[]): string {
     .join('');
 }
 
+/** A problem as the dashboard's Errors and the CLI's `errors` list it: `registries[0].host: expected …` at its file and line. */
+export function configErrorOf(problem: ConfigProblem): LocatedError {
+  return { file: problem.file, ...(problem.line ? { line: problem.line } : {}), message: `${problem.path ? `${problem.path}: ` : ''}${problem.message}` };
+}
+
 /** `file:line:column: path: message`, the way compilers and `freshen config check` print it. */
-export function formatConfigProblem(problem: ConfigProblem): string {
+export function formatConfigProblem(problem: ConfigProblem, severity?: 'warning'): string {
   const where = `${problem.file}${problem.line ? `:${problem.line}${problem.column ? `:${problem.column}` : ''}` : ''}`;
-  return `${where}: ${problem.path ? `${problem.path}: ` : ''}${problem.message}`;
+  return `${where}: ${severity ? `${severity}: ` : ''}${problem.path ? `${problem.path}: ` : ''}${problem.message}`;
 }
 
 /** Which processes the repository's images follow: only pinned, only rebuild, or both. */

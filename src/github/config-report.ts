@@ -1,9 +1,8 @@
 // An invalid config is shown in the Errors section of the repository's dashboard issue; nothing else changes until it is fixed.
-import { CONFIG_PATH, repoProcess, type ConfigProblem, type RepoConfig } from '../config/repo-config.js';
+import { CONFIG_PATH, configErrorOf, repoProcess, type ConfigProblem, type RepoConfig } from '../config/repo-config.js';
 import type { RepoMemory } from '../queue/memory.js';
 import { loadSnapshot, refreshStatusIssue, saveSnapshot, type StatusDeps, type StatusSnapshot } from '../queue/repo-status.js';
 import { STATUS_MARKER, type UpsertResult } from '../rebuild/status-issue.js';
-import type { LocatedError } from '../types.js';
 import { statusIssuePort } from './rebuild-ports.js';
 import type { GitHub, RepoRef } from './types.js';
 
@@ -15,16 +14,11 @@ export async function reportConfigProblems(deps: StatusDeps, gh: GitHub, repo: R
   const previous = await loadSnapshot(deps.redis, repo.repoId);
   const base: StatusSnapshot = previous ?? { pinned: [], floating: [], currentDigests: {}, pendingUpdates: [], lastRun: new Date().toISOString(), usesRebuild: false };
   const dashboard = base.dashboard ?? { enabled: true, dependencies: [], updates: [], held: [], errors: [], repeatability: [] };
-  await saveSnapshot(deps.redis, repo.repoId, { ...base, invalidConfig: true, dashboard: { ...dashboard, enabled: true, errors: problems.map(configError) } });
+  await saveSnapshot(deps.redis, repo.repoId, { ...base, invalidConfig: true, dashboard: { ...dashboard, enabled: true, errors: problems.map(configErrorOf) } });
   const shown = await refreshStatusIssue(deps, gh, repo);
   // New problems on an issue someone closed: open it again, or nobody sees them.
   if (shown?.action === 'updated') await gh.rest.issues.update({ owner: repo.owner, repo: repo.repo, issue_number: shown.number, state: 'open' });
   return shown;
-}
-
-/** `.github/freshen.yml:12` · `groups[1].name: expected …`: the dashboard's Errors line of one problem. */
-export function configError(problem: ConfigProblem): LocatedError {
-  return { file: problem.file, ...(problem.line ? { line: problem.line } : {}), message: `${problem.path ? `${problem.path}: ` : ''}${problem.message}` };
 }
 
 /**

@@ -23,7 +23,7 @@ export async function runCommentCommands(deps: CommentJobDeps, data: CommentComm
   const gh = await deps.github(data.installationId);
   const loaded = await loadRepoConfig(gh, repo);
   if (!loaded.ok) {
-    const where = loaded.problems.map(formatConfigProblem).join('; ');
+    const where = loaded.problems.map((p) => formatConfigProblem(p)).join('; ');
     await replyOn(gh, repo, data.issueNumber, `Freshen cannot act on this: its configuration is invalid (${where}).`);
     await reactTo(gh, repo, data.commentId, 'confused');
     return [];

@@ -111,7 +111,7 @@ export async function rebuildRepository(deps: RebuildJobDeps, data: RepoJobData)
     const head = await readDefaultBranchHead(gh, repo);
     const loaded = await loadRepoConfig(gh, repo, head.branch);
     if (!loaded.ok) {
-      const message = `\`.github/freshen.yml\` is invalid (${loaded.problems.map(formatConfigProblem).join('; ')}).`;
+      const message = `\`.github/freshen.yml\` is invalid (${loaded.problems.map((p) => formatConfigProblem(p)).join('; ')}).`;
       await abandon(deps, gh, repo, message);
       return { status: 'abandoned', message };
     }
