@@ -1,2 +1,0 @@
-import { configReference } from './src/config/reference.ts';
-console.log(configReference());
