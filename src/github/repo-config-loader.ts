@@ -24,7 +24,10 @@ export async function loadRepoConfig(gh: GitHub, repo: RepoRef, branch?: string)
   }
   const parsed = parseRepoConfig(raw, CONFIG_PATH);
   if (parsed.ok) return parsed;
-  return { ok: false, problems: await locate(gh, repo, branch, files, parsed.problems) };
+  const located = await locate(gh, repo, branch, files, parsed.problems);
+  // The repository's own file first, top to bottom, as `freshen config check` lists them.
+  const rank = (p: ConfigProblem) => (p.file === CONFIG_PATH ? 0 : 1);
+  return { ok: false, problems: located.sort((a, b) => rank(a) - rank(b) || (a.line ?? 0) - (b.line ?? 0) || (a.column ?? 0) - (b.column ?? 0)) };
 }
 
 /**
