@@ -6,23 +6,20 @@ import { stat, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
-import { createImageLookup } from './datasources/oci/index.js';
-import { createHttpClient } from './http/index.js';
 import { withoutUserInfoIn } from './http/url.js';
-import { createOsPinsPlanner, packageIndexes, parseOsMirrors } from './engine/planners/os-pins.js';
 import { directorySource } from './engine/directory-source.js';
 import { applyUpdatesWithArtifacts } from './engine/artifacts.js';
 import { extractAll, scan } from './engine/index.js';
-import { languagePlanners } from './engine/language/index.js';
 import type { PlannedUpdate } from './engine/types.js';
 import { renderTable } from './text-table.js';
 import { humanScan } from './cli-scan-summary.js';
 import type { Dependency, LocatedError } from './types.js';
-import { silentLogger } from './types.js';
-import { OsvClient } from './datasources/osv/index.js';
-import { insightPlanners, MemoryFirstSeenStore, parseDuration } from './insight/index.js';
+import { parseDuration } from './insight/index.js';
 import { isLiteralPlatform } from './insight/platforms.js';
-import type { Planner } from './engine/types.js';
+import { CliSetupError, cliScanSetup, loadCliConfig, markIgnored, runConfigCheck } from './cli-config.js';
+import { notIgnored } from './config/apply.js';
+import { groupUpdates, matchesAny } from './config/groups.js';
+import type { RepoConfig } from './config/repo-config.js';
 
 const USAGE = `Usage:
   freshen extract <dir> [--json]            list every image dependency found
@@ -30,18 +27,25 @@ const USAGE = `Usage:
       [--platform os/arch]...                platforms built for (default linux/amd64, or FROM --platform)
       [--min-release-age "3 days"]           hold back releases younger than this
       [--what-changed]                       read base images' OS package lists and diff them
+  freshen config check [dir] [--json]       validate <dir>/.github/freshen.yml (default dir: .)
+
+extract and scan apply <dir>/.github/freshen.yml as the app does (ignore, groups, registries,
+osMirrors, platform(s), minimumReleaseAge, schedule...); flags and the variables below win over it.
+An invalid config stops scan (exit 1). Keys: docs/configuration.md.
 
 Environment:
   FRESHEN_INSECURE_REGISTRIES=host:port,...  registries and package mirrors allowed on plain HTTP / private addresses
   FRESHEN_OS_MIRRORS=from=to,...             package mirror URL prefixes as images write them → prefixes to use
   FRESHEN_PLATFORM=linux/amd64               platform whose base image is read for OS package pins
   DOCKER_CONFIG                              directory of Docker's config.json (registry credentials)
+  FRESHEN_REGISTRY_CREDENTIALS               the app's JSON of named credentials, for the config's registries[].credentials
   FRESHEN_OSV_URL                            OSV API to ask which vulnerabilities updates fix (off unless set;
                                              implies --what-changed); e.g. https://api.osv.dev
   PIP_INDEX_URL                              Python package index (default: the public PyPI); a user:password@ in it
                                              is sent to that URL's origin only. npm reads .npmrc
 
-Exit codes: 0 success, 1 some files or dependencies failed (the rest is still reported), 2 usage.`;
+Exit codes: 0 success, 1 some files or dependencies failed (the rest is still reported) or the
+config is invalid, 2 usage.`;
 
 class UsageError extends Error {}
 /** `--help`: the usage text on stdout, exit 0 (it is not a mistake). */
@@ -75,51 +79,56 @@ async function run(argv: string[], io: CliIo): Promise<number> {
   }
   const { command, dir, json, write } = parsed;
   const source = directorySource(dir);
+  if (command === 'config') return runConfigCheck(source, json, io);
+  const loaded = await loadCliConfig(source, io);
 
   if (command === 'extract') {
     const { dependencies, errors } = await extractAll(source);
-    const output = { dependencies: dependencies.filter(isDependency).map(publicDependency), errors };
-    io.out(json ? JSON.stringify(output, null, 2) + '\n' : humanExtract(output.dependencies, errors));
-    return errors.length > 0 ? 1 : 0;
+    const listed = loaded.config ? markIgnored(dependencies, loaded.config) : dependencies;
+    const output = { dependencies: listed.filter(isDependency).map(publicDependency), errors: [...loaded.problems, ...errors] };
+    io.out(json ? JSON.stringify(output, null, 2) + '\n' : humanExtract(output.dependencies, output.errors));
+    return output.errors.length > 0 ? 1 : 0;
+  }
+  // As in the app: an invalid config changes nothing.
+  if (!loaded.config) {
+    io.out(json ? JSON.stringify({ updates: [], held: [], errors: loaded.problems }, null, 2) + '\n' : `Nothing scanned: the config is invalid.\n${humanErrors(loaded.problems)}`);
+    return 1;
   }
 
-  const insecureHosts = (io.env.FRESHEN_INSECURE_REGISTRIES ?? '').split(',').filter(Boolean);
-  let osMirrors: Record<string, string>;
+  let setup: ReturnType<typeof cliScanSetup>;
   try {
-    osMirrors = parseOsMirrors(io.env.FRESHEN_OS_MIRRORS ?? '');
+    setup = cliScanSetup(loaded.config, io.env, parsed.insight);
   } catch (err) {
-    io.err(`freshen: ${(err as Error).message}\n`);
+    if (!(err instanceof CliSetupError)) throw err;
+    io.err(`freshen: ${err.message}\n`);
     return 2;
   }
-  const images = createImageLookup({
-    insecureRegistries: insecureHosts,
-    dockerConfigDir: io.env.DOCKER_CONFIG,
-    log: silentLogger,
-  });
-  const osPins = createOsPinsPlanner({
-    registry: images,
-    indexes: packageIndexes(createHttpClient({ insecureHosts, maxBodyBytes: 256 * 1024 ** 2 })),
-    osMirrors,
-    ...(io.env.FRESHEN_PLATFORM ? { platform: io.env.FRESHEN_PLATFORM } : {}),
-  });
-  const insight = cliInsightPlanners(parsed.insight, images, io.env);
-  const result = await scan(source, { images, log: silentLogger, planners: [osPins, ...languagePlanners({ env: io.env, insecureRegistries: insecureHosts }), ...insight] });
-  const errors = [...result.errors];
+  const result = await scan(source, setup.context, setup.options);
+  const errors = [...setup.configErrors, ...result.errors];
+  const wanted = notIgnored(result.updates, setup.config);
   let applied: PlannedUpdate[] = [];
   if (write) {
-    const outcome = await writeUpdates(dir, result.updates, io.env);
+    const outcome = await writeUpdates(dir, wanted, io.env);
     applied = outcome.applied;
     errors.push(...outcome.errors);
   }
-  const updates = result.updates.map(({ manager, file, line, depName, from, to, updateType, notes, extra }) => ({
-    manager, file, line, depName, from, to, updateType, ...(notes?.length ? { notes } : {}), ...insightFields(extra),
-  }));
-  const held = result.held.map(({ update, reason, eligibleAt }) => ({
+  // With named groups, each update says which PR the app would put it in.
+  const groupOf = setup.config.groups.length > 0 ? groupNames(wanted, setup.config) : undefined;
+  const updates = wanted.map((u) => {
+    const { manager, file, line, depName, from, to, updateType, notes, extra } = u;
+    return { manager, file, line, depName, from, to, updateType, ...(groupOf ? { group: groupOf.get(u) } : {}), ...(notes?.length ? { notes } : {}), ...insightFields(extra) };
+  });
+  const held = result.held.filter((h) => !matchesAny(h.update, setup.config.ignore)).map(({ update, reason, eligibleAt }) => ({
     file: update.file, line: update.line, depName: update.depName, from: update.from, to: update.to, reason, ...(eligibleAt ? { eligibleAt } : {}),
   }));
-  const report = { dependencies: result.dependencies.filter(isDependency), updates: result.updates, held, errors, applied: write ? applied : null };
+  const report = { dependencies: result.dependencies.filter(isDependency), updates: wanted, held, errors, applied: write ? applied : null };
   io.out(json ? JSON.stringify({ updates, held, errors }, null, 2) + '\n' : humanScan(report));
   return errors.length > 0 ? 1 : 0;
+}
+
+/** Update → the name of the PR group the app would give it. */
+function groupNames(updates: PlannedUpdate[], config: RepoConfig): Map<PlannedUpdate, string> {
+  return new Map([...groupUpdates(updates, config)].flatMap(([group, list]) => list.map((u) => [u, group] as const)));
 }
 
 const OPTIONS = {
@@ -130,9 +139,15 @@ const OPTIONS = {
 function parseCommand(argv: string[]) {
   // Not strict: parseArgs' own errors name Node's conventions, not Freshen's; checkOptions says it in Freshen's words.
   const { values, positionals, tokens } = parseArgs({ args: argv, allowPositionals: true, strict: false, tokens: true, options: OPTIONS });
-  const [command, dir, ...rest] = positionals;
   if (values.help === true) throw new HelpRequested();
   checkOptions(tokens);
+  if (positionals[0] === 'config') {
+    return parseConfigCommand(positionals.slice(1), {
+      json: values.json === true, write: values.write === true, platform: values.platform as string[] | undefined,
+      'min-release-age': values['min-release-age'] as string | undefined, 'what-changed': values['what-changed'] === true,
+    });
+  }
+  const [command, dir, ...rest] = positionals;
   if (command !== 'extract' && command !== 'scan') throw new UsageError(command ? `unknown command "${command}"` : 'no command');
   if (!dir) throw new UsageError(`${command} needs a directory`);
   if (rest.length > 0) throw new UsageError(`unexpected argument "${rest[0]}"`);
@@ -154,6 +169,15 @@ function checkOptions(tokens: ReturnType<typeof parseArgs>['tokens'] = []): void
     if (known.type === 'boolean' && token.value !== undefined) throw new UsageError(`${token.rawName} takes no value`);
     if (known.type === 'string' && token.value === undefined) throw new UsageError(`${token.rawName} needs a value`);
   }
+}
+
+/** `config check [dir]`: only --json goes with it. */
+function parseConfigCommand(args: string[], values: { json: boolean; write: boolean; platform?: string[]; 'min-release-age'?: string; 'what-changed': boolean }) {
+  const [sub, dir = '.', ...rest] = args;
+  if (sub !== 'check') throw new UsageError(sub ? `unknown config command "${sub}" (there is: config check)` : 'config needs a command: config check [dir]');
+  if (rest.length > 0) throw new UsageError(`unexpected argument "${rest[0]}"`);
+  if (values.write || values.platform || values['min-release-age'] !== undefined || values['what-changed']) throw new UsageError('config check takes only --json');
+  return { command: 'config' as const, dir, json: values.json, write: false, insight: { platforms: [], minReleaseAge: undefined, whatChanged: false } };
 }
 
 /**
@@ -253,20 +277,6 @@ function exitWhenWritten(code: number): void {
     stream.on('error', () => process.exit(code));
     stream.write('', done);
   }
-}
-
-/** Multi-arch noise is always dropped; the rest only when asked (layer reads and OSV cost time and network). */
-function cliInsightPlanners(
-  options: { platforms: string[]; minReleaseAge: string | undefined; whatChanged: boolean },
-  images: ReturnType<typeof createImageLookup>,
-  env: NodeJS.ProcessEnv,
-): Planner[] {
-  const osvUrl = env.FRESHEN_OSV_URL && env.FRESHEN_OSV_URL !== 'off' ? env.FRESHEN_OSV_URL : undefined;
-  const osv = osvUrl ? new OsvClient(createHttpClient({ insecureHosts: [new URL(osvUrl).host] }), osvUrl) : undefined;
-  return insightPlanners(
-    { ...(options.platforms.length ? { platforms: options.platforms } : {}), ...(options.minReleaseAge ? { minimumReleaseAge: options.minReleaseAge } : {}) },
-    { images, firstSeen: new MemoryFirstSeenStore(), skipWhatChanged: !options.whatChanged && !osv, ...(osv ? { osv } : {}) },
-  );
 }
 
 /** What the insight planners found, for --json: the package diff counts and the vulnerabilities fixed. */

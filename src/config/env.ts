@@ -53,6 +53,13 @@ function credentialProblem(name: string, entry: unknown): string | undefined {
   return undefined;
 }
 
+/** FRESHEN_REGISTRY_CREDENTIALS on its own, for the CLI; throws EnvError naming the entry (never its values). */
+export function registryCredentialsFromEnv(text: string): Record<string, AppRegistryCredential> {
+  const parsed = z.string().transform(parseRegistryCredentials).safeParse(text);
+  if (parsed.success) return parsed.data;
+  throw new EnvError(parsed.error.issues.map((i) => `FRESHEN_REGISTRY_CREDENTIALS${i.path.length ? `.${i.path.join('.')}` : ''}: ${i.message}`).join('\n'));
+}
+
 const envSchema = z.object({
   /** Which processes to run: the webhook server, the queue workers, or both. */
   FRESHEN_ROLE: z.enum(['web', 'worker', 'all']).default('all'),

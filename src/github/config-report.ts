@@ -1,51 +1,51 @@
-// Tells the user about an invalid config on a status issue, updated in place and closed once fixed.
-import type { ConfigProblem } from '../config/repo-config.js';
+// An invalid config is shown in the Errors section of the repository's dashboard issue; nothing else changes until it is fixed.
+import { CONFIG_PATH, configErrorOf, repoProcess, type ConfigProblem, type RepoConfig } from '../config/repo-config.js';
 import type { RepoMemory } from '../queue/memory.js';
-import { renderConfigProblems } from '../render/pr.js';
+import { loadSnapshot, refreshStatusIssue, saveSnapshot, type StatusDeps, type StatusSnapshot } from '../queue/repo-status.js';
+import { STATUS_MARKER, type UpsertResult } from '../rebuild/status-issue.js';
+import { statusIssuePort } from './rebuild-ports.js';
 import type { GitHub, RepoRef } from './types.js';
 
-export const STATUS_ISSUE_TITLE = 'Freshen cannot read its configuration';
-const STATUS_MARKER = '<!-- freshen:config-status -->';
-
-export async function reportConfigProblems(
-  gh: GitHub,
-  repo: RepoRef,
-  memory: RepoMemory,
-  problems: ConfigProblem[],
-  commitSha: string,
-): Promise<number> {
-  const body = `${renderConfigProblems(problems)}\n\nChecked at commit ${commitSha}. This issue closes itself when the configuration is valid again.\n\n${STATUS_MARKER}`;
-  const existing = await openStatusIssue(gh, repo, memory);
-  if (existing && existing.body === body) return existing.number;
-  if (existing) {
-    await gh.rest.issues.update({ owner: repo.owner, repo: repo.repo, issue_number: existing.number, body });
-    return existing.number;
-  }
-  const { data: issue } = await gh.rest.issues.create({ owner: repo.owner, repo: repo.repo, title: STATUS_ISSUE_TITLE, body });
-  await memory.setStatusIssue(issue.number);
-  return issue.number;
+/**
+ * Keeps what the last valid scan saw and replaces its errors with the config's problems. The
+ * dashboard is written even with `dashboard: false`: a config that cannot be read cannot turn it off.
+ */
+export async function reportConfigProblems(deps: StatusDeps, gh: GitHub, repo: RepoRef, problems: readonly ConfigProblem[]): Promise<UpsertResult | null> {
+  const previous = await loadSnapshot(deps.redis, repo.repoId);
+  const base: StatusSnapshot = previous ?? { pinned: [], floating: [], currentDigests: {}, pendingUpdates: [], lastRun: new Date().toISOString(), usesRebuild: false };
+  const dashboard = base.dashboard ?? { enabled: true, dependencies: [], updates: [], held: [], errors: [], repeatability: [] };
+  await saveSnapshot(deps.redis, repo.repoId, { ...base, invalidConfig: true, dashboard: { ...dashboard, enabled: true, errors: problems.map(configErrorOf) } });
+  const shown = await refreshStatusIssue(deps, gh, repo);
+  // New problems on an issue someone closed: open it again, or nobody sees them.
+  if (shown?.action === 'updated') await gh.rest.issues.update({ owner: repo.owner, repo: repo.repo, issue_number: shown.number, state: 'open' });
+  return shown;
 }
 
-export async function clearConfigProblems(gh: GitHub, repo: RepoRef, memory: RepoMemory): Promise<void> {
-  const existing = await openStatusIssue(gh, repo, memory);
-  if (!existing) return;
-  await gh.rest.issues.createComment({
-    owner: repo.owner,
-    repo: repo.repo,
-    issue_number: existing.number,
-    body: 'The configuration is valid again; Freshen resumes its work.',
-  });
-  await gh.rest.issues.update({ owner: repo.owner, repo: repo.repo, issue_number: existing.number, state: 'closed' });
+/**
+ * The config is valid again. With `dashboard: false` (and no rebuild status issue to keep), the
+ * issue opened only for the config's problems says so and closes; the separate issue earlier
+ * versions opened is closed too.
+ */
+export async function clearConfigProblems(deps: StatusDeps, gh: GitHub, repo: RepoRef, memory: RepoMemory, config: RepoConfig): Promise<void> {
+  await closeEarlierIssue(gh, repo, memory);
+  const snapshot = await loadSnapshot(deps.redis, repo.repoId);
+  if (!snapshot?.invalidConfig || config.dashboard || repoProcess(config) !== 'pinned') return;
+  const issue = await statusIssuePort(gh, repo, deps.redis).findByMarker(STATUS_MARKER);
+  await saveSnapshot(deps.redis, repo.repoId, { ...snapshot, invalidConfig: false });
+  if (!issue) return;
+  await closeWith(gh, repo, issue.number, `\`${CONFIG_PATH}\` is valid again and says \`dashboard: false\`, so this issue is no longer updated.`);
 }
 
-async function openStatusIssue(gh: GitHub, repo: RepoRef, memory: RepoMemory): Promise<{ number: number; body: string } | null> {
+async function closeWith(gh: GitHub, repo: RepoRef, issueNumber: number, comment: string): Promise<void> {
+  await gh.rest.issues.createComment({ owner: repo.owner, repo: repo.repo, issue_number: issueNumber, body: comment });
+  await gh.rest.issues.update({ owner: repo.owner, repo: repo.repo, issue_number: issueNumber, state: 'closed' });
+}
+
+/** Before the dashboard carried them, config problems had an issue of their own ("Freshen cannot read its configuration"). */
+async function closeEarlierIssue(gh: GitHub, repo: RepoRef, memory: RepoMemory): Promise<void> {
   const number = await memory.statusIssue();
-  if (number === null) return null;
-  try {
-    const { data } = await gh.rest.issues.get({ owner: repo.owner, repo: repo.repo, issue_number: number });
-    return data.state === 'open' ? { number, body: data.body ?? '' } : null;
-  } catch (err) {
-    if ((err as { status?: number }).status === 404 || (err as { status?: number }).status === 410) return null;
-    throw err;
-  }
+  if (number === null) return;
+  const { data } = await gh.rest.issues.get({ owner: repo.owner, repo: repo.repo, issue_number: number }).catch(() => ({ data: null }));
+  if (data?.state === 'open') await closeWith(gh, repo, number, 'The configuration is valid; its problems are now shown on the dashboard issue when there are any.');
+  await memory.clearStatusIssue();
 }

@@ -1,7 +1,7 @@
 // The `comment-command` job: carries out commands the webhook handler acknowledged and allowed, then replies.
 import { runCommands, type CommandOutcome, type RunPorts } from '../commands/handle.js';
 import { durationMs, defaultRebuildSettings } from '../rebuild/types.js';
-import { repoProcess } from '../config/repo-config.js';
+import { formatConfigProblem, repoProcess } from '../config/repo-config.js';
 import { loadRepoConfig } from '../github/repo-config-loader.js';
 import { pullRequestInfo, reactTo, replyOn } from '../github/rebuild-ports.js';
 import type { GitHub, RepoRef } from '../github/types.js';
@@ -23,7 +23,7 @@ export async function runCommentCommands(deps: CommentJobDeps, data: CommentComm
   const gh = await deps.github(data.installationId);
   const loaded = await loadRepoConfig(gh, repo);
   if (!loaded.ok) {
-    const where = loaded.problems.map((p) => `${p.file}${p.path ? ` at \`${p.path}\`` : ''}: ${p.message}`).join('; ');
+    const where = loaded.problems.map((p) => formatConfigProblem(p)).join('; ');
     await replyOn(gh, repo, data.issueNumber, `Freshen cannot act on this: its configuration is invalid (${where}).`);
     await reactTo(gh, repo, data.commentId, 'confused');
     return [];

@@ -60,6 +60,10 @@ export class RepoMemory {
     return value ? Number(value) : null;
   }
 
+  async clearStatusIssue(): Promise<void> {
+    await this.redis.del(this.key('status-issue'));
+  }
+
   /** `/rebuild` on a Freshen PR: the next scan rewrites that PR's branch even if nothing changed. */
   async requestRegenerate(prNumber: number): Promise<void> {
     await this.redis.sadd(this.key('regenerate'), String(prNumber));

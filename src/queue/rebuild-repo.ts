@@ -1,7 +1,7 @@
 // The rebuild process inside the jobs: the scheduled check after a scan, and the `rebuild-<repo id>` job of `/rebuild`.
 import { extractAll, isIgnored, managedPath } from '../engine/index.js';
 import type { ImageLookup } from '../engine/types.js';
-import type { RepoConfig } from '../config/repo-config.js';
+import { formatConfigProblem, type RepoConfig } from '../config/repo-config.js';
 import { ignoredDependencyNames } from '../commands/ignore-store.js';
 import { loadRepoConfig } from '../github/repo-config-loader.js';
 import { dispatchPort, requesterPort } from '../github/rebuild-ports.js';
@@ -111,7 +111,7 @@ export async function rebuildRepository(deps: RebuildJobDeps, data: RepoJobData)
     const head = await readDefaultBranchHead(gh, repo);
     const loaded = await loadRepoConfig(gh, repo, head.branch);
     if (!loaded.ok) {
-      const message = `\`.github/freshen.yml\` is invalid (${loaded.problems.map((p) => `${p.path || p.file}: ${p.message}`).join('; ')}).`;
+      const message = `\`.github/freshen.yml\` is invalid (${loaded.problems.map((p) => formatConfigProblem(p)).join('; ')}).`;
       await abandon(deps, gh, repo, message);
       return { status: 'abandoned', message };
     }

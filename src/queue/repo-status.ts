@@ -1,6 +1,7 @@
 // What Freshen sees in a repository, kept after each scan, shown in the status issue and `/freshen status`.
 import type { Redis } from 'ioredis';
 import { IgnoreStore } from '../commands/ignore-store.js';
+import { CONFIG_PATH } from '../config/repo-config.js';
 import type { DashboardSnapshot } from '../dashboard/from-scan.js';
 import { upsertDashboard } from '../dashboard/issue.js';
 import { statusIssuePort } from '../github/rebuild-ports.js';
@@ -30,6 +31,8 @@ export interface StatusSnapshot {
   usesRebuild: boolean;
   /** What the dashboard shows of the last scan (absent in snapshots written before it existed). */
   dashboard?: DashboardSnapshot;
+  /** The config was invalid at the last scan: the dashboard's errors are its problems, and nothing else was done. */
+  invalidConfig?: boolean;
 }
 
 /** The rebuild process's Redis stores, on a connection that carries the deployment's key prefix. */
@@ -87,6 +90,7 @@ export async function buildRepoStatus(deps: StatusDeps, repo: RepoRef): Promise<
   );
   const problems = [...rebuild.problems];
   if (!snapshot) problems.push('Freshen has not scanned this repository yet.');
+  if (snapshot?.invalidConfig) problems.push(`\`${CONFIG_PATH}\` is invalid (see Errors): Freshen changes nothing in this repository until it is fixed.`);
   return {
     repo: rebuildRepoRef(repo),
     images: [...rebuild.images, ...(snapshot?.pinned ?? [])],

@@ -2,13 +2,13 @@
 import { budgetSettingsFromEnv, registryBudget, RequestBudget, type HostBudget } from '../budget/index.js';
 import { DEFAULT_TTLS, RedisLookupCache, scopeFor, sharedImageFactsCache, sharedMirrorFiles, sharedNpm, sharedOsInfoCache, sharedPypi, type CacheTtls, type LookupCache } from '../cache/index.js';
 import type { ServiceEnv } from '../config/env.js';
-import type { RepoConfig } from '../config/repo-config.js';
+import { configuredPlanners } from '../config/apply.js';
 import type { NpmDatasource } from '../datasources/npm/index.js';
 import { DEFAULT_OSV_URL, OsvClient } from '../datasources/osv/index.js';
 import type { PypiDatasource } from '../datasources/pypi/index.js';
-import { insightPlanners, MemoryFirstSeenStore, MemoryImageFactsCache, RedisFirstSeenStore, type FirstSeenStore } from '../insight/index.js';
+import { MemoryFirstSeenStore, MemoryImageFactsCache, RedisFirstSeenStore, type FirstSeenStore } from '../insight/index.js';
 import { createOciClient } from '../datasources/oci/index.js';
-import { createOsPinsPlanner, packageIndexes } from '../engine/planners/os-pins.js';
+import { packageIndexes } from '../engine/planners/os-pins.js';
 import { languagePlanners, type ReleaseNotesSource } from '../engine/language/index.js';
 import type { RepoRef } from '../github/types.js';
 import { createHttpClient, type HttpResponseEvent } from '../http/index.js';
@@ -59,15 +59,16 @@ export function registryScanContext(
     // Per job: a mirror URL with credentials in it keeps its answers to this installation.
     const mirrorFiles = cache ? sharedMirrorFiles(cache, repo.installationId, ttls.mirrorFileSeconds) : undefined;
     const jobIndexes = mirrorFiles ? { debian: indexes.debian.withShared(mirrorFiles), alpine: indexes.alpine.withShared(mirrorFiles) } : indexes;
-    const osPins = createOsPinsPlanner({ registry: images, indexes: jobIndexes, osMirrors: config.osMirrors, platform: config.platform, ...(osInfoCache ? { osInfoCache } : {}) });
     const languageEnv = hooks.languageEnv ?? { FRESHEN_NPMRC: env.FRESHEN_NPMRC, PIP_INDEX_URL: env.PIP_INDEX_URL };
     const npm = cache ? (direct: NpmDatasource) => sharedNpm(direct, cache, repo.installationId, ttls.tagListSeconds) : undefined;
     const pypi = cache ? (direct: PypiDatasource) => sharedPypi(direct, cache, repo.installationId, ttls.tagListSeconds) : undefined;
     const language = languagePlanners({ env: languageEnv, insecureRegistries: env.FRESHEN_INSECURE_REGISTRIES, http, ...(npm ? { npm } : {}), ...(pypi ? { pypi } : {}), ...(hooks.releaseNotes ? { releaseNotes: hooks.releaseNotes(repo) } : {}) });
-    // Last: they read what the others planned (package diffs, npm/PyPI versions) and may hold updates back.
-    const insight = insightPlanners(insightSettings(config), { images, firstSeen, factsCache: imageFacts, ...(osv ? { osv } : {}) });
+    const planners = configuredPlanners(config, {
+      images, indexes: jobIndexes, language, ...(osInfoCache ? { osInfoCache } : {}),
+      insight: { firstSeen, factsCache: imageFacts, ...(osv ? { osv } : {}) },
+    });
     const artifacts = { vars: languageEnv, insecureRegistries: env.FRESHEN_INSECURE_REGISTRIES, ...(languageEnv.FRESHEN_NPMRC ? { appNpmrc: languageEnv.FRESHEN_NPMRC } : {}) };
-    return { images, log, planners: [osPins, ...language, ...insight], artifacts, configErrors };
+    return { images, log, planners, artifacts, configErrors };
   };
 }
 
@@ -82,18 +83,6 @@ export function sharedRegistryState(target: RedisTarget, prefix: string): { cach
     cache: new RedisLookupCache(redis),
     hostBudget: registryBudget(new RequestBudget(redis), settings.registryWindows, settings.maxInlineWaitMs),
     firstSeen: new RedisFirstSeenStore(redis),
-  };
-}
-
-/** The insight planners' settings from the repository config. */
-export function insightSettings(config: RepoConfig) {
-  return {
-    platforms: config.platforms.length > 0 ? config.platforms : [config.platform],
-    ignoreUnchangedPlatforms: config.ignoreUnchangedPlatforms,
-    ...(config.minimumReleaseAge ? { minimumReleaseAge: config.minimumReleaseAge } : {}),
-    ...(config.schedule ? { schedule: config.schedule } : {}),
-    timezone: config.timezone,
-    security: config.security,
   };
 }
 

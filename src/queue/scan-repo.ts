@@ -3,6 +3,7 @@ import type { Redis } from 'ioredis';
 import { managedPath, scan } from '../engine/index.js';
 import type { HeldUpdate, PlannedUpdate, ScanContext } from '../engine/types.js';
 import type { ArtifactOptions } from '../engine/artifacts.js';
+import { configuredScanOptions } from '../config/apply.js';
 import { branchFor, groupUpdates } from '../config/groups.js';
 import { repoProcess, type RepoConfig } from '../config/repo-config.js';
 import { ignoredDependencyNames, isUpdateIgnored } from '../commands/ignore-store.js';
@@ -15,7 +16,6 @@ import { listOpenFreshenPrs } from '../github/pulls.js';
 import { loadRepoConfig } from '../github/repo-config-loader.js';
 import { openTree, readDefaultBranchHead } from '../github/repo-reader.js';
 import type { GitHub, RepoRef } from '../github/types.js';
-import { processForImage } from '../rebuild/process.js';
 import { heldNote } from '../render/pr.js';
 import type { LocatedError, Logger } from '../types.js';
 import type { WriteBudget } from './budgets.js';
@@ -51,7 +51,7 @@ export interface RepoScanDeps {
 }
 
 export type RepoScanOutcome =
-  | { status: 'invalid-config'; issue: number }
+  | { status: 'invalid-config'; issue: number | null }
   | { status: 'skipped'; reason: string }
   | ({ status: 'done'; updates: number; errors: number; rebuild?: string } & LifecycleResult);
 
@@ -65,12 +65,12 @@ export async function scanRepository(deps: RepoScanDeps, data: RepoJobData): Pro
   // At the scanned commit: the config matches the files, and a read by SHA is never read twice.
   const loaded = await loadRepoConfig(gh, repo, head.commitSha);
   if (!loaded.ok) {
-    const issue = await reportConfigProblems(gh, repo, memory, loaded.problems, head.commitSha);
-    log.warn({ problems: loaded.problems, issue }, 'invalid config: nothing changed, reported on the status issue');
-    return { status: 'invalid-config', issue };
+    const shown = await reportConfigProblems(deps, gh, repo, loaded.problems);
+    log.warn({ problems: loaded.problems, issue: shown?.number }, 'invalid config: nothing changed, reported on the dashboard issue');
+    return { status: 'invalid-config', issue: shown?.number ?? null };
   }
   const config = loaded.config;
-  await clearConfigProblems(gh, repo, memory);
+  await clearConfigProblems(deps, gh, repo, memory, config);
   await deps.onConfig?.(data, config);
 
   // `/freshen ignore` entries: whole dependencies are never looked up, versions are dropped below.
@@ -79,13 +79,7 @@ export async function scanRepository(deps: RepoScanDeps, data: RepoJobData): Pro
   const source = await openTree(gh, repo, head.treeSha, { managed: managedPath, maxBlobBytes: deps.maxBlobBytes, log });
   // One registry client per run: its memo must not outlive the run, or a re-pushed tag goes unseen.
   const context = deps.scanContext({ repo, config, log });
-  const result = await scan(source, context, {
-    ignore: [...config.ignore, ...ignored],
-    pinDigests: true,
-    // Floating images on the rebuild process are rebuilt, never pinned.
-    processFor: (dep) => processForImage(config, dep.depName, dep.currentValue, dep.reference),
-    throwOnRateLimit: true,
-  });
+  const result = await scan(source, context, { ...configuredScanOptions(config, ignored), pinDigests: true, throwOnRateLimit: true });
   const errors = [...(context.configErrors ?? []), ...result.errors];
   for (const error of errors) log.warn({ file: error.file, line: error.line, dep: error.depName }, error.message);
   for (const h of result.held) log.info({ file: h.update.file, dep: h.update.depName, to: h.update.to, eligibleAt: h.eligibleAt }, `update held: ${h.reason}`);

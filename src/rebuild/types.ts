@@ -48,18 +48,17 @@ export function durationMs(value: number | string): number {
  */
 export const rebuildSettingsSchema = z
   .strictObject({
-    /** Workflow file name or path (`build.yml`, `.github/workflows/build.yml`) to dispatch. */
-    workflow: z.string().min(1).optional(),
-    /** Branch or tag the workflow runs on. Default: the default branch. */
-    ref: z.string().min(1).optional(),
-    /** `repository_dispatch` event type (used when no workflow is named). */
-    event: z.string().min(1).max(100).optional(),
-    /** The published image (`ghcr.io/org/app:latest`) whose `org.opencontainers.image.base.digest` is the truth. */
-    image: z.string().min(1).optional(),
-    /** First sight of a base image: `record` its digest, or `dispatch` a build at once. */
-    baseline: z.enum(['record', 'dispatch']).default('record'),
-    /** Forced `/rebuild` commands closer together than this are refused. */
-    cooldown: duration.default('10m'),
+    workflow: z.string().min(1).optional()
+      .meta({ description: 'Workflow file name or path (`build.yml`, `.github/workflows/build.yml`) to dispatch; it needs `on: workflow_dispatch`.', examples: ['build.yml'] }),
+    ref: z.string().min(1).optional().meta({ description: 'Branch or tag the workflow runs on. Default: the default branch.', examples: ['main'] }),
+    event: z.string().min(1).max(100).optional()
+      .meta({ description: '`repository_dispatch` event type, used when no workflow is named (default `freshen-rebuild`).', examples: ['freshen-rebuild'] }),
+    image: z.string().min(1).optional()
+      .meta({ description: 'The published image whose `org.opencontainers.image.base.digest` is the truth.', examples: ['ghcr.io/acme/app:latest'] }),
+    baseline: z.enum(['record', 'dispatch']).default('record')
+      .meta({ description: 'First sight of a base image: `record` its digest, or `dispatch` a build at once.' }),
+    cooldown: duration.default('10m')
+      .meta({ description: 'Forced `/rebuild` commands closer together than this are refused (minutes, or `30s`, `10m`, `2h`, `1d`).' }),
   })
   .refine((s) => !(s.workflow && s.event), { message: 'name either rebuild.workflow or rebuild.event, not both' });
 

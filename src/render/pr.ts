@@ -164,14 +164,3 @@ export function renderHandsOffComment(branch: string): string {
 export function renderObsoleteComment(): string {
   return 'Every update in this PR is already applied on the default branch or no longer wanted, so Freshen is closing it and deleting its branch.';
 }
-
-export function renderConfigProblems(problems: { file: string; path: string; line?: number; message: string }[]): string {
-  const items = problems.map(
-    (p) => `- \`${p.file}\`${p.line ? ` line ${p.line}` : ''}${p.path ? `, at \`${p.path}\`` : ''}: ${p.message}`,
-  );
-  return withoutUserInfoIn([
-    `Freshen could not use its configuration, so it changed nothing in this repository until the config is fixed:`,
-    '',
-    ...items,
-  ].join('\n'));
-}

@@ -89,8 +89,8 @@ describe('repository config', () => {
     const byPath = Object.fromEntries(result.problems.map((p) => [p.path, p.message]));
     expect(byPath['prLimit']).toMatch(/expected number/);
     expect(byPath['schedule']).toMatch(/5-field cron/);
-    expect(byPath['groups.0.name']).toMatch(/lowercase name/);
-    expect(byPath['groups.0.match']).toBeDefined();
+    expect(byPath['groups[0].name']).toMatch(/lowercase name/);
+    expect(byPath['groups[0].match']).toBeDefined();
     expect(byPath['timezone']).toMatch(/IANA time zone/);
     expect(result.problems.every((p) => p.file === '.github/freshen.yml')).toBe(true);
   });
@@ -99,7 +99,7 @@ describe('repository config', () => {
     const result = parseRepoConfig({ registries: [{ host: 'r.example', password: 'hunter2' }] });
     expect(result.ok).toBe(false);
     if (!result.ok) {
-      expect(result.problems[0]?.path).toBe('registries.0');
+      expect(result.problems[0]?.path).toBe('registries[0].password');
       expect(result.problems[0]?.message).toMatch(/unknown field "password".*app-side credential/);
     }
   });

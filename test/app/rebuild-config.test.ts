@@ -27,8 +27,8 @@ describe('process and schedule', () => {
     const result = parseRepoConfig({ rebuild: { workflow: 'a.yml', event: 'b', token: 'x' }, images: [{ match: 'x', process: 'nightly' }] });
     expect(result.ok).toBe(false);
     const paths = result.ok ? [] : result.problems.map((p) => p.path);
-    expect(paths).toContain('rebuild');
-    expect(paths).toContain('images.0.process');
+    expect(paths).toContain('rebuild.token');
+    expect(paths).toContain('images[0].process');
   });
 
   it('schedules rebuild repositories nightly and pinned ones weekly, unless a cron is set', () => {

@@ -122,30 +122,6 @@ describe('pinned updates through the app', () => {
     expect(stack.sim.readFile('acme', 'web', major.head, 'Dockerfile')).toMatch(new RegExp(`:22\\.1\\.0@sha256:[0-9a-f]{64}\\n$`));
   });
 
-  it('reports an invalid config and changes nothing, then resumes once it is fixed', async () => {
-    await pushTag('1.0.0');
-    await pushTag('1.0.1');
-    await install({ Dockerfile: `FROM ${registryHost}/${image}:1.0.0\n`, '.github/freshen.yml': 'prLimit: many\nignore: docker.io/x\n' });
-    expect(freshenBranches()).toEqual([]);
-    expect(stack.sim.pulls('acme', 'web')).toEqual([]);
-    const [issue] = stack.sim.issues('acme', 'web');
-    expect(issue?.state).toBe('open');
-    expect(issue?.body).toContain('`.github/freshen.yml`, at `prLimit`');
-    expect(issue?.body).toContain('at `ignore`');
-    stack.sim.commit('acme', 'web', 'main', { '.github/freshen.yml': 'prLimit: 3\n' }, { author: 'alice' });
-    await scanNow();
-    expect(stack.sim.issues('acme', 'web')[0]?.state).toBe('closed');
-    expect(openPulls()).toHaveLength(1);
-  });
-
-  it('reports broken YAML with its line', async () => {
-    await pushTag('1.0.0');
-    await install({ Dockerfile: `FROM ${registryHost}/${image}:1.0.0\n`, '.github/freshen.yml': 'prLimit: 2\nlabels: [a, b\n' });
-    expect(freshenBranches()).toEqual([]);
-    const [issue] = stack.sim.issues('acme', 'web');
-    expect(issue?.body).toMatch(/`\.github\/freshen\.yml` line \d+: invalid YAML/);
-  });
-
   it('reads shared settings through _extends from the organisation .github repository', async () => {
     await pushTag('2.0.0');
     const inst = stack.sim.createInstallation({ account: 'acme' });
