@@ -15,7 +15,7 @@ export function randomBytes(size: number, seed = 0x9e3779b9): Buffer {
 
 /** `image: "${a:-${a:-…x…}}"` nested until the file is about `bytes` long. */
 export function nestedInterpolationCompose(bytes: number): string {
-  const depth = Math.max(1, Math.floor((bytes - 40) / 7));
+  const depth = Math.max(1, Math.floor((bytes - 40) / 6));
   return `services:\n  app:\n    image: "${'${a:-'.repeat(depth)}node:20${'}'.repeat(depth)}"\n`;
 }
 
