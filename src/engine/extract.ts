@@ -1,5 +1,6 @@
 // Runs every matching manager over every file of a source; a broken file only affects itself.
 import { managers } from '../managers/index.js';
+import { MAX_FILE_BYTES } from '../managers/limits.js';
 import type { Dependency, LocatedError, Manager } from '../types.js';
 import type { FileSource } from './types.js';
 
@@ -36,6 +37,16 @@ export function safeExtract(manager: Manager, text: string, file: string): { dep
   }
 }
 
+/** Errors printed per file; the rest are counted in one more line, so a random file is not 68,000 lines of output. */
+export const MAX_ERRORS_PER_FILE = 20;
+
+/** The first MAX_ERRORS_PER_FILE errors of one file, then `… and N more errors in <file>`. */
+export function capErrors(file: string, errors: LocatedError[]): LocatedError[] {
+  if (errors.length <= MAX_ERRORS_PER_FILE) return errors;
+  const more = errors.length - MAX_ERRORS_PER_FILE;
+  return [...errors.slice(0, MAX_ERRORS_PER_FILE), { file, message: `… and ${more} more error${more === 1 ? '' : 's'} in ${file}` }];
+}
+
 export async function extractAll(source: FileSource): Promise<ExtractAllResult> {
   const paths = (await source.list()).filter(managedPath).sort();
   const result: ExtractAllResult = { files: [], dependencies: [], errors: [] };
@@ -47,13 +58,20 @@ export async function extractAll(source: FileSource): Promise<ExtractAllResult> 
       result.errors.push({ file, message: `cannot read file: ${errorMessage(err)}` });
       continue;
     }
+    // Every source is capped here too, whatever its own limit (GitHub trees, directories, tests).
+    if (text.length > MAX_FILE_BYTES) {
+      result.errors.push({ file, message: `file is larger than ${MAX_FILE_BYTES} bytes; not read` });
+      continue;
+    }
     const depsByManager = new Map<string, Dependency[]>();
+    const fileErrors: LocatedError[] = [];
     for (const manager of managers.filter((m) => m.matches(file))) {
       const { deps, errors } = safeExtract(manager, text, file);
       depsByManager.set(manager.name, deps);
-      result.dependencies.push(...deps);
-      result.errors.push(...errors);
+      for (const dep of deps) result.dependencies.push(dep);
+      for (const error of errors) fileErrors.push(error);
     }
+    result.errors.push(...capErrors(file, fileErrors));
     result.files.push({ file, text, depsByManager });
   }
   return result;

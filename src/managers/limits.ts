@@ -11,6 +11,9 @@ export const MAX_YAML_BYTES = 256 * 1024;
 export const MAX_NESTING = 64;
 export const MAX_SHELL_NESTING = 8;
 
+/** Most dependencies read from one file (a lookup each); the largest real lists have a few thousand. */
+export const MAX_DEPENDENCIES_PER_FILE = 10_000;
+
 /** Most instructions read from one Dockerfile, and the longest one (continuation lines joined). */
 export const MAX_DOCKERFILE_INSTRUCTIONS = 20_000;
 export const MAX_INSTRUCTION_CHARS = 1024 * 1024;
