@@ -14,9 +14,13 @@ export const MAX_SHELL_NESTING = 8;
 /** Most dependencies read from one file (a lookup each); the largest real lists have a few thousand. */
 export const MAX_DEPENDENCIES_PER_FILE = 10_000;
 
-/** Most instructions read from one Dockerfile, and the longest one (continuation lines joined). */
-export const MAX_DOCKERFILE_INSTRUCTIONS = 20_000;
-export const MAX_INSTRUCTION_CHARS = 1024 * 1024;
+/**
+ * Most instructions read from one Dockerfile, and most characters of instruction text (continuation
+ * lines joined, heredoc bodies included): each character is kept with its file offset, so this
+ * bounds memory too. Real Dockerfiles have a few hundred instructions and well under 100 KiB.
+ */
+export const MAX_DOCKERFILE_INSTRUCTIONS = 10_000;
+export const MAX_INSTRUCTION_CHARS = 2 * 1024 * 1024;
 
 /** Work allowed for Dockerfile variable expansion in one pass: characters produced plus pattern-matching steps. */
 export function expansionBudget(textLength: number): number {

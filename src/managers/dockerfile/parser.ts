@@ -41,6 +41,7 @@ class DockerfileScanner {
   readonly instructions: Instruction[] = [];
   escapeChar = '\\';
   private directivesOpen = true;
+  private instructionChars = 0;
   private continuation = /\\[ \t]*$/;
   private readonly lines: PhysicalLine[];
   private readonly lineIndex: LineIndex;
@@ -112,11 +113,16 @@ class DockerfileScanner {
     const content = this.text.slice(start, end);
     const m = this.continuation.exec(content);
     const stop = m ? start + m.index : end;
-    if (logical.length + stop - start > MAX_INSTRUCTION_CHARS) {
-      throw new LimitError(`an instruction longer than ${MAX_INSTRUCTION_CHARS} characters; the rest of the file is not read`);
-    }
-    for (let i = start; i < stop; i++) logical.push(this.text[i]!, i);
+    this.spendChars(stop - start);
+    logical.pushRange(this.text, start, stop);
     return m !== null;
+  }
+
+  private spendChars(count: number): void {
+    this.instructionChars += count;
+    if (this.instructionChars > MAX_INSTRUCTION_CHARS) {
+      throw new LimitError(`more than ${MAX_INSTRUCTION_CHARS} characters of instructions; the rest of the file is not read`);
+    }
   }
 
   /** Reads the instruction starting on line li; returns the index of its last line, -1 to stop. */
@@ -171,6 +177,7 @@ class DockerfileScanner {
       }
       const bodyStart = this.lines[bodyLine]!.start;
       const bodyEnd = this.lines[end]!.start;
+      this.spendChars(bodyEnd - bodyStart);
       into.push({ ...marker, body: this.text.slice(bodyStart, bodyEnd), bodyRange: { start: bodyStart, end: bodyEnd }, line: bodyLine + 1 });
       li = end;
     }
