@@ -40,11 +40,20 @@ export function safeExtract(manager: Manager, text: string, file: string): { dep
 /** Errors printed per file; the rest are counted in one more line, so a random file is not 68,000 lines of output. */
 export const MAX_ERRORS_PER_FILE = 20;
 
-/** The first MAX_ERRORS_PER_FILE errors of one file, then `… and N more errors in <file>`. */
-export function capErrors(file: string, errors: LocatedError[]): LocatedError[] {
-  if (errors.length <= MAX_ERRORS_PER_FILE) return errors;
-  const more = errors.length - MAX_ERRORS_PER_FILE;
-  return [...errors.slice(0, MAX_ERRORS_PER_FILE), { file, message: `… and ${more} more error${more === 1 ? '' : 's'} in ${file}` }];
+/** The first MAX_ERRORS_PER_FILE errors of each file, then one `… and N more errors in <file>` each. */
+export function capErrorsPerFile(errors: readonly LocatedError[]): LocatedError[] {
+  const counts = new Map<string, number>();
+  const kept: LocatedError[] = [];
+  for (const error of errors) {
+    const count = (counts.get(error.file) ?? 0) + 1;
+    counts.set(error.file, count);
+    if (count <= MAX_ERRORS_PER_FILE) kept.push(error);
+  }
+  for (const [file, count] of counts) {
+    const more = count - MAX_ERRORS_PER_FILE;
+    if (more > 0) kept.push({ file, message: `… and ${more} more error${more === 1 ? '' : 's'} in ${file}` });
+  }
+  return kept;
 }
 
 export async function extractAll(source: FileSource): Promise<ExtractAllResult> {
@@ -64,16 +73,15 @@ export async function extractAll(source: FileSource): Promise<ExtractAllResult> 
       continue;
     }
     const depsByManager = new Map<string, Dependency[]>();
-    const fileErrors: LocatedError[] = [];
     for (const manager of managers.filter((m) => m.matches(file))) {
       const { deps, errors } = safeExtract(manager, text, file);
       depsByManager.set(manager.name, deps);
       for (const dep of deps) result.dependencies.push(dep);
-      for (const error of errors) fileErrors.push(error);
+      for (const error of errors) result.errors.push(error);
     }
-    result.errors.push(...capErrors(file, fileErrors));
     result.files.push({ file, text, depsByManager });
   }
+  result.errors = capErrorsPerFile(result.errors);
   return result;
 }
 
