@@ -1,11 +1,16 @@
 // npm run bench: extraction speed on a generated corpus, and registry requests per distinct image:tag.
 import { performance } from 'node:perf_hooks';
+import { parseApkIndex } from '../src/datasources/alpine/apkindex.js';
+import { parsePackages } from '../src/datasources/debian/packages.js';
 import { createOciClient } from '../src/datasources/oci/index.js';
-import { scan } from '../src/engine/index.js';
+import { extractAll, scan } from '../src/engine/index.js';
 import type { FileSource } from '../src/engine/types.js';
 import { createHttpClient, type HttpClient } from '../src/http/index.js';
 import { dockerfileManager } from '../src/managers/dockerfile/index.js';
+import { MAX_FILE_BYTES } from '../src/managers/limits.js';
+import { renderTable } from '../src/text-table.js';
 import { silentLogger } from '../src/types.js';
+import * as hostile from '../test/support/hostile-files.js';
 import { pushImage } from '../test/support/oci-push.js';
 import { startRegistry } from '../test/support/registry.js';
 
@@ -106,5 +111,55 @@ async function registryRequests(): Promise<void> {
   }
 }
 
+const HOSTILE_FILES: [string, string, () => string][] = [
+  ['compose: 240 KB nested ${a:-${a:-…}} image', 'docker-compose.yml', () => hostile.nestedInterpolationCompose(240_000)],
+  ['compose: 8,000 aliases', 'docker-compose.yml', () => hostile.composeAliases(8000)],
+  ['compose: 17,000 aliases (at the 256 KiB YAML cap)', 'docker-compose.yml', () => hostile.composeAliases(17_000)],
+  ['compose: merge-key billion laughs (10^9 paths)', 'docker-compose.yml', () => hostile.composeMergeBomb(9)],
+  ['workflow: flow sequence at the YAML cap', '.github/workflows/ci.yml', () => `jobs: {}\nx: [${'a,'.repeat(130_000)}]\n`],
+  ['Dockerfile: 100,000 lines', 'Dockerfile', () => hostile.longDockerfile(100_000)],
+  ['Dockerfile: 16 MiB of RUN lines', 'Dockerfile', () => `FROM debian:12\n${hostile.repeatedLines(`RUN apt-get install -y curl=7.88 && echo ${'x'.repeat(700)}`, MAX_FILE_BYTES - 15)}`],
+  ['Dockerfile: 40 ARGs doubling each other', 'Dockerfile', () => hostile.dockerfileArgBomb(40)],
+  ['Dockerfile: 5 MB random bytes', 'Dockerfile', () => hostile.randomBytes(5_000_000).toString('utf8')],
+  ['Dockerfile: heredocs 2,000 deep', 'Dockerfile', () => hostile.nestedHeredocDockerfile(2000)],
+  ['requirements.txt: 16 MiB', 'requirements.txt', () => hostile.longRequirements(250_000).slice(0, MAX_FILE_BYTES)],
+  ['package.json: 480,000 dependencies (16 MiB)', 'package.json', () => hostile.hugePackageJson(480_000)],
+  ['package-lock.json: 65,000 packages (16 MiB)', 'package-lock.json', () => hostile.hugePackageLock(65_000)],
+  ['package-lock.json: 1,000,000 levels deep', 'package-lock.json', () => hostile.deepJson(1_000_000)],
+];
+
+/** Per hostile file: wall and CPU time of extractAll (every manager that reads it), and what it reported. */
+async function hostileInputs(): Promise<void> {
+  const rows: string[][] = [];
+  const timeIt = async (run: () => unknown): Promise<{ wall: number; cpu: number }> => {
+    const cpuBefore = process.cpuUsage();
+    const start = performance.now();
+    await run();
+    const cpu = process.cpuUsage(cpuBefore);
+    return { wall: performance.now() - start, cpu: (cpu.user + cpu.system) / 1000 };
+  };
+  for (const [label, file, make] of HOSTILE_FILES) {
+    const text = make();
+    let outcome = '';
+    const { wall, cpu } = await timeIt(async () => {
+      const result = await extractAll(memorySource(new Map([[file, text]])));
+      outcome = `${result.dependencies.length} deps, ${result.errors.length} errors${result.errors[0] ? `: ${result.errors[0].message.slice(0, 60)}` : ''}`;
+    });
+    rows.push([label, `${(text.length / 1024).toFixed(0)} KiB`, wall.toFixed(0), cpu.toFixed(0), outcome]);
+  }
+  const indexes: [string, string, (text: string) => { size: number }][] = [
+    ['Debian Packages index (16 MiB)', hostile.hugePackagesIndex(65_000), parsePackages],
+    ['APKINDEX (16 MiB)', hostile.hugeApkIndex(175_000), parseApkIndex],
+  ];
+  for (const [label, text, parse] of indexes) {
+    let size = 0;
+    const { wall, cpu } = await timeIt(() => (size = parse(text).size));
+    rows.push([label, `${(text.length / 1024).toFixed(0)} KiB`, wall.toFixed(0), cpu.toFixed(0), `${size} packages`]);
+  }
+  console.log('hostile inputs (target: under 2 s each):');
+  process.stdout.write(renderTable(['File', 'Size', 'Wall ms', 'CPU ms', 'Result'], rows));
+}
+
 extractionSpeed();
+await hostileInputs();
 await registryRequests();

@@ -1,10 +1,10 @@
 // A FileSource over a local directory (the CLI's), skipping VCS and dependency folders.
 import { readdir, readFile, realpath } from 'node:fs/promises';
 import { join, relative, sep } from 'node:path';
+import { MAX_FILE_BYTES } from '../managers/limits.js';
 import type { FileSource } from './types.js';
 
 const SKIPPED_DIRS = new Set(['.git', 'node_modules', '.hg', '.svn', 'vendor']);
-const MAX_FILE_BYTES = 16 * 1024 * 1024;
 
 export function directorySource(root: string): FileSource {
   let realRoot: Promise<string> | undefined;

@@ -3,6 +3,7 @@ import { withoutUserInfoIn } from '../http/url.js';
 import { managers } from '../managers/index.js';
 import { pipManager } from '../managers/pip/index.js';
 import { followPipIncludes } from './pip-includes.js';
+import { MAX_FILE_BYTES } from '../managers/limits.js';
 import type { Dependency, LocatedError, Manager } from '../types.js';
 import type { FileSource } from './types.js';
 
@@ -39,6 +40,25 @@ export function safeExtract(manager: Manager, text: string, file: string): { dep
   }
 }
 
+/** Errors printed per file; the rest are counted in one more line, so a random file is not 68,000 lines of output. */
+export const MAX_ERRORS_PER_FILE = 20;
+
+/** The first MAX_ERRORS_PER_FILE errors of each file, then one `… and N more errors in <file>` each. */
+export function capErrorsPerFile(errors: readonly LocatedError[]): LocatedError[] {
+  const counts = new Map<string, number>();
+  const kept: LocatedError[] = [];
+  for (const error of errors) {
+    const count = (counts.get(error.file) ?? 0) + 1;
+    counts.set(error.file, count);
+    if (count <= MAX_ERRORS_PER_FILE) kept.push(error);
+  }
+  for (const [file, count] of counts) {
+    const more = count - MAX_ERRORS_PER_FILE;
+    if (more > 0) kept.push({ file, message: `… and ${more} more error${more === 1 ? '' : 's'} in ${file}` });
+  }
+  return kept;
+}
+
 export async function extractAll(source: FileSource): Promise<ExtractAllResult> {
   const paths = (await source.list()).filter(managedPath).sort();
   const result: ExtractAllResult = { files: [], dependencies: [], errors: [] };
@@ -50,17 +70,22 @@ export async function extractAll(source: FileSource): Promise<ExtractAllResult> 
       result.errors.push({ file, message: `cannot read file: ${errorMessage(err)}` });
       continue;
     }
+    // Every source is capped here too, whatever its own limit (GitHub trees, directories, tests).
+    if (text.length > MAX_FILE_BYTES) {
+      result.errors.push({ file, message: `file is larger than ${MAX_FILE_BYTES} bytes; not read` });
+      continue;
+    }
     const depsByManager = new Map<string, Dependency[]>();
     for (const manager of managers.filter((m) => m.matches(file))) {
       const { deps, errors } = safeExtract(manager, text, file);
       depsByManager.set(manager.name, deps);
-      result.dependencies.push(...deps);
-      result.errors.push(...errors);
+      for (const dep of deps) result.dependencies.push(dep);
+      for (const error of errors) result.errors.push(error);
     }
     result.files.push({ file, text, depsByManager });
   }
   await followPipIncludes(source, result, (text, file) => safeExtract(pipManager, text, file));
-  result.errors = result.errors.map(shownError);
+  result.errors = capErrorsPerFile(result.errors).map(shownError);
   return result;
 }
 

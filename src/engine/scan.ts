@@ -68,6 +68,7 @@ export async function scan(source: FileSource, ctx: ScanContext, options: ScanOp
       a.file.localeCompare(b.file) || a.line - b.line || a.depIndex - b.depIndex ||
       UPDATE_ORDER.indexOf(a.updateType) - UPDATE_ORDER.indexOf(b.updateType),
   );
-  errors.sort((a, b) => a.file.localeCompare(b.file) || (a.line ?? 0) - (b.line ?? 0));
+  // Errors without a line (a file-wide cap, "… and N more errors") come after the located ones.
+  errors.sort((a, b) => a.file.localeCompare(b.file) || (a.line ?? Infinity) - (b.line ?? Infinity) || 0);
   return { dependencies: extracted.dependencies, updates: state.updates, held: state.held, errors: errors.map(shownError) };
 }

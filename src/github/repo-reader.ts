@@ -1,11 +1,12 @@
 // Reads a repository at its default branch head: one recursive tree, then only the blobs managers read.
 import type { FileSource } from '../engine/types.js';
+import { MAX_FILE_BYTES } from '../managers/limits.js';
 import type { Logger } from '../types.js';
 import type { GitHub, RepoRef } from './types.js';
 
 /** Files larger than this are skipped with a logged reason (no manager file is legitimately this big). */
 // Large enough for real package-lock.json files; Dockerfiles and compose files are far smaller.
-export const DEFAULT_MAX_BLOB_BYTES = 16 * 1024 * 1024;
+export const DEFAULT_MAX_BLOB_BYTES = MAX_FILE_BYTES;
 
 export interface BranchHead {
   branch: string;

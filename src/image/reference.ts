@@ -25,6 +25,8 @@ const TAG = /^[\w][\w.-]{0,127}$/;
 const DIGEST = /^[A-Za-z][A-Za-z0-9]*(?:[-_+.][A-Za-z][A-Za-z0-9]*)*:[0-9a-fA-F]{32,}$/;
 const ANCHORED_ID = /^[a-f0-9]{64}$/;
 const NAME_MAX = 255;
+/** Longest reference read (a name ≤ 255, a tag ≤ 128, a digest and a host fit many times over). */
+export const MAX_REFERENCE_LENGTH = 1024;
 
 function looksLikeDomain(component: string): boolean {
   return component.includes('.') || component.includes(':') || component === 'localhost' || component !== component.toLowerCase();
@@ -65,6 +67,7 @@ function validateDigest(digest: string): void {
 
 export function parseImageReference(text: string): ImageReference {
   if (text === '') throw new InvalidReferenceError('empty reference');
+  if (text.length > MAX_REFERENCE_LENGTH) throw new InvalidReferenceError(`longer than ${MAX_REFERENCE_LENGTH} characters`);
   if (/\s/.test(text)) throw new InvalidReferenceError(`invalid reference format "${text}": contains white space`);
   if (ANCHORED_ID.test(text)) {
     throw new InvalidReferenceError('cannot use a 64-character hexadecimal string (an image ID) as a reference');
@@ -140,7 +143,7 @@ export function imageDependency(reference: string, base: { manager: string; file
     return {
       ...base,
       datasource: 'docker',
-      depName: nameOfWritten(reference),
+      depName: reference.length > MAX_REFERENCE_LENGTH ? `${reference.slice(0, 60)}…` : nameOfWritten(reference),
       currentValue: null,
       currentDigest: null,
       reference,

@@ -1,9 +1,10 @@
 // Image references inside YAML files: reading scalars with their byte offsets, and rewriting a tag or digest in place.
-import { isAlias, isMap, isScalar, isSeq, LineCounter, parseAllDocuments } from 'yaml';
-import type { Document, Node, Scalar, YAMLMap } from 'yaml';
-import { imageDependency, nameOfWritten } from '../image/reference.js';
+import { Composer, isAlias, isMap, isScalar, isSeq, Lexer, LineCounter, Parser, visit, YAMLParseError } from 'yaml';
+import type { Alias, CST, Document, Node, Pair, Scalar, YAMLMap } from 'yaml';
+import { imageDependency, MAX_REFERENCE_LENGTH, nameOfWritten } from '../image/reference.js';
 import { UpdateError } from '../types.js';
 import type { Dependency, DependencyChange, ExtractResult, LocatedError } from '../types.js';
+import { excerpt, LimitError, MAX_NESTING, MAX_YAML_BYTES } from './limits.js';
 
 /** A string from a file with the file offset of each of its characters (-1: not written as such in the file). */
 export interface SourcedString {
@@ -28,11 +29,23 @@ export interface ParsedYaml {
   lineOf(offset: number): number;
 }
 
-/** Parses every document of a YAML file; any syntax error makes the whole file an error with its line. */
+/**
+ * Parses every document of a YAML file; any syntax error makes the whole file an error with its
+ * line. Past MAX_YAML_BYTES or MAX_NESTING the file is one error: the YAML library's time grows
+ * with nesting depth per token, and checks duplicate keys against every earlier key.
+ */
 export function parseYamlFile(text: string, file: string): ParsedYaml | LocatedError[] {
+  if (text.length > MAX_YAML_BYTES) return [{ file, message: `larger than ${MAX_YAML_BYTES} bytes; not read` }];
   const lineCounter = new LineCounter();
-  const documents = parseAllDocuments(text, { lineCounter, merge: true, prettyErrors: false });
   const lineOf = (offset: number) => lineCounter.linePos(offset).line;
+  let documents: Document.Parsed[];
+  try {
+    documents = Array.from(new Composer({ merge: true, uniqueKeys: false }).compose(nestingCapped(text, lineCounter)));
+  } catch (err) {
+    if (!(err instanceof LimitError)) throw err;
+    return [{ file, ...(err.line ? { line: err.line } : {}), message: err.message }];
+  }
+  for (const doc of documents) checkUniqueKeys(doc);
   // An error at the end of the input (an unclosed bracket) is reported on the last written line.
   const lastWritten = Math.max(0, text.trimEnd().length - 1);
   const errors = documents.flatMap((doc) =>
@@ -45,9 +58,63 @@ export function parseYamlFile(text: string, file: string): ParsedYaml | LocatedE
   return errors.length > 0 ? errors : { text, documents, lineOf };
 }
 
+/** The CST tokens of `text`, stopping with a LimitError when collections nest deeper than MAX_NESTING. */
+function* nestingCapped(text: string, lineCounter: LineCounter): Generator<CST.Token> {
+  const parser = new Parser(lineCounter.addNewLine);
+  lineCounter.addNewLine(0);
+  for (const lexeme of new Lexer().lex(text)) {
+    yield* parser.next(lexeme);
+    if (parser.stack.length > MAX_NESTING) {
+      throw new LimitError(`nested more than ${MAX_NESTING} levels deep; not read`, lineCounter.linePos(parser.offset).line);
+    }
+  }
+  yield* parser.end();
+}
+
+/** Duplicate keys in one pass per mapping (the library's own check compares each key with every earlier one). */
+function checkUniqueKeys(doc: Document.Parsed): void {
+  visit(doc, {
+    Map(_key, map) {
+      const seen = new Set<unknown>();
+      for (const pair of map.items) {
+        if (!isScalar(pair.key)) continue;
+        const key = pair.key.value;
+        if (seen.has(key)) doc.errors.push(new YAMLParseError(offsetsOf(pair.key), 'DUPLICATE_KEY', 'Map keys must be unique'));
+        seen.add(key);
+      }
+    },
+  });
+}
+
+function offsetsOf(node: Scalar): [number, number] {
+  const start = node.range?.[0] ?? 0;
+  return [start, start + 1];
+}
+
+/** Alias → its node, per document: found in one walk (Alias.resolve walks the whole document for each alias). */
+const aliasTargets = new WeakMap<Document.Parsed, Map<Alias, Node | null>>();
+
+function aliasTarget(alias: Alias, doc: Document.Parsed): Node | null {
+  let targets = aliasTargets.get(doc);
+  if (!targets) {
+    const found = new Map<Alias, Node | null>();
+    const anchors = new Map<string, Node>();
+    // The last node with the anchor before the alias, in document order, as YAML defines it.
+    visit(doc, {
+      Node(_key, node) {
+        if (isAlias(node)) found.set(node, anchors.get(node.source) ?? null);
+        else if (node.anchor) anchors.set(node.anchor, node);
+      },
+    });
+    targets = found;
+    aliasTargets.set(doc, targets);
+  }
+  return targets.get(alias) ?? null;
+}
+
 /** The node an alias points to, or the node itself. */
 export function resolveNode(node: unknown, doc: Document.Parsed): Node | null {
-  if (isAlias(node)) return node.resolve(doc) ?? null;
+  if (isAlias(node)) return aliasTarget(node, doc);
   return (node as Node | null | undefined) ?? null;
 }
 
@@ -57,16 +124,47 @@ function isMergeKey(key: unknown): boolean {
   return value === '<<' || (typeof value === 'symbol' && value.description === '<<');
 }
 
+/** What mapGet learned about each mapping: its own keys, and each key's value after merges. */
+interface MapFacts {
+  own: Map<unknown, Pair>;
+  merged: Map<string, Node | null>;
+}
+
+const mapFacts = new WeakMap<YAMLMap, MapFacts>();
+
+function factsOf(map: YAMLMap): MapFacts {
+  let facts = mapFacts.get(map);
+  if (!facts) {
+    const own = new Map<unknown, Pair>();
+    for (const pair of map.items as Pair[]) if (isScalar(pair.key) && !own.has(pair.key.value)) own.set(pair.key.value, pair);
+    facts = { own, merged: new Map() };
+    mapFacts.set(map, facts);
+  }
+  return facts;
+}
+
 /**
  * The value of `key` in a mapping, following aliases and `<<` merge keys (keys written in the map
  * win over merged ones, earlier merge sources over later ones, as YAML's merge key defines).
+ * Each mapping answers each key once, so merges of merges (a billion laughs) cost their size.
  */
 export function mapGet(map: unknown, key: string, doc: Document.Parsed, depth = 0): Node | null {
   const resolved = resolveNode(map, doc);
   if (!isMap(resolved) || depth > 16) return null;
-  const own = resolved.items.find((pair) => isScalar(pair.key) && pair.key.value === key);
+  const facts = factsOf(resolved);
+  const known = facts.merged.get(key);
+  if (known !== undefined) return known;
+  // A merge cycle back to this mapping finds nothing.
+  facts.merged.set(key, null);
+  const found = lookUp(resolved, facts, key, doc, depth);
+  facts.merged.set(key, found);
+  return found;
+}
+
+function lookUp(map: YAMLMap, facts: MapFacts, key: string, doc: Document.Parsed, depth: number): Node | null {
+  const own = facts.own.get(key);
   if (own) return resolveNode(own.value, doc);
-  for (const pair of resolved.items.filter((p) => isMergeKey(p.key))) {
+  for (const pair of (map.items as Pair[]).filter((p) => isMergeKey(p.key))) {
     const sources = isSeq(pair.value) ? pair.value.items : [pair.value];
     for (const source of sources) {
       const found = mapGet(source, key, doc, depth + 1);
@@ -111,6 +209,11 @@ function blockValueStart(scalar: Scalar, raw: string, value: string): number {
   const lead = body.length - body.trimStart().length;
   if (!body.startsWith(value, lead) || body.slice(lead + value.length).trim() !== '') return -1;
   return scalar.range![0] + header + 1 + lead;
+}
+
+/** Why an image value is not read: longer than any reference, e.g. `${a:-${a:-…}}` nested thousands deep. */
+export function referenceTooLong(value: SourcedString, where: string): string | null {
+  return value.text.length > MAX_REFERENCE_LENGTH ? `${excerpt(where)} is longer than ${MAX_REFERENCE_LENGTH} characters; not read` : null;
 }
 
 /** The part of a sourced string from `from` on (e.g. after a `docker://` prefix). */

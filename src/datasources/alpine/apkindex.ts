@@ -64,8 +64,11 @@ export function parseApkIndex(text: string): ApkIndex {
     if (list) list.push(pkg);
     else index.set(pkg.name, [pkg]);
   };
-  for (const raw of text.split('\n')) {
-    const line = raw.replace(/\r$/, '');
+  for (let start = 0; start <= text.length; ) {
+    let end = text.indexOf('\n', start);
+    if (end < 0) end = text.length;
+    const line = text.slice(start, end > start && text[end - 1] === '\r' ? end - 1 : end);
+    start = end + 1;
     if (line === '') {
       flush();
       continue;

@@ -1,7 +1,8 @@
 // Dependency specs npm must not be run on: git (npm would spawn git, past the address guard) and paths leaving the project.
 import { posix } from 'node:path';
 import { DEPENDENCY_TYPES } from '../../managers/npm/index.js';
-import { getMember, lineAtOffset, parseJsonWithRanges, type JsonNode } from '../../managers/npm/json-ranges.js';
+import { LineIndex } from '../../managers/dockerfile/mapped.js';
+import { getMember, parseJsonWithRanges, type JsonNode } from '../../managers/npm/json-ranges.js';
 import type { LocatedError } from '../../types.js';
 import { dirOf } from '../language/shared.js';
 
@@ -72,8 +73,9 @@ function packageRefusals(text: string, fromDir: string): Found[] {
   const root = parsed(text);
   if (root?.kind !== 'object') return [];
   const found: Found[] = [];
+  const lines = new LineIndex(text);
   const check = (node: JsonNode, name: string, reason: string | undefined) => {
-    if (reason) found.push({ line: lineAtOffset(text, node.start), depName: name, reason });
+    if (reason) found.push({ line: lines.lineOf(node.start), depName: name, reason });
   };
   const walkSpecs = (node: JsonNode | undefined) => {
     if (node?.kind !== 'object') return;
@@ -99,24 +101,26 @@ function lockRefusals(text: string): Found[] {
   const root = parsed(text);
   if (root?.kind !== 'object') return [];
   const found: Found[] = [];
+  const lines = new LineIndex(text);
   const walk = (node: JsonNode, owner: string) => {
     if (node.kind === 'array') return node.items.forEach((item) => walk(item, owner));
     if (node.kind !== 'object') return;
     const linked = node.entries.some((e) => e.key === 'link' && e.value.kind === 'literal' && e.value.value === true);
     for (const { key, keyStart, value } of node.entries) {
-      const line = lineAtOffset(text, value.kind === 'string' ? value.start : keyStart);
-      if (owner === 'packages' && key !== '' && leavesProject(key, '')) found.push({ line, depName: key, reason: 'a package outside the project' });
+      // Found only when something is refused: a line per entry would cost a search per entry of a large lockfile.
+      const line = () => lines.lineOf(value.kind === 'string' ? value.start : keyStart);
+      if (owner === 'packages' && key !== '' && leavesProject(key, '')) found.push({ line: line(), depName: key, reason: 'a package outside the project' });
       if (value.kind === 'string' && (key === 'resolved' || key === 'version')) {
         const spec = value.value;
         // A link's `resolved` is a plain path (`packages/app` for a workspace), not a spec.
         const isPath = key === 'resolved' && (linked || /^file:/i.test(spec));
-        if (isPath && leavesProject(spec.replace(/^file:(\/\/(?=\/))?/i, ''), '')) found.push({ line, depName: owner, reason: outside(spec) });
-        else if (!isPath && isGitSpec(spec)) found.push({ line, depName: owner, reason: GIT_REASON });
+        if (isPath && leavesProject(spec.replace(/^file:(\/\/(?=\/))?/i, ''), '')) found.push({ line: line(), depName: owner, reason: outside(spec) });
+        else if (!isPath && isGitSpec(spec)) found.push({ line: line(), depName: owner, reason: GIT_REASON });
       } else if (SPEC_MAPS.has(key) && value.kind === 'object') {
         // Strings are specs (`packages` entries); objects are the lockfile v1 tree (`dependencies` of entries).
         for (const dep of value.entries) {
           if (dep.value.kind !== 'string') walk(dep.value, dep.key);
-          else if (isGitSpec(dep.value.value)) found.push({ line: lineAtOffset(text, dep.value.start), depName: dep.key, reason: GIT_REASON });
+          else if (isGitSpec(dep.value.value)) found.push({ line: lines.lineOf(dep.value.start), depName: dep.key, reason: GIT_REASON });
         }
       } else {
         walk(value, key);

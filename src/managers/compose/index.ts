@@ -7,6 +7,7 @@ import {
   mapEntries,
   mapGet,
   parseYamlFile,
+  referenceTooLong,
   scalarString,
   skippedImageDependency,
   updateImageValue,
@@ -44,6 +45,8 @@ function serviceImage(name: string, service: unknown, doc: Document.Parsed, pars
   found.seen.add(start);
   const written = scalarString(image, parsed.text);
   if (!written || written.text === '') return;
+  const tooLong = referenceTooLong(written, `services.${name}.image`);
+  if (tooLong) return void found.errors.push({ file, line: parsed.lineOf(start), message: tooLong });
   const site: ImageSite = { manager: MANAGER, file, valueStart: start, lineOf: parsed.lineOf };
   // With `build:`, `image:` names what the build produces (Compose tags the build with it).
   if (isBuiltHere(service, doc)) return void found.deps.push(builtImageDependency(written.text, site));

@@ -1,11 +1,12 @@
 // Finds every image a Dockerfile uses: FROM, # syntax=, COPY --from=<image>, RUN --mount=from=<image>.
 import { imageDependency, parseImageReference } from '../../image/reference.js';
-import type { Dependency, ExtractResult, TextRange } from '../../types.js';
+import type { Dependency, ExtractResult, LocatedError, TextRange } from '../../types.js';
+import { LimitError } from '../limits.js';
 import { flagValue } from './instruction.js';
 import { LineIndex, mappedFromFile, spanOf } from './mapped.js';
 import { parseDockerfile } from './parser.js';
 import type { Expansion, Instruction, MappedText, ParsedDockerfile, Scope, Stage, Variable } from './types.js';
-import { expandWord } from './variables.js';
+import { ExpansionBudget, expandWord } from './variables.js';
 import { parseMountFields } from './words.js';
 
 export type ImageUseKind = 'from' | 'syntax' | 'copy-from' | 'mount-from';
@@ -50,6 +51,9 @@ interface ImageUse {
 class Extractor {
   readonly deps: Dependency[] = [];
   private readonly lines: LineIndex;
+  private readonly stageNames: Set<string>;
+  private readonly declarationAt: (offset: number) => Variable | undefined;
+  private readonly budget: ExpansionBudget;
 
   constructor(
     private readonly text: string,
@@ -57,9 +61,23 @@ class Extractor {
     private readonly parsed: ParsedDockerfile,
   ) {
     this.lines = new LineIndex(text);
+    this.stageNames = new Set(parsed.stages.flatMap((stage) => (stage.name ? [stage.name] : [])));
+    this.declarationAt = declarationFinder(parsed.variables);
+    this.budget = ExpansionBudget.forText(text);
   }
 
-  run(): void {
+  /** Finds the images; past the expansion budget, the error and the images found before it. */
+  run(): LocatedError | null {
+    try {
+      this.visitAll();
+      return null;
+    } catch (err) {
+      if (!(err instanceof LimitError)) throw err;
+      return { file: this.file, ...(err.line ? { line: err.line } : {}), message: err.message };
+    }
+  }
+
+  private visitAll(): void {
     const syntax = this.parsed.directives.find((d) => d.name === 'syntax');
     if (syntax) {
       const value = mappedFromFile(this.text, syntax.valueRange.start, syntax.valueRange.end);
@@ -97,15 +115,19 @@ class Extractor {
 
   /** `--from=` names a stage (by name or index) or else an image. */
   private addSource(kind: ImageUseKind, token: MappedText, instruction: Instruction, scope: Scope, stage: Stage): void {
-    const expansion = expandWord(token, scope, this.parsed.escapeChar);
+    let expansion: Expansion;
+    try {
+      expansion = expandWord(token, scope, this.parsed.escapeChar, this.budget);
+    } catch (err) {
+      throw err instanceof LimitError ? new LimitError(err.message, instruction.line) : err;
+    }
     const value = expansion.value.text;
     if (expansion.unresolved.length === 0 && (value === '' || /^\d+$/.test(value) || this.isStageName(value))) return;
     this.add({ kind, expansion, token, instructionRange: instruction.range, stage });
   }
 
   private isStageName(value: string): boolean {
-    const name = value.toLowerCase();
-    return this.parsed.stages.some((stage) => stage.name === name);
+    return this.stageNames.has(value.toLowerCase());
   }
 
   private add(use: ImageUse): void {
@@ -125,7 +147,7 @@ class Extractor {
       offsets: use.expansion.value.offsets,
       instructionRange: use.instructionRange,
       tokenRange,
-      parts: referenceParts(use.expansion.value, use.instructionRange, this.parsed.variables),
+      parts: referenceParts(use.expansion.value, use.instructionRange, this.declarationAt),
     };
     dep.location = location;
     this.deps.push(dep);
@@ -164,27 +186,43 @@ function knownName(expansion: Expansion): string | null {
   }
 }
 
+/** The ARG/ENV declaration whose written value holds a file offset (value ranges never overlap). */
+export function declarationFinder(variables: readonly Variable[]): (offset: number) => Variable | undefined {
+  const written = variables.filter((v) => v.valueRange).sort((a, b) => a.valueRange!.start - b.valueRange!.start);
+  return (offset) => {
+    let low = 0;
+    let high = written.length - 1;
+    while (low < high) {
+      const mid = (low + high + 1) >> 1;
+      if (written[mid]!.valueRange!.start <= offset) low = mid;
+      else high = mid - 1;
+    }
+    const candidate = written[low];
+    return candidate && candidate.valueRange!.start <= offset && offset < candidate.valueRange!.end ? candidate : undefined;
+  };
+}
+
 /** Splits a reference into runs of characters written side by side, and says where each run lives. */
-export function referenceParts(value: MappedText, instructionRange: TextRange, variables: Variable[]): ReferencePart[] {
+export function referenceParts(value: MappedText, instructionRange: TextRange, declarationAt: (offset: number) => Variable | undefined): ReferencePart[] {
   const parts: ReferencePart[] = [];
   let start = 0;
   for (let i = 1; i <= value.text.length; i++) {
     const previous = value.offsets[i - 1]!;
     const offset = value.offsets[i];
     if (i < value.text.length && previous >= 0 && offset === previous + 1) continue;
-    parts.push(describeRun(value, start, i, instructionRange, variables));
+    parts.push(describeRun(value, start, i, instructionRange, declarationAt));
     start = i;
   }
   return parts;
 }
 
-function describeRun(value: MappedText, start: number, end: number, instructionRange: TextRange, variables: Variable[]): ReferencePart {
+function describeRun(value: MappedText, start: number, end: number, instructionRange: TextRange, declarationAt: (offset: number) => Variable | undefined): ReferencePart {
   const text = value.text.slice(start, end);
   const first = value.offsets[start]!;
   if (first < 0) return { text, range: null, source: 'synthetic' };
   const range = { start: first, end: value.offsets[end - 1]! + 1 };
   if (first >= instructionRange.start && first < instructionRange.end) return { text, range, source: 'literal' };
-  const declaration = variables.find((v) => v.valueRange && first >= v.valueRange.start && first < v.valueRange.end);
+  const declaration = declarationAt(first);
   if (!declaration?.valueRange) return { text, range, source: 'variable' };
   const { name, kind, line, valueRange } = declaration;
   return { text, range, source: 'variable', variable: { name, kind, line, valueRange } };
@@ -193,9 +231,7 @@ function describeRun(value: MappedText, start: number, end: number, instructionR
 export function extractDockerfile(text: string, file: string): ExtractResult {
   const parsed = parseDockerfile(text);
   const extractor = new Extractor(text, file, parsed);
-  extractor.run();
-  return {
-    deps: extractor.deps,
-    errors: parsed.errors.map((problem) => ({ file, line: problem.line, message: problem.message })),
-  };
+  const limit = extractor.run();
+  const errors: LocatedError[] = parsed.errors.map((problem) => ({ file, line: problem.line, message: problem.message }));
+  return { deps: extractor.deps, errors: limit ? [...errors, limit] : errors };
 }

@@ -1,5 +1,6 @@
 // One logical Dockerfile line → keyword, flags and arguments (ONBUILD wraps another instruction).
 import { ParseError } from '../../types.js';
+import { excerpt } from '../limits.js';
 import { emptyMapped, sliceMapped, trimMapped } from './mapped.js';
 import type { Flag, Instruction, MappedText } from './types.js';
 import { extractFlags, parseExecForm, rangeOfSlice } from './words.js';
@@ -22,7 +23,7 @@ export function parseInstructionHead(logical: MappedText): InstructionHead {
   const line = trimMapped(logical);
   const keywordEnd = line.text.search(/\s|$/);
   const keyword = line.text.slice(0, keywordEnd).toUpperCase();
-  if (!KEYWORDS.has(keyword)) throw new ParseError(`unknown instruction: ${line.text.slice(0, keywordEnd)}`);
+  if (!KEYWORDS.has(keyword)) throw new ParseError(`unknown instruction: ${excerpt(line.text.slice(0, keywordEnd))}`);
   const rest = keywordEnd < line.text.length ? sliceMapped(line, keywordEnd) : emptyMapped();
   const keywordRange = rangeOfSlice(line, 0, keywordEnd);
   if (keyword === 'ONBUILD') {

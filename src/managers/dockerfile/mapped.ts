@@ -25,12 +25,19 @@ export class MappedBuilder {
     this.offsets.push(offset);
   }
 
+  /** Appends text[start, end), each character mapped to its own offset in `text`. */
+  pushRange(text: string, start: number, end: number): void {
+    if (end <= start) return;
+    this.chars.push(text.slice(start, end));
+    for (let i = start; i < end; i++) this.offsets.push(i);
+  }
+
   append(mapped: MappedText): void {
     for (let i = 0; i < mapped.text.length; i++) this.push(mapped.text[i]!, mapped.offsets[i]!);
   }
 
   get length(): number {
-    return this.chars.length;
+    return this.offsets.length;
   }
 
   build(): MappedText {

@@ -1,9 +1,11 @@
 // Reads a Dockerfile the way BuildKit's parser does, keeping the file offset of every character.
 import { ParseError } from '../../types.js';
+import { LimitError, MAX_DOCKERFILE_INSTRUCTIONS, MAX_INSTRUCTION_CHARS } from '../limits.js';
 import { type InstructionHead, mayHaveHeredocs, parseInstructionHead } from './instruction.js';
 import { LineIndex, MappedBuilder } from './mapped.js';
 import { buildStages } from './stages.js';
 import type { Directive, DockerfileProblem, Heredoc, Instruction, MappedText, ParsedDockerfile } from './types.js';
+import { ExpansionBudget } from './variables.js';
 import { heredocMarkers } from './words.js';
 
 interface PhysicalLine {
@@ -12,7 +14,8 @@ interface PhysicalLine {
   end: number;
 }
 
-const DIRECTIVE = /^#\s*([a-zA-Z][a-zA-Z0-9]*)\s*=\s*(.+?)\s*$/d;
+// The value's trailing space is trimmed after matching: a lazy `(.+?)\s*$` backtracks quadratically.
+const DIRECTIVE = /^#\s*([a-zA-Z][a-zA-Z0-9]*)\s*=\s*(\S.*)$/d;
 const KNOWN_DIRECTIVES = new Set(['syntax', 'escape', 'check']);
 
 function splitLines(text: string): PhysicalLine[] {
@@ -38,6 +41,7 @@ class DockerfileScanner {
   readonly instructions: Instruction[] = [];
   escapeChar = '\\';
   private directivesOpen = true;
+  private instructionChars = 0;
   private continuation = /\\[ \t]*$/;
   private readonly lines: PhysicalLine[];
   private readonly lineIndex: LineIndex;
@@ -48,6 +52,7 @@ class DockerfileScanner {
   }
 
   scan(): void {
+    let read = 0;
     for (let li = 0; li < this.lines.length; li++) {
       const line = this.lines[li]!;
       const content = this.content(line);
@@ -55,7 +60,18 @@ class DockerfileScanner {
       this.directivesOpen = false;
       const trimmed = content.trimStart();
       if (trimmed === '' || trimmed.startsWith('#')) continue;
-      const next = this.readInstruction(li, line.start + leadingSpace(content));
+      if (++read > MAX_DOCKERFILE_INSTRUCTIONS) {
+        this.errors.push({ line: li + 1, message: `more than ${MAX_DOCKERFILE_INSTRUCTIONS} instructions; the rest of the file is not read` });
+        return;
+      }
+      let next: number;
+      try {
+        next = this.readInstruction(li, line.start + leadingSpace(content));
+      } catch (err) {
+        if (!(err instanceof LimitError)) throw err;
+        this.errors.push({ line: li + 1, message: err.message });
+        return;
+      }
       if (next < 0) return;
       li = next;
     }
@@ -72,7 +88,7 @@ class DockerfileScanner {
     const name = m?.[1]?.toLowerCase();
     const indices = m?.indices?.[2];
     if (!m || !name || !KNOWN_DIRECTIVES.has(name) || !indices) return false;
-    const value = m[2]!;
+    const value = m[2]!.trimEnd();
     if (this.directives.some((d) => d.name === name)) {
       this.errors.push({ line: lineNumber, message: `only one ${name} parser directive can be used` });
       return true;
@@ -97,8 +113,16 @@ class DockerfileScanner {
     const content = this.text.slice(start, end);
     const m = this.continuation.exec(content);
     const stop = m ? start + m.index : end;
-    for (let i = start; i < stop; i++) logical.push(this.text[i]!, i);
+    this.spendChars(stop - start);
+    logical.pushRange(this.text, start, stop);
     return m !== null;
+  }
+
+  private spendChars(count: number): void {
+    this.instructionChars += count;
+    if (this.instructionChars > MAX_INSTRUCTION_CHARS) {
+      throw new LimitError(`more than ${MAX_INSTRUCTION_CHARS} characters of instructions; the rest of the file is not read`);
+    }
   }
 
   /** Reads the instruction starting on line li; returns the index of its last line, -1 to stop. */
@@ -153,6 +177,7 @@ class DockerfileScanner {
       }
       const bodyStart = this.lines[bodyLine]!.start;
       const bodyEnd = this.lines[end]!.start;
+      this.spendChars(bodyEnd - bodyStart);
       into.push({ ...marker, body: this.text.slice(bodyStart, bodyEnd), bodyRange: { start: bodyStart, end: bodyEnd }, line: bodyLine + 1 });
       li = end;
     }
@@ -183,7 +208,8 @@ class DockerfileScanner {
 export function parseDockerfile(text: string): ParsedDockerfile {
   const scanner = new DockerfileScanner(text);
   scanner.scan();
-  const { stages, globalArgs, globalScope, variables } = buildStages(scanner.instructions, scanner.escapeChar, scanner.errors);
+  const budget = ExpansionBudget.forText(text);
+  const { stages, globalArgs, globalScope, variables } = buildStages(scanner.instructions, scanner.escapeChar, scanner.errors, budget);
   scanner.errors.sort((a, b) => a.line - b.line);
   return {
     directives: scanner.directives,

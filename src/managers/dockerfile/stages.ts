@@ -1,8 +1,10 @@
 // Build stages and the variables each instruction sees: global ARGs, stage ARGs and ENVs.
+import { excerpt, LimitError } from '../limits.js';
 import { flagValue } from './instruction.js';
 import { sliceMapped, spanOf, splitOnWhitespace } from './mapped.js';
+import { VariableScope } from './scope.js';
 import type { DockerfileProblem, Instruction, MappedText, Scope, Stage, StageBase, Variable } from './types.js';
-import { expandWord } from './variables.js';
+import { expandWord, type ExpansionBudget } from './variables.js';
 import { splitWords } from './words.js';
 
 const STAGE_NAME = /^[a-z][a-z0-9-_.]*$/;
@@ -18,13 +20,19 @@ class StageBuilder {
   readonly stages: Stage[] = [];
   readonly globalArgs: Instruction[] = [];
   readonly variables: Variable[] = [];
-  private globalScope: Scope = new Map();
-  private scope: Scope = new Map();
+  private globalScope = VariableScope.empty;
+  private scope = VariableScope.empty;
+  /** The ENV variables of the current stage alone: what a stage built on it inherits. */
+  private env = VariableScope.empty;
+  private readonly finalEnv: VariableScope[] = [];
+  /** First stage of each name: FROM and --from= name earlier stages. */
+  private readonly stagesByName = new Map<string, Stage>();
   private current: Stage | null = null;
 
   constructor(
     private readonly escapeChar: string,
     private readonly errors: DockerfileProblem[],
+    private readonly budget: ExpansionBudget,
   ) {}
 
   result(): StagesResult {
@@ -38,7 +46,7 @@ class StageBuilder {
     this.current.instructions.push(instruction);
     this.current.scopes.push(this.scope);
     if (instruction.keyword === 'ARG') this.scope = this.declareArgs(instruction, this.scope, false);
-    if (instruction.keyword === 'ENV') this.scope = this.declareEnv(instruction, this.scope);
+    if (instruction.keyword === 'ENV') this.declareEnv(instruction);
   }
 
   private addGlobal(instruction: Instruction): void {
@@ -51,7 +59,9 @@ class StageBuilder {
   }
 
   private closeStage(): void {
-    if (this.current) this.current.finalScope = this.scope;
+    if (!this.current) return;
+    this.current.finalScope = this.scope;
+    this.finalEnv[this.current.index] = this.env;
   }
 
   private startStage(from: Instruction): void {
@@ -60,20 +70,26 @@ class StageBuilder {
     const validShape = words.length === 1 || (words.length === 3 && words[1]!.text.toLowerCase() === 'as');
     if (!validShape) this.errors.push({ line: from.line, message: `FROM requires either one or three arguments (FROM <image> [AS <name>])${extraWords(words)}` });
     const name = words.length === 3 ? this.stageName(words[2]!.text, from.line) : null;
+    const index = this.stages.length;
+    // `FROM ubuntu latest` fails the build; its first word is not the image the author meant, so it is no dependency.
+    const base: StageBase = words.length > 0 && !validShape ? { kind: 'missing' } : this.stageBase(words[0], from.line);
     const stage: Stage = {
-      index: this.stages.length,
+      index,
       name,
       from,
-      // `FROM ubuntu latest` fails the build; its first word is not the image the author meant, so it is no dependency.
-      base: words.length > 0 && !validShape ? { kind: 'missing' } : this.stageBase(words[0], from.line),
+      base,
       platform: this.platform(from),
+      root: base.kind === 'stage' ? this.stages[base.index]!.root : index,
       instructions: [],
       scopes: [],
       finalScope: new Map(),
     };
     this.stages.push(stage);
+    if (name !== null && !this.stagesByName.has(name)) this.stagesByName.set(name, stage);
     this.current = stage;
-    this.scope = this.inheritedEnv(stage.base);
+    // A stage built on another stage keeps that stage's ENV variables (not its ARGs).
+    this.env = stage.base.kind === 'stage' ? this.finalEnv[stage.base.index]! : VariableScope.empty;
+    this.scope = this.env;
   }
 
   private stageName(written: string, line: number): string | null {
@@ -82,7 +98,7 @@ class StageBuilder {
       this.errors.push({ line, message: `invalid name for build stage: "${written}", name can't start with a number or contain symbols` });
       return null;
     }
-    if (this.stages.some((stage) => stage.name === name)) {
+    if (this.stagesByName.has(name)) {
       this.errors.push({ line, message: `duplicate stage name "${written}"` });
     }
     return name;
@@ -93,11 +109,11 @@ class StageBuilder {
       this.errors.push({ line, message: 'FROM without an image' });
       return { kind: 'missing' };
     }
-    const reference = expandWord(token, this.globalScope, this.escapeChar);
+    const reference = expandWord(token, this.globalScope, this.escapeChar, this.budget);
     if (reference.unresolved.length > 0) return { kind: 'image', reference, token };
     const text = reference.value.text;
     if (text === 'scratch') return { kind: 'scratch' };
-    const stage = this.stages.find((s) => s.name !== null && s.name === text.toLowerCase());
+    const stage = this.stagesByName.get(text.toLowerCase());
     if (stage) return { kind: 'stage', index: stage.index };
     if (text === '') {
       this.errors.push({ line, message: 'FROM without an image' });
@@ -109,19 +125,12 @@ class StageBuilder {
   private platform(from: Instruction): string | null {
     const value = flagValue(from, 'platform')?.value;
     if (!value) return null;
-    const expanded = expandWord(value, this.globalScope, this.escapeChar);
+    const expanded = expandWord(value, this.globalScope, this.escapeChar, this.budget);
     return expanded.unresolved.length > 0 ? value.text : expanded.value.text;
   }
 
-  /** A stage built on another stage keeps that stage's ENV variables (not its ARGs). */
-  private inheritedEnv(base: StageBase): Scope {
-    if (base.kind !== 'stage') return new Map();
-    const parent = this.stages[base.index]!.finalScope;
-    return new Map([...parent].filter(([, variable]) => variable.kind === 'ENV'));
-  }
-
-  private declareArgs(instruction: Instruction, scope: Scope, global: boolean): Scope {
-    const next = new Map(scope);
+  private declareArgs(instruction: Instruction, scope: VariableScope, global: boolean): VariableScope {
+    let next = scope;
     for (const word of splitWords(instruction.args, this.escapeChar)) {
       const eq = word.text.indexOf('=');
       const name = eq < 0 ? word.text : word.text.slice(0, eq);
@@ -129,7 +138,7 @@ class StageBuilder {
       const variable =
         eq < 0 ? this.inheritedArg(name, instruction, global) : this.declared(name, 'ARG', sliceMapped(word, eq + 1), instruction, scope);
       this.variables.push(variable);
-      next.set(name, variable);
+      next = next.with(name, variable);
     }
     return next;
   }
@@ -149,33 +158,36 @@ class StageBuilder {
     };
   }
 
-  private declareEnv(instruction: Instruction, scope: Scope): Scope {
-    const next = new Map(scope);
+  /** Every value is expanded in the scope before the instruction; then all its names are declared. */
+  private declareEnv(instruction: Instruction): void {
+    const scope = this.scope;
     const words = splitWords(instruction.args, this.escapeChar);
     const first = words[0];
     if (first && !first.text.includes('=')) {
       const rest = sliceMapped(instruction.args, first.text.length).text.trimStart();
       const value = sliceMapped(instruction.args, instruction.args.text.length - rest.length);
       if (rest === '') this.errors.push({ line: instruction.line, message: 'ENV must have two arguments' });
-      next.set(first.text, this.declared(first.text, 'ENV', value, instruction, scope));
-      this.variables.push(next.get(first.text)!);
-      return next;
+      this.declareOneEnv(this.declared(first.text, 'ENV', value, instruction, scope));
+      return;
     }
     for (const word of words) {
       const eq = word.text.indexOf('=');
       if (eq <= 0) {
-        this.errors.push({ line: instruction.line, message: `ENV: can't find = in "${word.text}", must be of the form name=value` });
+        this.errors.push({ line: instruction.line, message: `ENV: can't find = in "${excerpt(word.text)}", must be of the form name=value` });
         continue;
       }
-      const variable = this.declared(word.text.slice(0, eq), 'ENV', sliceMapped(word, eq + 1), instruction, scope);
-      this.variables.push(variable);
-      next.set(variable.name, variable);
+      this.declareOneEnv(this.declared(word.text.slice(0, eq), 'ENV', sliceMapped(word, eq + 1), instruction, scope));
     }
-    return next;
+  }
+
+  private declareOneEnv(variable: Variable): void {
+    this.variables.push(variable);
+    this.scope = this.scope.with(variable.name, variable);
+    this.env = this.env.with(variable.name, variable);
   }
 
   private declared(name: string, kind: 'ARG' | 'ENV', written: MappedText, instruction: Instruction, scope: Scope): Variable {
-    const expansion = expandWord(written, scope, this.escapeChar);
+    const expansion = expandWord(written, scope, this.escapeChar, this.budget);
     return {
       name,
       kind,
@@ -191,15 +203,22 @@ class StageBuilder {
 
 /** The image a stage finally builds on, following `FROM <stage>` chains; null for scratch or a broken FROM. */
 export function baseImageOf(stages: readonly Stage[], stage: Stage): Extract<StageBase, { kind: 'image' }> | null {
-  let current: Stage | undefined = stage;
-  // FROM only names earlier stages, so the chain always ends.
-  while (current?.base.kind === 'stage') current = stages[current.base.index];
-  return current?.base.kind === 'image' ? current.base : null;
+  const root = stages[stage.root];
+  return root?.base.kind === 'image' ? root.base : null;
 }
 
-export function buildStages(instructions: Instruction[], escapeChar: string, errors: DockerfileProblem[]): StagesResult {
-  const builder = new StageBuilder(escapeChar, errors);
-  for (const instruction of instructions) builder.add(instruction);
+/** Stages of the instructions; past the expansion budget, one error and the instructions after it are left out. */
+export function buildStages(instructions: Instruction[], escapeChar: string, errors: DockerfileProblem[], budget: ExpansionBudget): StagesResult {
+  const builder = new StageBuilder(escapeChar, errors, budget);
+  for (const instruction of instructions) {
+    try {
+      builder.add(instruction);
+    } catch (err) {
+      if (!(err instanceof LimitError)) throw err;
+      errors.push({ line: instruction.line, message: err.message });
+      break;
+    }
+  }
   return builder.result();
 }
 

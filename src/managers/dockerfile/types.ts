@@ -84,8 +84,10 @@ export interface Variable {
   declaredBy: Instruction;
 }
 
-/** Variables visible at a point: name → its declaration (the later one wins). */
-export type Scope = ReadonlyMap<string, Variable>;
+/** Variables visible at a point: name → its declaration (the later one wins). A Map works as one. */
+export interface Scope {
+  get(name: string): Variable | undefined;
+}
 
 /** The result of expanding one word. */
 export interface Expansion {
@@ -111,6 +113,8 @@ export interface Stage {
   base: StageBase;
   /** `--platform=` expanded with the global ARGs (as written when it cannot be resolved). */
   platform: string | null;
+  /** Index of the stage at the end of this stage's `FROM <stage>` chain (its own index when FROM names no stage). */
+  root: number;
   /** The instructions after FROM, up to the next FROM. */
   instructions: Instruction[];
   /** scopes[i]: variables visible to instructions[i] (ARGs declared in the stage, ENVs). */

@@ -1,12 +1,31 @@
 // Variable expansion as BuildKit's shell lexer does it ($V, ${V:-w}...), remembering where each character came from.
+import { expansionBudget, LimitError } from '../limits.js';
+import { compileGlob, globMatchLengths, type Glob } from './glob.js';
 import { MappedBuilder, emptyMapped } from './mapped.js';
 import type { Expansion, MappedText, Scope } from './types.js';
 
 const NAME_CHAR = /[A-Za-z0-9_]/;
 
-/** Expands one word: quotes removed, escapes applied, variables replaced by their values. */
-export function expandWord(word: MappedText, scope: Scope, escapeChar: string): Expansion {
-  const lexer = new Lexer(word, scope, escapeChar);
+/**
+ * The expansion work one pass over a Dockerfile may do. ARGs that double each other
+ * (`ARG B=$A$A`, `ARG C=$B$B`...) would otherwise grow exponentially.
+ */
+export class ExpansionBudget {
+  constructor(private remaining: number) {}
+
+  static forText(text: string): ExpansionBudget {
+    return new ExpansionBudget(expansionBudget(text.length));
+  }
+
+  spend(units: number): void {
+    this.remaining -= units;
+    if (this.remaining < 0) throw new LimitError('variable expansion is too large (ARG or ENV values that repeat each other?); the rest of the file is not read');
+  }
+}
+
+/** Expands one word: quotes removed, escapes applied, variables replaced by their values. Throws LimitError past the budget. */
+export function expandWord(word: MappedText, scope: Scope, escapeChar: string, budget = ExpansionBudget.forText(word.text)): Expansion {
+  const lexer = new Lexer(word, scope, escapeChar, budget);
   return lexer.run();
 }
 
@@ -18,10 +37,12 @@ class Lexer {
     private readonly word: MappedText,
     private readonly scope: Scope,
     private readonly escapeChar: string,
+    private readonly budget: ExpansionBudget,
   ) {}
 
   run(): Expansion {
-    const out = new Output();
+    this.budget.spend(this.word.text.length);
+    const out = new Output(this.budget);
     this.processUntil(out, null);
     return { value: out.chars.build(), unresolved: [...this.unresolved], holes: out.holes };
   }
@@ -110,7 +131,7 @@ class Lexer {
     const name = this.readName();
     const op = this.readOperator();
     if (op === '' && this.peek() !== '}') return this.badSubstitution(out, name);
-    const argument = new Output();
+    const argument = new Output(this.budget);
     if (op !== '') this.processUntil(argument, '}');
     if (this.peek() === '}') this.pos++;
     const variable = this.lookup(name);
@@ -158,33 +179,38 @@ class Lexer {
     const value = this.lookup(name);
     if (value === null) return this.markUnresolved(out, name);
     if (op === '/' || op === '//') return this.replaced(out, value, op === '//', pattern);
-    const re = globToRegExp(pattern);
     const length = value.text.length;
-    const ascending = [...Array(length + 1).keys()];
-    const descending = [...ascending].reverse();
+    const spend = (steps: number) => this.budget.spend(steps);
     let keep = { start: 0, end: length };
     if (op === '#' || op === '##') {
-      const cut = (op === '#' ? ascending : descending).find((n) => re.test(value.text.slice(0, n)));
+      // Lengths of the prefixes the pattern matches: `#` cuts the shortest, `##` the longest.
+      const lengths = globMatchLengths(compileGlob(pattern), value.text, 0, 1, spend);
+      const cut = op === '#' ? lengths[0] : lengths.at(-1);
       if (cut !== undefined) keep = { start: cut, end: length };
     } else {
-      const cut = (op === '%' ? descending : ascending).find((n) => re.test(value.text.slice(n)));
-      if (cut !== undefined) keep = { start: 0, end: cut };
+      const lengths = globMatchLengths(compileGlob(pattern).reverse(), value.text, length - 1, -1, spend);
+      const cut = op === '%' ? lengths[0] : lengths.at(-1);
+      if (cut !== undefined) keep = { start: 0, end: length - cut };
     }
     out.append({ text: value.text.slice(keep.start, keep.end), offsets: value.offsets.slice(keep.start, keep.end) });
   }
 
+  /** `/`: the first (leftmost, longest) match is replaced; `//`: every one. */
   private replaced(out: Output, value: MappedText, all: boolean, spec: string): void {
     const slash = spec.indexOf('/');
-    const pattern = slash < 0 ? spec : spec.slice(0, slash);
+    const glob: Glob = compileGlob(slash < 0 ? spec : spec.slice(0, slash));
     const replacement = slash < 0 ? '' : spec.slice(slash + 1);
-    const re = new RegExp(globToRegExp(pattern).source.slice(1, -1), 'gs');
+    const spend = (steps: number) => this.budget.spend(steps);
     let last = 0;
-    for (const m of value.text.matchAll(re)) {
-      if (m[0] === '') break;
-      out.append({ text: value.text.slice(last, m.index), offsets: value.offsets.slice(last, m.index) });
+    for (let start = 0; start < value.text.length; start++) {
+      const longest = globMatchLengths(glob, value.text, start, 1, spend).at(-1);
+      if (longest === undefined) continue;
+      if (longest === 0) break;
+      out.append({ text: value.text.slice(last, start), offsets: value.offsets.slice(last, start) });
       for (const ch of replacement) out.chars.push(ch, -1);
-      last = m.index + m[0].length;
+      last = start + longest;
       if (!all) break;
+      start = last - 1;
     }
     out.append({ text: value.text.slice(last), offsets: value.offsets.slice(last) });
   }
@@ -216,7 +242,10 @@ class Output {
   readonly chars = new MappedBuilder();
   readonly holes: number[] = [];
 
+  constructor(private readonly budget: ExpansionBudget) {}
+
   append(other: Output | MappedText): void {
+    this.budget.spend(other instanceof Output ? other.chars.length : other.text.length);
     if (other instanceof Output) {
       const base = this.chars.length;
       for (const hole of other.holes) this.holes.push(base + hole);
@@ -226,26 +255,6 @@ class Output {
     this.chars.append(other);
   }
 }
-
-/** A shell pattern (`*`, `?`, `[...]`, `\\x`) as an anchored regular expression. */
-function globToRegExp(pattern: string): RegExp {
-  let source = '';
-  for (let i = 0; i < pattern.length; i++) {
-    const ch = pattern[i]!;
-    const close = ch === '[' ? pattern.indexOf(']', i + 2) : -1;
-    if (ch === '*') source += '.*';
-    else if (ch === '?') source += '.';
-    else if (ch === '\\' && i + 1 < pattern.length) source += escapeRegExp(pattern[++i]!);
-    else if (close > 0) {
-      const body = pattern.slice(i + 1, close);
-      source += `[${body.startsWith('!') ? `^${body.slice(1)}` : body}]`;
-      i = close;
-    } else source += escapeRegExp(ch);
-  }
-  return new RegExp(`^${source}$`, 's');
-}
-
-const escapeRegExp = (ch: string): string => ch.replace(/[.*+?^${}()|[\]\\/-]/g, '\\$&');
 
 /** Expands a whole word that has no variables in it (quotes and escapes only). */
 export function unquoteWord(word: MappedText, escapeChar: string): MappedText {

@@ -7,6 +7,7 @@ import {
   mapEntries,
   mapGet,
   parseYamlFile,
+  referenceTooLong,
   resolveNode,
   scalarString,
   skippedImageDependency,
@@ -39,6 +40,8 @@ function imageAt(node: Node | null, where: string, walk: Walk, prefix = ''): voi
   }
   const written = scalarString(node, walk.parsed.text);
   if (!written || !written.text.startsWith(prefix) || written.text === prefix) return;
+  const tooLong = referenceTooLong(written, where);
+  if (tooLong) return void walk.errors.push({ file: walk.file, line: walk.parsed.lineOf(start), message: tooLong });
   if (walk.seen.has(start)) return;
   walk.seen.add(start);
   const image = sliceSourced(written, prefix.length);

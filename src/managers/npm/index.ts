@@ -2,7 +2,9 @@
 import semverLib from 'semver';
 import type { Dependency, DependencyChange, ExtractResult, Manager } from '../../types.js';
 import { ParseError, UpdateError } from '../../types.js';
-import { getMember, lineAtOffset, parseJsonWithRanges, type JsonNode } from './json-ranges.js';
+import { LineIndex } from '../dockerfile/mapped.js';
+import { MAX_DEPENDENCIES_PER_FILE } from '../limits.js';
+import { getMember, parseJsonWithRanges, type JsonNode } from './json-ranges.js';
 
 const MANAGER = 'npm';
 export const DEPENDENCY_TYPES = ['dependencies', 'devDependencies', 'optionalDependencies', 'peerDependencies'] as const;
@@ -41,9 +43,9 @@ function skipReasonOf(spec: string, depType: DependencyType): string | undefined
   return undefined;
 }
 
-function dependencyOf(text: string, file: string, depType: DependencyType, key: string, value: JsonNode & { kind: 'string' }): Dependency {
+function dependencyOf(text: string, lines: LineIndex, file: string, depType: DependencyType, key: string, value: JsonNode & { kind: 'string' }): Dependency {
   const raw = text.slice(value.start + 1, value.end - 1);
-  const line = lineAtOffset(text, value.start);
+  const line = lines.lineOf(value.start);
   const base = { manager: MANAGER, datasource: 'npm', file, line, currentDigest: null };
   if (raw.includes('\\')) {
     return { ...base, depName: key, currentValue: value.value, skipReason: 'escaped characters in the spec', extra: { depType, key } };
@@ -75,19 +77,24 @@ function extractPackageJson(text: string, file: string): ExtractResult {
   if (root.kind !== 'object') return { deps: [], errors: [{ file, line: 1, message: 'package.json must be a JSON object' }] };
   const deps: Dependency[] = [];
   const errors: ExtractResult['errors'] = [];
+  const lines = new LineIndex(text);
   for (const depType of DEPENDENCY_TYPES) {
     const section = getMember(root, depType);
     if (!section) continue;
     if (section.kind !== 'object') {
-      errors.push({ file, line: lineAtOffset(text, section.start), message: `"${depType}" must be an object` });
+      errors.push({ file, line: lines.lineOf(section.start), message: `"${depType}" must be an object` });
       continue;
     }
     for (const entry of section.entries) {
+      if (deps.length === MAX_DEPENDENCIES_PER_FILE) {
+        errors.push({ file, line: lines.lineOf(entry.keyStart), message: `more than ${MAX_DEPENDENCIES_PER_FILE} dependencies; the rest are not read` });
+        return { deps, errors };
+      }
       if (entry.value.kind !== 'string') {
-        errors.push({ file, line: lineAtOffset(text, entry.keyStart), depName: entry.key, message: `${depType}.${entry.key} must be a string` });
+        errors.push({ file, line: lines.lineOf(entry.keyStart), depName: entry.key, message: `${depType}.${entry.key} must be a string` });
         continue;
       }
-      deps.push(dependencyOf(text, file, depType, entry.key, entry.value));
+      deps.push(dependencyOf(text, lines, file, depType, entry.key, entry.value));
     }
   }
   return { deps, errors };

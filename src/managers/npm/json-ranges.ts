@@ -1,5 +1,6 @@
 // A small JSON reader that keeps the byte range of every value, so package.json edits touch only those bytes.
 import { ParseError } from '../../types.js';
+import { MAX_NESTING } from '../limits.js';
 
 export type JsonNode =
   | { kind: 'object'; start: number; end: number; entries: JsonEntry[] }
@@ -15,6 +16,7 @@ export interface JsonEntry {
 
 class Reader {
   pos = 0;
+  private depth = 0;
   constructor(readonly text: string) {}
 
   fail(message: string): never {
@@ -34,10 +36,11 @@ class Reader {
   value(): JsonNode {
     this.skipSpace();
     const char = this.text[this.pos];
-    if (char === '{') return this.object();
-    if (char === '[') return this.array();
-    if (char === '"') return this.string();
-    return this.literal();
+    if (char !== '{' && char !== '[') return char === '"' ? this.string() : this.literal();
+    if (++this.depth > MAX_NESTING) this.fail(`nested more than ${MAX_NESTING} levels deep`);
+    const node = char === '{' ? this.object() : this.array();
+    this.depth--;
+    return node;
   }
 
   object(): JsonNode {
@@ -110,8 +113,3 @@ export function getMember(node: JsonNode | undefined, key: string): JsonNode | u
   return node.entries.find((e) => e.key === key)?.value;
 }
 
-export function lineAtOffset(text: string, offset: number): number {
-  let line = 1;
-  for (let i = text.indexOf('\n'); i !== -1 && i < offset; i = text.indexOf('\n', i + 1)) line++;
-  return line;
-}

@@ -2,6 +2,7 @@
 import type { Dependency, ExtractResult, LocatedError, TextRange } from '../../types.js';
 import { baseImageOf, isContiguous, LineIndex, parseDockerfile } from '../dockerfile/index.js';
 import type { Instruction, MappedText, ParsedDockerfile, Scope, Stage } from '../dockerfile/index.js';
+import { MAX_SHELL_NESTING } from '../limits.js';
 import { findPackagePins, type Pin, type SkippedPackage } from './pins.js';
 
 export const MANAGER = 'os-packages';
@@ -65,12 +66,15 @@ class PinExtractor {
     for (const pin of found.pins) this.addPin(pin, command, run, scope, extra);
     for (const { tool, name } of found.unpinnedPackages) this.addUnpinned(name, run, extra, tool);
     for (const skipped of found.skipped) this.addSkipped(skipped, run, extra);
+    if (found.tooDeep) {
+      const message = `scripts nested more than ${MAX_SHELL_NESTING} deep (heredocs, sh -c); the innermost are not read`;
+      this.errors.push({ file: this.file, line: this.lines.lineOf(run.range.start), message });
+    }
   }
 
   private stageExtra(stage: Stage): Omit<OsPackageExtra, 'tool' | 'fuzzy'> {
     const base = baseImageOf(this.parsed.stages, stage);
-    let root: Stage | undefined = stage;
-    while (root?.base.kind === 'stage') root = this.parsed.stages[root.base.index];
+    const root: Stage | undefined = this.parsed.stages[stage.root];
     const resolved = base && base.reference.unresolved.length === 0 ? base.reference.value.text : null;
     const extra: Omit<OsPackageExtra, 'tool' | 'fuzzy'> = { stage: stage.index, baseStage: base ? root!.index : null, baseImage: resolved };
     if (stage.name) extra.stageName = stage.name;

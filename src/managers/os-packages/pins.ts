@@ -1,5 +1,6 @@
 // Finds apt/apk package pins in a RUN command's text (shell or exec form), with exact offsets.
 import type { TextRange } from '../../types.js';
+import { MAX_SHELL_NESTING } from '../limits.js';
 import { parseExecForm } from './exec-form.js';
 import { splitCommands, type SimpleCommand, type Word } from './shell.js';
 
@@ -35,6 +36,8 @@ export interface FoundPins {
   unpinnedPackages: { tool: 'apt' | 'apk'; name: string }[];
   /** Arguments that name packages but cannot be pinned or updated as written. */
   skipped: SkippedPackage[];
+  /** Set when scripts nest deeper than MAX_SHELL_NESTING (heredocs, `sh -c`): the inner ones were not read. */
+  tooDeep?: true;
 }
 
 /** Maps a range in the text being scanned to a range in the original command text. */
@@ -61,29 +64,31 @@ const WRAPPERS: Record<string, Set<string>> = {
 export function findPackagePins(commandText: string): FoundPins {
   const found: FoundPins = { pins: [], unpinned: [], unpinnedPackages: [], skipped: [] };
   const exec = parseExecForm(commandText);
-  if (exec) scanCommand({ words: exec, heredocs: [] }, commandText, (r) => r, found);
-  else scanScript(commandText, (r) => r, found);
+  if (exec) scanCommand({ words: exec, heredocs: [] }, commandText, (r) => r, found, 0);
+  else scanScript(commandText, (r) => r, found, 0);
   return found;
 }
 
-function scanScript(text: string, remap: Remap, found: FoundPins): void {
-  for (const command of splitCommands(text)) scanCommand(command, text, remap, found);
+/** Each nesting level reads its script again, so the depth is capped to keep the scan linear. */
+function scanScript(text: string, remap: Remap, found: FoundPins, depth: number): void {
+  if (depth > MAX_SHELL_NESTING) return void (found.tooDeep = true);
+  for (const command of splitCommands(text)) scanCommand(command, text, remap, found, depth);
 }
 
-function scanCommand(command: SimpleCommand, text: string, remap: Remap, found: FoundPins): void {
+function scanCommand(command: SimpleCommand, text: string, remap: Remap, found: FoundPins, depth: number): void {
   const words = commandWords(command.words);
   const name = words[0] ? basename(words[0].value) : undefined;
   const args = words.slice(1);
   if (name === 'apt-get' || name === 'apt') scanAptArgs(args, remap, found);
   else if (name === 'apk') scanApkArgs(args, remap, found);
-  else if (name && SHELLS.has(name)) scanShellArgs(args, remap, found);
+  else if (name && SHELLS.has(name)) scanShellArgs(args, remap, found, depth);
   // A heredoc is a script when it feeds a shell (`RUN <<EOF`, `bash <<EOF`); otherwise it is data.
   const feedsShell = !name || (SHELLS.has(name) && args.every((a) => a.value.startsWith('-') && a.value !== '-c'));
   if (!feedsShell) return;
   for (const doc of command.heredocs) {
     if (doc.bodyStart < 0) continue;
     const base = doc.bodyStart;
-    scanScript(text.slice(doc.bodyStart, doc.bodyEnd), (r) => remap({ start: r.start + base, end: r.end + base }), found);
+    scanScript(text.slice(doc.bodyStart, doc.bodyEnd), (r) => remap({ start: r.start + base, end: r.end + base }), found, depth + 1);
   }
 }
 
@@ -110,11 +115,11 @@ function commandWords(words: Word[]): Word[] {
 }
 
 /** `sh -c 'script'`: the script is scanned too, its offsets mapped back through the word. */
-function scanShellArgs(args: Word[], remap: Remap, found: FoundPins): void {
+function scanShellArgs(args: Word[], remap: Remap, found: FoundPins, depth: number): void {
   const c = args.findIndex((a) => a.value === '-c' || /^-[a-z]*c$/.test(a.value));
   const script = c >= 0 ? args[c + 1] : undefined;
   if (!script) return;
-  scanScript(script.value, (r) => remap(wordRange(script, r.start, r.end)), found);
+  scanScript(script.value, (r) => remap(wordRange(script, r.start, r.end)), found, depth + 1);
 }
 
 /** The original range of `word.value.slice(from, to)`. */

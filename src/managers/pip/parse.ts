@@ -1,4 +1,5 @@
 // Reads a pip requirements/constraints file into logical lines: options, includes and requirements with offsets.
+import { MAX_DEPENDENCIES_PER_FILE } from '../limits.js';
 
 /** One `--hash=sha256:...` option: the whole token's range and its value. */
 export interface HashToken {
@@ -53,12 +54,11 @@ function tokens(text: string, offset: number): Token[] {
 }
 
 /** Logical lines: physical lines joined at a trailing backslash, comments cut (`#` at start or after whitespace). */
-function logicalLines(text: string): { text: string; start: number; line: number }[] {
-  const out: { text: string; start: number; line: number }[] = [];
+function* logicalLines(text: string): Generator<{ text: string; start: number; line: number }> {
   const physical = text.split('\n');
   let offset = 0;
   let current: { text: string; start: number; line: number } | null = null;
-  physical.forEach((raw, index) => {
+  for (const [index, raw] of physical.entries()) {
     const lineStart = offset;
     offset += raw.length + 1;
     const withoutCr = raw.endsWith('\r') ? raw.slice(0, -1) : raw;
@@ -69,12 +69,11 @@ function logicalLines(text: string): { text: string; start: number; line: number
     // Keep the continuation bytes in the text so offsets into the file stay exact.
     current.text += continues ? raw + (index < physical.length - 1 ? '\n' : '') : content;
     if (!continues) {
-      out.push(current);
+      yield current;
       current = null;
     }
-  });
-  if (current) out.push(current);
-  return out;
+  }
+  if (current) yield current;
 }
 
 function optionValue(toks: Token[], i: number, name: string): { value?: string; next: number } {
@@ -152,6 +151,10 @@ export function parseRequirementsFile(text: string): RequirementsFile {
     if (first.startsWith('-')) {
       parseOption(toks, file, logical.line);
       continue;
+    }
+    if (file.requirements.length === MAX_DEPENDENCIES_PER_FILE) {
+      file.errors.push({ line: logical.line, message: `more than ${MAX_DEPENDENCIES_PER_FILE} requirements; the rest are not read` });
+      break;
     }
     file.requirements.push(parseRequirement(toks, text, logical.line));
   }
