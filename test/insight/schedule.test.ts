@@ -116,9 +116,9 @@ describe('config', () => {
     expect(bad.ok).toBe(false);
     if (bad.ok) return;
     const byPath = Object.fromEntries(bad.problems.map((p) => [p.path, p.message]));
-    expect(byPath['schedule.1']).toMatch(/"funday" is not a day/);
+    expect(byPath['schedule[1]']).toMatch(/"funday" is not a day/);
     expect(byPath['minimumReleaseAge']).toMatch(/duration/);
-    expect(byPath['platforms.0']).toMatch(/os\/arch/);
+    expect(byPath['platforms[0]']).toMatch(/os\/arch/);
   });
 
   it('groups by update type as well as by name', () => {
