@@ -82,6 +82,80 @@ describe('RedisLookupCache', () => {
     expect(loads).toBe(1);
   });
 
+  it('does not load again when a waiter\'s miss and its lock attempt straddle the loader storing the answer', async () => {
+    const shared = `tc${randomBytes(4).toString('hex')}:`;
+    const aConnection = new Redis(redisUrl, { keyPrefix: shared });
+    const bConnection = new Redis(redisUrl, { keyPrefix: shared });
+    connections.push(aConnection, bConnection);
+    const a = new RedisLookupCache(aConnection);
+    // The waiter's second Redis command is held until the loader has stored its answer and let go.
+    let firstDone: Promise<unknown> = new Promise(() => undefined);
+    let bCommands = 0;
+    let bHeld = (): void => undefined;
+    const bIsHeld = new Promise<void>((resolve) => (bHeld = resolve));
+    const b = new RedisLookupCache(new Proxy(bConnection, {
+      get(target, prop, receiver) {
+        const value = Reflect.get(target, prop, receiver) as unknown;
+        if (typeof value !== 'function' || !['get', 'set', 'eval', 'evalsha', 'exists', 'pexpire'].includes(String(prop))) return value;
+        return async (...args: unknown[]) => {
+          bCommands += 1;
+          if (bCommands === 2) {
+            bHeld();
+            await firstDone;
+          }
+          return (value as (...a: unknown[]) => unknown).apply(target, args);
+        };
+      },
+    }));
+    let loads = 0;
+    let releaseLoad = (): void => undefined;
+    let loading = (): void => undefined;
+    const isLoading = new Promise<void>((resolve) => (loading = resolve));
+    const first = a.getOrLoad('k', 60, async () => {
+      loads += 1;
+      loading();
+      await new Promise<void>((resolve) => (releaseLoad = resolve));
+      return 'answer';
+    });
+    firstDone = first;
+    await isLoading;
+    const second = b.getOrLoad('k', 60, async () => {
+      loads += 1;
+      return 'loaded twice';
+    });
+    await bIsHeld;
+    releaseLoad();
+    expect(await first).toBe('answer');
+    expect(await second).toBe('answer');
+    expect(loads).toBe(1);
+  });
+
+  it('keeps a slow loader\'s lock alive past its TTL, so waiters do not load too', async () => {
+    const shared = `tc${randomBytes(4).toString('hex')}:`;
+    const [a, b] = [0, 1].map(() => {
+      const redis = new Redis(redisUrl, { keyPrefix: shared });
+      connections.push(redis);
+      return new RedisLookupCache(redis, { lockMs: 1_500 });
+    });
+    let loads = 0;
+    let loading = (): void => undefined;
+    const isLoading = new Promise<void>((resolve) => (loading = resolve));
+    const slow = a!.getOrLoad('k', 60, async () => {
+      loads += 1;
+      loading();
+      await sleep(4_000);
+      return 'slow answer';
+    });
+    await isLoading;
+    const waiter = b!.getOrLoad('k', 60, async () => {
+      loads += 1;
+      return 'second load';
+    });
+    expect(await slow).toBe('slow answer');
+    expect(await waiter).toBe('slow answer');
+    expect(loads).toBe(1);
+  });
+
   it('lets another waiter load when the first loader fails', async () => {
     const shared = `tc${randomBytes(4).toString('hex')}:`;
     const a = new RedisLookupCache(new Redis(redisUrl, { keyPrefix: shared }));
