@@ -79,12 +79,13 @@ export async function startAppStack(opts: {
     async settle(timeoutMs = 20_000) {
       const deadline = Date.now() + timeoutMs;
       for (;;) {
-        const counts = await ns.queue.getJobCounts('waiting', 'active', 'prioritized', 'waiting-children');
-        const busy = Object.values(counts).reduce((a, b) => a + b, 0);
+        // Jobs, owed runs, jobs again: a run added between the first two reads shows in the third.
+        const counts = await busyJobs(ns);
+        const owed = counts.busy === 0 ? await runsOwed(ns) : [];
+        const after = counts.busy === 0 && owed.length === 0 ? await busyJobs(ns) : counts;
         if (failures.length > 0) throw new Error(`job failed:\n${failures.join('\n')}`);
-        const owed = busy === 0 ? await runsOwed(ns) : [];
-        if (busy === 0 && owed.length === 0) return;
-        if (Date.now() > deadline) throw new Error(`queue did not settle: ${JSON.stringify({ ...counts, owed })}`);
+        if (after.busy === 0 && owed.length === 0) return;
+        if (Date.now() > deadline) throw new Error(`queue did not settle: ${JSON.stringify({ ...after.counts, owed })}`);
         await new Promise((r) => setTimeout(r, 50));
       }
     },
@@ -95,6 +96,11 @@ export async function startAppStack(opts: {
       await server.close();
     },
   };
+}
+
+async function busyJobs(ns: RedisNamespace): Promise<{ busy: number; counts: Record<string, number> }> {
+  const counts = await ns.queue.getJobCounts('waiting', 'active', 'prioritized', 'waiting-children');
+  return { busy: Object.values(counts).reduce((a, b) => a + b, 0), counts };
 }
 
 /**
