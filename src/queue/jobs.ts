@@ -96,6 +96,7 @@ export async function enqueueRebuild(queue: FreshenQueue, data: RepoJobData): Pr
   await addRebuild(queue, data);
 }
 
+/** Adds the rebuild job itself (a `/rebuild` goes through enqueueRebuild). */
 export async function addRebuild(queue: FreshenQueue, data: RepoJobData): Promise<void> {
   const jobId = rebuildJobId(data.repoId);
   await removeIfFailed(queue, jobId);
