@@ -1,7 +1,8 @@
-// The queue, its job kinds and payloads, and how jobs are added (deduplicated by job id).
+// The queue, its job kinds and payloads, and how jobs are added (deduplicated by job id, see run-again.ts).
 import { Queue, type JobsOptions } from 'bullmq';
 import type { Redis } from 'ioredis';
 import type { Command } from '../commands/parse.js';
+import { markTriggered } from './run-again.js';
 
 export const QUEUE_NAME = 'freshen';
 
@@ -72,22 +73,42 @@ export function createQueue(connection: Redis, prefix = 'freshen'): FreshenQueue
   return new Queue<JobData, unknown, JobName>(QUEUE_NAME, { connection, prefix, defaultJobOptions });
 }
 
-/** Queues a scan of one repository; adds nothing while one for that repository is waiting. */
+/**
+ * Queues a scan of one repository. While one is waiting nothing is added (it reads the newest state
+ * when it runs); while one runs, one more scan follows it (run-again.ts).
+ */
 export async function enqueueRepoScan(queue: FreshenQueue, data: RepoJobData): Promise<void> {
+  await markTriggered(queue, scanJobId(data.repoId), data);
+  await addRepoScan(queue, data);
+}
+
+/** Adds the scan job itself (a trigger goes through enqueueRepoScan, which remembers it first). */
+export async function addRepoScan(queue: FreshenQueue, data: RepoJobData): Promise<void> {
   const jobId = scanJobId(data.repoId);
-  // A failed job kept for inspection must not block new triggers of the same repository.
-  const previous = await queue.getJob(jobId);
-  if (previous && (await previous.isFailed())) await previous.remove();
+  await removeIfFailed(queue, jobId);
   await queue.add('scan-repo', data, { jobId });
 }
 
 /** Queues the rebuild of one repository (the gate already let exactly one caller through). */
 export async function enqueueRebuild(queue: FreshenQueue, data: RepoJobData): Promise<void> {
+  // The gate frees its slot before the running rebuild job ends: a rebuild asked for in between runs after it.
+  await markTriggered(queue, rebuildJobId(data.repoId), data);
+  await addRebuild(queue, data);
+}
+
+/** Adds the rebuild job itself (a `/rebuild` goes through enqueueRebuild). */
+export async function addRebuild(queue: FreshenQueue, data: RepoJobData): Promise<void> {
   const jobId = rebuildJobId(data.repoId);
-  const previous = await queue.getJob(jobId);
-  if (previous && (await previous.isFailed())) await previous.remove();
+  await removeIfFailed(queue, jobId);
   // Not retried: a failed dispatch is told to the requesters and retried by the next scheduled run.
   await queue.add('rebuild-repo', data, { jobId, attempts: 1 });
+}
+
+/** A failed job kept for inspection must not block new triggers of the same repository. */
+async function removeIfFailed(queue: FreshenQueue, jobId: string): Promise<void> {
+  const previous = await queue.getJob(jobId);
+  // Another trigger may have removed it first.
+  if (previous && (await previous.isFailed())) await previous.remove().catch(() => undefined);
 }
 
 /** One job per comment (a redelivered webhook adds nothing). */

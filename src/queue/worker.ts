@@ -11,10 +11,11 @@ import { RateLimitedError, rateLimitWaitMs } from './errors.js';
 import { repoSchedule } from '../config/repo-config.js';
 import { runCommentCommands } from './comment-command.js';
 import {
-  QUEUE_NAME, enqueueRepoScan, type CommentCommandJobData, type FreshenQueue, type InstallationJobData, type JobData, type JobName,
+  QUEUE_NAME, addRebuild, addRepoScan, enqueueRepoScan, rebuildJobId, scanJobId, type CommentCommandJobData, type FreshenQueue, type InstallationJobData, type JobData, type JobName,
   type PrClosedJobData, type RepoJobData, type WorkflowRunJobData,
 } from './jobs.js';
 import { recordDeclinedPr } from './pr-closed.js';
+import { clearTriggers, triggeredSince } from './run-again.js';
 import { rebuildRepository } from './rebuild-repo.js';
 import { recordWorkflowRun } from './workflow-run.js';
 import { scanRepository, type ScanContextFactory } from './scan-repo.js';
@@ -58,7 +59,10 @@ export function startWorker(deps: WorkerDeps): FreshenWorker {
   });
   worker.on('failed', (job, err) => {
     deps.log.error({ job: job?.id, name: job?.name, attempt: job?.attemptsMade, err: err.message }, 'job failed');
+    // A job that will be retried is still queued under its id: adding it again does nothing, its retry clears the flag.
+    if (job) void runAgainIfTriggered(deps, job);
   });
+  worker.on('completed', (job) => void runAgainIfTriggered(deps, job));
   worker.on('error', (err) => deps.log.error({ err: err.message }, 'worker error'));
   return worker;
 }
@@ -74,8 +78,32 @@ function jobFields(job: Job<JobData, unknown, JobName>): JobFields {
   };
 }
 
+/** Scans and rebuilds of a repository: a trigger during one is remembered, and one more run follows (run-again.ts). */
+const runsAgain: Partial<Record<JobName, { jobId: (repoId: number) => string; add: (queue: FreshenQueue, data: RepoJobData) => Promise<void> }>> = {
+  'scan-repo': { jobId: scanJobId, add: addRepoScan },
+  'rebuild-repo': { jobId: rebuildJobId, add: addRebuild },
+};
+
+/** After a scan or rebuild finished (its id is free again): one more run if something triggered it meanwhile. */
+async function runAgainIfTriggered(deps: WorkerDeps, job: Job<JobData, unknown, JobName>): Promise<void> {
+  const kind = runsAgain[job.name];
+  if (!kind) return;
+  try {
+    const again = await triggeredSince(deps.queue, kind.jobId((job.data as RepoJobData).repoId));
+    if (!again) return;
+    deps.log.info({ job: job.id, name: job.name, reason: again.reason }, 'triggered while running: queued once more');
+    await kind.add(deps.queue, again);
+  } catch (err) {
+    // The flag stays: the next trigger's run clears it, or the next finished run adds the job.
+    deps.log.error({ job: job.id, name: job.name, err: (err as Error).message }, 'could not queue the run asked for during this one');
+  }
+}
+
 async function runJob(deps: WorkerDeps, job: Job<JobData, unknown, JobName>, token?: string): Promise<unknown> {
   const log = deps.log.child?.({ job: job.id, name: job.name }) ?? deps.log;
+  const kind = runsAgain[job.name];
+  // Before anything is read: what this run reads covers every trigger until now.
+  if (kind) await clearTriggers(deps.queue, kind.jobId((job.data as RepoJobData).repoId));
   try {
     return await dispatch({ ...deps, log }, job);
   } catch (err) {

@@ -40,7 +40,8 @@ describe('stopWorker', () => {
     const { worker, finished } = await busyWorker(null);
     const started = Date.now();
     expect(await stopWorker(worker, 300)).toBe('timeout');
-    expect(Date.now() - started).toBeLessThan(3_000);
+    // The 300 ms grace, not the never-ending job (generous for a loaded machine).
+    expect(Date.now() - started).toBeLessThan(10_000);
     expect(finished()).toBe(0);
   });
 });

@@ -22,6 +22,11 @@ afterAll(() => {
   servers.forEach((s) => s.close());
 });
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+/** Waits until `check` holds or 5 s pass, so a count does not depend on how fast holders arrive on a loaded machine. */
+async function until(check: () => boolean): Promise<void> {
+  const deadline = Date.now() + 5_000;
+  while (!check() && Date.now() < deadline) await sleep(5);
+}
 
 describe('RedisSemaphore', () => {
   it('lets at most `limit` holders in at once across two connections, and all of them in turn', async () => {
@@ -32,6 +37,8 @@ describe('RedisSemaphore', () => {
     await Promise.all(Array.from({ length: 12 }, (_, i) => (i % 2 === 0 ? a : b).run('gh-in-flight:1', 3, async () => {
       inside++;
       most = Math.max(most, inside);
+      // Held until the limit was reached once: a semaphore letting in too few fails, not a slow machine.
+      await until(() => most >= 3);
       await sleep(30);
       inside--;
       done.push(i);
@@ -43,8 +50,9 @@ describe('RedisSemaphore', () => {
 
   it('gives back the place of a holder that never released it when its lease ends', async () => {
     const [a, b] = twoWorkers({ leaseMs: 300 });
-    await a.acquire('gh-in-flight:2', 1); // a worker that died holding it
+    // Before the first acquire: its lease starts no earlier, however slowly Redis answers.
     const started = Date.now();
+    await a.acquire('gh-in-flight:2', 1); // a worker that died holding it
     const release = await b.acquire('gh-in-flight:2', 1);
     expect(Date.now() - started).toBeGreaterThanOrEqual(200);
     await release();
@@ -54,7 +62,7 @@ describe('RedisSemaphore', () => {
   it('keeps separate installations apart', async () => {
     const [a, b] = twoWorkers();
     await a.acquire('gh-in-flight:3', 1);
-    const other = await Promise.race([b.acquire('gh-in-flight:4', 1).then(() => 'granted'), sleep(500).then(() => 'waiting')]);
+    const other = await Promise.race([b.acquire('gh-in-flight:4', 1).then(() => 'granted'), sleep(5_000).then(() => 'waiting')]);
     expect(other).toBe('granted');
   });
 });
@@ -66,10 +74,10 @@ describe('limitConcurrentRequests', () => {
     const server = createServer((_req, res) => {
       inFlight++;
       most = Math.max(most, inFlight);
-      setTimeout(() => {
+      void until(() => most >= 4).then(() => setTimeout(() => {
         inFlight--;
         res.writeHead(200, { 'content-type': 'application/json' }).end('{"ok":true}');
-      }, 40);
+      }, 40));
     });
     servers.push(server);
     await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', () => resolve()));

@@ -55,12 +55,14 @@ describe('RedisLookupCache', () => {
   it('stores JSON with a TTL in Redis', async () => {
     const redis = connection();
     const cache = new RedisLookupCache(redis);
-    await cache.set('tags', ['3.19', '3.20'], 1);
+    await cache.set('tags', ['3.19', '3.20'], 2);
     await cache.set('content', { os: 'alpine' });
     expect(await cache.get('tags')).toEqual(['3.19', '3.20']);
-    expect(await redis.ttl('cache:tags')).toBe(1);
+    const pttl = await redis.pttl('cache:tags');
+    expect(pttl).toBeGreaterThan(0);
+    expect(pttl).toBeLessThanOrEqual(2_000);
     expect(await redis.ttl('cache:content')).toBe(-1);
-    await sleep(1_100);
+    await sleep(2_100);
     expect(await cache.get('tags')).toBeUndefined();
     expect(await cache.get('content')).toEqual({ os: 'alpine' });
   });
@@ -82,15 +84,93 @@ describe('RedisLookupCache', () => {
     expect(loads).toBe(1);
   });
 
+  it('does not load again when a waiter\'s miss and its lock attempt straddle the loader storing the answer', async () => {
+    const shared = `tc${randomBytes(4).toString('hex')}:`;
+    const aConnection = new Redis(redisUrl, { keyPrefix: shared });
+    const bConnection = new Redis(redisUrl, { keyPrefix: shared });
+    connections.push(aConnection, bConnection);
+    const a = new RedisLookupCache(aConnection);
+    // The waiter's second Redis command is held until the loader has stored its answer and let go.
+    let firstDone: Promise<unknown> = new Promise(() => undefined);
+    let bCommands = 0;
+    let bHeld = (): void => undefined;
+    const bIsHeld = new Promise<void>((resolve) => (bHeld = resolve));
+    const b = new RedisLookupCache(new Proxy(bConnection, {
+      get(target, prop, receiver) {
+        const value = Reflect.get(target, prop, receiver) as unknown;
+        if (typeof value !== 'function' || !['get', 'set', 'eval', 'evalsha', 'exists', 'pexpire'].includes(String(prop))) return value;
+        return async (...args: unknown[]) => {
+          bCommands += 1;
+          if (bCommands === 2) {
+            bHeld();
+            await firstDone;
+          }
+          return (value as (...a: unknown[]) => unknown).apply(target, args);
+        };
+      },
+    }));
+    let loads = 0;
+    let releaseLoad = (): void => undefined;
+    let loading = (): void => undefined;
+    const isLoading = new Promise<void>((resolve) => (loading = resolve));
+    const first = a.getOrLoad('k', 60, async () => {
+      loads += 1;
+      loading();
+      await new Promise<void>((resolve) => (releaseLoad = resolve));
+      return 'answer';
+    });
+    firstDone = first;
+    await isLoading;
+    const second = b.getOrLoad('k', 60, async () => {
+      loads += 1;
+      return 'loaded twice';
+    });
+    await bIsHeld;
+    releaseLoad();
+    expect(await first).toBe('answer');
+    expect(await second).toBe('answer');
+    expect(loads).toBe(1);
+  });
+
+  it('keeps a slow loader\'s lock alive past its TTL, so waiters do not load too', async () => {
+    const shared = `tc${randomBytes(4).toString('hex')}:`;
+    const [a, b] = [0, 1].map(() => {
+      const redis = new Redis(redisUrl, { keyPrefix: shared });
+      connections.push(redis);
+      return new RedisLookupCache(redis, { lockMs: 1_500 });
+    });
+    let loads = 0;
+    let loading = (): void => undefined;
+    const isLoading = new Promise<void>((resolve) => (loading = resolve));
+    const slow = a!.getOrLoad('k', 60, async () => {
+      loads += 1;
+      loading();
+      await sleep(4_000);
+      return 'slow answer';
+    });
+    await isLoading;
+    const waiter = b!.getOrLoad('k', 60, async () => {
+      loads += 1;
+      return 'second load';
+    });
+    expect(await slow).toBe('slow answer');
+    expect(await waiter).toBe('slow answer');
+    expect(loads).toBe(1);
+  });
+
   it('lets another waiter load when the first loader fails', async () => {
     const shared = `tc${randomBytes(4).toString('hex')}:`;
     const a = new RedisLookupCache(new Redis(redisUrl, { keyPrefix: shared }));
     const b = new RedisLookupCache(new Redis(redisUrl, { keyPrefix: shared }));
+    let loading = (): void => undefined;
+    const isLoading = new Promise<void>((resolve) => (loading = resolve));
     const failing = a.getOrLoad('k', 60, async () => {
+      loading();
       await sleep(50);
       throw new Error('registry down');
     });
-    await sleep(10);
+    // b asks only once a holds the lock (a fixed pause loses that race on a loaded machine).
+    await isLoading;
     const second = b.getOrLoad('k', 60, async () => 'recovered');
     await expect(failing).rejects.toThrow('registry down');
     expect(await second).toBe('recovered');

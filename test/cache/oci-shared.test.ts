@@ -77,13 +77,14 @@ it('revalidates a tag list with If-None-Match after its TTL, or refetches when t
   const image = `${registryHost}/rv${randomBytes(4).toString('hex')}/base`;
   await pushImage(`http://${registryHost}`, image.slice(registryHost.length + 1), '1.0');
   const cache = new RedisLookupCache(sharedRedis(`tc${randomBytes(4).toString('hex')}:`));
-  const ttls = { tagDigestSeconds: 1, tagListSeconds: 1, contentSeconds: undefined, revalidateKeepSeconds: 60, mirrorFileSeconds: 60 };
+  // Three seconds: pushing 1.1 below fits inside them on a loaded machine.
+  const ttls = { tagDigestSeconds: 3, tagListSeconds: 3, contentSeconds: undefined, revalidateKeepSeconds: 60, mirrorFileSeconds: 60 };
   const first = createOciClient({ http: http(), cache, ttls, dockerConfigDir: noDockerConfig });
   expect(await first.getTags(image)).toEqual(['1.0']);
   await pushImage(`http://${registryHost}`, image.slice(registryHost.length + 1), '1.1');
   const cached = createOciClient({ http: http(), cache, ttls, dockerConfigDir: noDockerConfig });
   expect(await cached.getTags(image)).toEqual(['1.0']);
-  await new Promise((r) => setTimeout(r, 1_100));
+  await new Promise((r) => setTimeout(r, 3_100));
   const later = createOciClient({ http: http(), cache, ttls, dockerConfigDir: noDockerConfig });
   expect((await later.getTags(image)).sort()).toEqual(['1.0', '1.1']);
 });

@@ -66,9 +66,10 @@ describe('RebuildGate', () => {
   it('lets a forced request through once the cooldown has passed', async () => {
     const gate = new RebuildGate(connect(), { prefix: uniquePrefix() });
     await gate.request(repo.id, { force: 'all', checkChanged: false });
-    await gate.finish(repo.id, await gate.pending(repo.id), { dispatched: true, cooldownMs: 150 });
+    // Long enough that the next request lands inside it on a loaded machine.
+    await gate.finish(repo.id, await gate.pending(repo.id), { dispatched: true, cooldownMs: 1_500 });
     expect((await gate.request(repo.id, { force: 'all', checkChanged: false })).status).toBe('cooldown');
-    await new Promise((r) => setTimeout(r, 250));
+    await new Promise((r) => setTimeout(r, 1_600));
     expect((await gate.request(repo.id, { force: 'all', checkChanged: false })).status).toBe('queued');
   });
 
@@ -80,10 +81,10 @@ describe('RebuildGate', () => {
   });
 
   it('a slot held by a crashed worker frees itself', async () => {
-    const gate = new RebuildGate(connect(), { prefix: uniquePrefix(), slotTtlMs: 150 });
+    const gate = new RebuildGate(connect(), { prefix: uniquePrefix(), slotTtlMs: 1_500 });
     await gate.request(repo.id, { force: 'all', checkChanged: false });
     expect((await gate.request(repo.id, { force: 'all', checkChanged: false })).status).toBe('coalesced');
-    await new Promise((r) => setTimeout(r, 250));
+    await new Promise((r) => setTimeout(r, 1_600));
     expect((await gate.request(repo.id, { force: 'all', checkChanged: false })).status).toBe('queued');
   });
 });

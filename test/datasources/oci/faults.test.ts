@@ -64,7 +64,8 @@ describe('OCI datasource against misbehaving registries', () => {
     const err = await oci.getDigest(`${server.host}/team/app`, '1.0').catch((e: unknown) => e);
     expect(err).toBeInstanceOf(ExternalHostError);
     expect((err as Error).message).toMatch(new RegExp(`^${server.host}/team/app:1.0: HEAD http://${server.host}/v2/team/app/manifests/1.0 failed: timed out after 300 ms`));
-    expect(Date.now() - started).toBeLessThan(2_000);
+    // The 300 ms timeout, not a hang (generous for a loaded machine).
+    expect(Date.now() - started).toBeLessThan(10_000);
   });
 
   it('retries server errors and then answers', async () => {
