@@ -104,8 +104,12 @@ export interface NewBranchInput {
   message: string;
   /** Called with each commit before a ref points at it. */
   remember: (sha: string) => Promise<void>;
-  /** Called before the branch is created at the base: if the commit never lands, the next run may move it. */
-  rememberEmptyBranch: (sha: string) => Promise<void>;
+  /**
+   * Called before the branch is created at the base with the change the commit will make (see
+   * changeId): if the commit never lands, the next run may move the branch; if it lands but its
+   * answer is lost (the worker killed, the connection cut), the next run knows it by that change.
+   */
+  rememberEmptyBranch: (sha: string, change: string) => Promise<void>;
 }
 
 /**
@@ -124,7 +128,7 @@ export async function commitOnNewBranch(gh: GitHub, repo: RepoRef, input: NewBra
     return commit.sha;
   };
   if (!regularFilesOnly || clientsWithoutCommitMutation.has(gh)) return createBranch(gh, repo, input.branch, await commitWithGitData());
-  await input.rememberEmptyBranch(input.baseSha);
+  await input.rememberEmptyBranch(input.baseSha, changeId([...input.files].map(([path, text]) => [path, gitBlobId(text)])));
   if (!(await createBranch(gh, repo, input.branch, input.baseSha))) return false;
   const [headline = '', ...rest] = input.message.split('\n');
   try {
@@ -181,6 +185,22 @@ async function ownCommitOn(gh: GitHub, repo: RepoRef, input: NewBranchInput): Pr
   const { data: tree } = await gh.rest.git.getTree({ owner: repo.owner, repo: repo.repo, tree_sha: state.treeSha, recursive: 'true' });
   const blobs = new Map(tree.tree.map((entry) => [entry.path, entry.sha]));
   return [...input.files].every(([path, text]) => blobs.get(path) === gitBlobId(text)) ? state.sha : null;
+}
+
+/** One id for a commit's change: the paths it adds or modifies with their git blob ids (order does not matter). */
+export function changeId(files: [path: string, blobId: string][]): string {
+  const lines = files.map(([path, blob]) => `${path}\0${blob}`).sort();
+  return createHash('sha256').update(lines.join('\n')).digest('hex');
+}
+
+/** The change `state`'s head makes to its one parent (changeId), or null when it also deletes or renames files. */
+export async function changeOf(gh: GitHub, repo: RepoRef, state: BranchState): Promise<string | null> {
+  const [parent] = state.parentShas;
+  if (state.parentShas.length !== 1 || !parent) return null;
+  const { data } = await gh.rest.repos.compareCommits({ owner: repo.owner, repo: repo.repo, base: parent, head: state.sha });
+  const files = data.files ?? [];
+  if (files.some((f) => f.status !== 'added' && f.status !== 'modified')) return null;
+  return changeId(files.map((f) => [f.filename, f.sha ?? '']));
 }
 
 function gitBlobId(text: string): string {
