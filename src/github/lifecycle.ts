@@ -121,6 +121,7 @@ async function writeBranch(input: LifecycleInput, branch: string, prepared: Prep
   if (expectedSha === null) {
     return commitOnNewBranch(input.gh, input.repo, {
       ...commit, branch, baseSha: input.head.commitSha, baseTreeSha: input.head.treeSha,
+      ...(input.head.repoNodeId ? { repoNodeId: input.head.repoNodeId } : {}),
       remember: (sha) => input.memory.rememberCommit(sha),
       rememberEmptyBranch: async (sha, change) => {
         await input.memory.rememberCommit(emptyBranchMark(branch, sha));
@@ -130,7 +131,7 @@ async function writeBranch(input: LifecycleInput, branch: string, prepared: Prep
   }
   const created = await createCommit(input.gh, input.repo, { ...commit, parentSha: input.head.commitSha, baseTreeSha: input.head.treeSha });
   await input.memory.rememberCommit(created.sha);
-  return pointBranch(input.gh, input.repo, branch, created.sha, expectedSha);
+  return pointBranch(input.gh, input.repo, branch, created.sha, expectedSha, input.head.repoNodeId ? { repoNodeId: input.head.repoNodeId } : {});
 }
 
 /**
