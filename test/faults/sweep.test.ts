@@ -29,7 +29,8 @@ beforeAll(async () => {
       FRESHEN_SHUTDOWN_GRACE_SECONDS: '5',
       // GitHub gives up on a hung request after 3 s here (the production default is longer).
       FRESHEN_GITHUB_TIMEOUT_SECONDS: '3',
-      // The write budget's minute lasts one second, so pacing does not dominate the run.
+      // Pacing is not under test: Freshen's own budget alone paces writes, its minute lasting one second.
+      FRESHEN_GITHUB_THROTTLE: 'off',
       FRESHEN_BUDGET_TIME_SCALE: '60', FRESHEN_GITHUB_WRITES_PER_MINUTE: '80', FRESHEN_GITHUB_WRITES_PER_HOUR: '500', FRESHEN_MAX_INLINE_WAIT_SECONDS: '1',
     },
   });
@@ -46,6 +47,18 @@ async function install(repos: FleetRepo[]): Promise<void> {
   const payload = installationCreated(service.sim, repos[0]!.installationId, repos.map((r) => ({ id: r.repoId, name: r.name, owner: r.owner })));
   expect(await service.deliver('installation', payload)).toBe(200);
 }
+
+/** `promise`, or an error naming `what` after `ms`. */
+function within<T>(promise: Promise<T>, ms: number, what: string): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const late = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Error(`${what} did not happen in ${ms} ms`)), ms);
+  });
+  return Promise.race([promise, late]).finally(() => clearTimeout(timer));
+}
+
+const started = Date.now();
+const step = (what: string) => console.log(`faults: ${((Date.now() - started) / 1000).toFixed(1)} s ${what}`);
 
 /** SIGKILLs the worker that sent `held`; GitHub then never sees the request (drop) or carries it out anyway (pass). */
 async function killSender(held: HeldRequest, then: 'drop' | 'pass'): Promise<void> {
@@ -80,33 +93,40 @@ it(`sweeps ${REPOS} repositories through worker kills, a Redis restart, GitHub h
     // 1. A worker dies while its PR request is on the wire, and GitHub never saw it.
     let held = network.holdNext(({ method, path }) => method === 'POST' && ownerPath('org0', 'pulls').test(path));
     await install(installations[0]!);
-    await killSender(await held, 'drop');
+    await killSender(await within(held, 60_000, 'an org0 PR request'), 'drop');
+    step('killed a worker mid-PR (request dropped)');
     // 2. A worker dies while its branch's commit is written, and GitHub writes it anyway.
     held = network.holdNext(({ path, body }) => path === '/graphql' && body.includes('createCommitOnBranch') && body.includes('"org1/'));
     await install(installations[1]!);
-    await killSender(await held, 'pass');
+    await killSender(await within(held, 60_000, 'an org1 branch commit'), 'pass');
+    step('killed a worker mid-commit (commit landed)');
     // 3. A worker dies while it creates the dashboard issue, and GitHub creates it.
     held = network.holdNext(({ method, path }) => method === 'POST' && ownerPath('org2', 'issues').test(path));
     await install(installations[2]!);
-    await killSender(await held, 'pass');
+    await killSender(await within(held, 60_000, 'an org2 dashboard creation'), 'pass');
+    step('killed a worker mid-dashboard (issue created)');
 
     // 4. With one PR request of org3 in flight: Redis restarts, then GitHub hangs, then answers 502.
     const waiting = network.holdNext(({ method, path }) => method === 'POST' && ownerPath('org3', 'pulls').test(path));
     await install(installations[3]!);
-    const inFlight = await waiting;
+    const inFlight = await within(waiting, 60_000, 'an org3 PR request');
     const marks = new Map(WORKER_DOORS.map((door) => [door, service.workers.get(door)!.lines]));
     await service.redis.restart(() =>
       waitFor(async () => WORKER_DOORS.every((door) => service.workers.get(door)!.wrote(/ECONNREFUSED/, marks.get(door)!)), 'both workers losing Redis', 60_000));
+    step('Redis restarted');
     await install(installations[4]!);
     await waitFor(async () => sim.requests.some((r) => r.path.startsWith('/repos/org4/')), 'org4 being scanned', 60_000);
     network.mode = 'hang';
     await waitFor(async () => network.abandoned >= 3, 'Freshen giving up on hung GitHub requests', 90_000);
     network.heal();
+    step('GitHub hung');
     network.mode = '502';
     await waitFor(async () => network.badGateways >= 10, 'GitHub answering 502', 60_000);
     network.heal();
+    step('GitHub answered 502');
     await inFlight.pass();
     await service.drained(180_000);
+    step('first sweep done');
 
     // Between sweeps: humans push onto Freshen branches (a major's too), and some default branches move on.
     for (const n of [10, 21, 34, 40]) humanPush(repo(n), DEFAULT_BRANCH);
@@ -122,21 +142,23 @@ it(`sweeps ${REPOS} repositories through worker kills, a Redis restart, GitHub h
       (path === '/graphql' && body.includes('updateRefs') && body.includes(`"R_${race.repoId}"`)));
     const lateScan = network.holdNext(({ method, path }) => method === 'GET' && path === `/repos/${late.owner}/${late.name}/pulls`);
     for (const repos of installations) await service.queue.add('scan-installation', { installationId: repos[0]!.installationId });
-    const move = await raceMove;
+    const move = await within(raceMove, 60_000, `${race.name}'s branch move`);
     humanPush(race, DEFAULT_BRANCH);
     await move.pass();
-    const scan = await lateScan;
+    const scan = await within(lateScan, 60_000, `${late.name}'s PR list`);
     late.dockerfiles = { Dockerfile: [...late.dockerfiles.Dockerfile!, { image: images.c, tag: '1.0' }] };
     const pushed = sim.commit(late.owner, late.name, 'main', files(late.dockerfiles), { author: 'dev' });
     expect(await service.deliver('push', pushPayload(late, pushed, ['Dockerfile']))).toBe(200);
     await scan.pass();
     await service.drained(180_000);
+    step('second sweep done');
   } catch (err) {
     throw new Error(`${String(err)}\n${service.output()}`);
   }
 
   const figures = audit(sim, fleet, humans);
   console.log(summary(figures));
+  for (const [figure, found] of Object.entries(figures)) if (Array.isArray(found) && found.length > 0) console.log(`faults: ${figure}: ${found.join('; ')}`);
   expect(humans).toHaveLength(6);
   expect(figures.lost).toEqual([]);
   expect(figures.duplicate).toEqual([]);

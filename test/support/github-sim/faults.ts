@@ -5,7 +5,7 @@ import { startSimServer, type Exchange, type SimHandler, type SimServer } from '
 /** A request stopped before the simulation saw it: the test lets it through or drops it. */
 export interface HeldRequest {
   method: string;
-  /** Path without /api/v3 and the query, as the simulation logs it. */
+  /** Path decoded, without /api/v3 and the query (`/repos/o/r/git/refs/heads/freshen/x`). */
   path: string;
   /** The door (loopback server) it came through: which process sent it. */
   door: string;
@@ -27,8 +27,11 @@ export type FaultMode = 'none' | '502' | 'hang';
 
 const BAD_GATEWAY = '<html><head><title>502 Bad Gateway</title></head><body><h1>502 Bad Gateway</h1></body></html>\n';
 
+/** The path decoded, without GitHub Enterprise's /api/v3, and /api/graphql as /graphql. */
 function simPath(url: URL): string {
-  return url.pathname.startsWith('/api/v3/') ? url.pathname.slice('/api/v3'.length) : url.pathname;
+  const path = decodeURIComponent(url.pathname);
+  if (path === '/api/graphql') return '/graphql';
+  return path.startsWith('/api/v3/') ? path.slice('/api/v3'.length) : path;
 }
 
 export class FaultyNetwork {
