@@ -46,7 +46,7 @@ export function createProbotApp(options: GitHubAppOptions): Probot {
     Octokit,
     ...(options.log ? { log: options.log } : {}),
     ...(options.logLevel ? { logLevel: options.logLevel } : {}),
-    request: { fetch: withTimeout(options.fetch ?? globalThis.fetch, options.timeoutMs ?? DEFAULT_TIMEOUT_MS) },
+    request: { fetch: withTimeout(options.fetch, options.timeoutMs ?? DEFAULT_TIMEOUT_MS) },
   });
 }
 
@@ -56,10 +56,11 @@ const DEFAULT_TIMEOUT_MS = 30_000;
  * Every request ends within `ms`: a GitHub (or proxy) that accepts the connection and never answers
  * would otherwise hold the job for undici's five minutes per attempt, its lock renewed all along.
  */
-export function withTimeout(fetch: typeof globalThis.fetch, ms: number): typeof globalThis.fetch {
+export function withTimeout(fetch: typeof globalThis.fetch | undefined, ms: number): typeof globalThis.fetch {
   return (input, init) => {
     const timeout = AbortSignal.timeout(ms);
-    return fetch(input, { ...init, signal: init?.signal ? AbortSignal.any([init.signal, timeout]) : timeout });
+    // The global fetch is looked up per request: test interceptors replace it after the app is made.
+    return (fetch ?? globalThis.fetch)(input, { ...init, signal: init?.signal ? AbortSignal.any([init.signal, timeout]) : timeout });
   };
 }
 
