@@ -158,6 +158,8 @@ it(`sweeps ${REPOS} repositories through worker kills, a Redis restart, GitHub h
 
   const figures = audit(sim, fleet, humans);
   console.log(summary(figures));
+  const retried = service.started.flatMap((p) => p.output.filter((l) => l.includes('"job failed"')).map((l) => /"err":"([^"]*)"/.exec(l)?.[1] ?? l));
+  console.log(`faults: attempts that failed and were retried: ${retried.length}${retried.length > 0 ? ` (${[...new Set(retried)].join('; ')})` : ''}`);
   for (const [figure, found] of Object.entries(figures)) if (Array.isArray(found) && found.length > 0) console.log(`faults: ${figure}: ${found.join('; ')}`);
   expect(humans).toHaveLength(6);
   expect(figures.lost).toEqual([]);
