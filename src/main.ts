@@ -39,7 +39,7 @@ export interface StartOptions {
   log?: PinoLogger;
   /** Shared with the scan context's registry counting (see main()); a new one otherwise. */
   metrics?: FreshenMetrics;
-  /** Octokit's throttling of writes (default on). */
+  /** Octokit's throttling of writes (default: FRESHEN_GITHUB_THROTTLE). */
   throttle?: boolean;
 }
 
@@ -59,7 +59,8 @@ export async function start(env: ServiceEnv, scanContext: ScanContextFactory | S
   const metrics = options.metrics ?? createMetrics({ registryHosts: configuredRegistryHosts(env) });
   const probot = createProbotApp({
     log: options.log ?? createLogger({ level: env.LOG_LEVEL, secrets: serviceSecrets(env) }),
-    ...(options.throttle === undefined ? {} : { throttle: options.throttle }),
+    throttle: options.throttle ?? env.FRESHEN_GITHUB_THROTTLE === 'on',
+    timeoutMs: env.FRESHEN_GITHUB_TIMEOUT_SECONDS * 1000,
     appId: env.APP_ID,
     privateKey: env.PRIVATE_KEY,
     webhookSecret: env.WEBHOOK_SECRET,

@@ -125,6 +125,13 @@ const envSchema = z.object({
   FRESHEN_HEAP_GROWTH_PERCENT: z.coerce.number().int().min(0).max(300).default(50),
   /** Seconds SIGTERM waits for running jobs before exiting anyway. */
   FRESHEN_SHUTDOWN_GRACE_SECONDS: z.coerce.number().int().min(1).max(3600).default(30),
+  /** Seconds one GitHub request may take; a hung one then fails (and is retried) instead of holding its job. */
+  FRESHEN_GITHUB_TIMEOUT_SECONDS: z.coerce.number().int().min(1).max(600).default(30),
+  /**
+   * `off` leaves write pacing to Freshen's own budget (shared by all workers in Redis); Octokit's
+   * throttle (on) adds its fixed one write per second per process, across all installations.
+   */
+  FRESHEN_GITHUB_THROTTLE: z.enum(['on', 'off']).default('on'),
 });
 
 export type ServiceEnv = Omit<z.infer<typeof envSchema>, 'PRIVATE_KEY' | 'PRIVATE_KEY_PATH' | 'FRESHEN_INSECURE_REGISTRIES'> & {

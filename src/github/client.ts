@@ -17,6 +17,8 @@ export interface GitHubAppOptions {
   retry?: boolean;
   /** A fetch to reach GitHub through (tests: the simulation). */
   fetch?: typeof globalThis.fetch;
+  /** How long one request may take before it fails (and Octokit's retry takes over). Default 30 s. */
+  timeoutMs?: number;
 }
 
 /** Waits of up to this long are taken inside the request; longer ones fail so the job is delayed instead. */
@@ -44,8 +46,22 @@ export function createProbotApp(options: GitHubAppOptions): Probot {
     Octokit,
     ...(options.log ? { log: options.log } : {}),
     ...(options.logLevel ? { logLevel: options.logLevel } : {}),
-    ...(options.fetch ? { request: { fetch: options.fetch } } : {}),
+    request: { fetch: withTimeout(options.fetch, options.timeoutMs ?? DEFAULT_TIMEOUT_MS) },
   });
+}
+
+const DEFAULT_TIMEOUT_MS = 30_000;
+
+/**
+ * Every request ends within `ms`: a GitHub (or proxy) that accepts the connection and never answers
+ * would otherwise hold the job for undici's five minutes per attempt, its lock renewed all along.
+ */
+export function withTimeout(fetch: typeof globalThis.fetch | undefined, ms: number): typeof globalThis.fetch {
+  return (input, init) => {
+    const timeout = AbortSignal.timeout(ms);
+    // The global fetch is looked up per request: test interceptors replace it after the app is made.
+    return (fetch ?? globalThis.fetch)(input, { ...init, signal: init?.signal ? AbortSignal.any([init.signal, timeout]) : timeout });
+  };
 }
 
 /** An installation-authenticated client per call; tokens are cached by Probot's auth. */

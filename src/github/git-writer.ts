@@ -56,19 +56,28 @@ export async function createCommit(
   return { sha: commit.sha, treeSha: newTree.sha };
 }
 
+const UPDATE_REFS = `mutation FreshenMoveBranch($input: UpdateRefsInput!) {
+  updateRefs(input: $input) { clientMutationId }
+}`;
+
 /**
  * Points the branch at `sha`. With `expectedSha` null the branch is created (GitHub refuses when it
- * appeared meanwhile). Otherwise it is moved with force only while it still points at `expectedSha`
- * (Freshen's own commit, as the caller checked): the ref is read again right before the move, so a
- * push that arrived while the update was prepared is never overwritten. `fastForwardOnly` closes
- * even that window where the new commit descends from the expected one. Returns false when it moved.
+ * appeared meanwhile). Otherwise it is moved only from `expectedSha` (Freshen's own commit, as the
+ * caller checked): with the repository's node id, GraphQL's updateRefs moves it only if it is still
+ * there (`beforeOid`), so a push at any moment is never overwritten. Servers without updateRefs get
+ * REST's force move right after reading the ref again (a window of one request); `fastForwardOnly`
+ * closes even that where the new commit descends from the expected one. Returns false when it moved.
  */
 export async function pointBranch(
-  gh: GitHub, repo: RepoRef, branch: string, sha: string, expectedSha: string | null, opts: { fastForwardOnly?: boolean } = {},
+  gh: GitHub, repo: RepoRef, branch: string, sha: string, expectedSha: string | null, opts: { fastForwardOnly?: boolean; repoNodeId?: string } = {},
 ): Promise<boolean> {
   if (expectedSha === null) {
     await gh.rest.git.createRef({ owner: repo.owner, repo: repo.repo, ref: `refs/heads/${branch}`, sha });
     return true;
+  }
+  if (opts.repoNodeId && !clientsWithout.updateRefs.has(gh)) {
+    const moved = await moveFrom(gh, repo, branch, sha, expectedSha, { ...opts, repoNodeId: opts.repoNodeId });
+    if (moved !== 'unavailable') return moved;
   }
   const current = await readBranch(gh, repo, branch);
   if (current?.sha !== expectedSha) return false;
@@ -80,6 +89,29 @@ export async function pointBranch(
     throw err;
   }
   return true;
+}
+
+/** updateRefs from `expectedSha` to `sha`: moved, refused because the branch is elsewhere, or not on this server. */
+async function moveFrom(
+  gh: GitHub, repo: RepoRef, branch: string, sha: string, expectedSha: string, opts: { fastForwardOnly?: boolean; repoNodeId: string },
+): Promise<boolean | 'unavailable'> {
+  try {
+    await gh.graphql(UPDATE_REFS, {
+      input: { repositoryId: opts.repoNodeId, refUpdates: [{ name: `refs/heads/${branch}`, beforeOid: expectedSha, afterOid: sha, force: !opts.fastForwardOnly }] },
+      request: { retries: 0 },
+    });
+    return true;
+  } catch (err) {
+    if (isMutationUnavailable(err, 'updateRefs')) {
+      clientsWithout.updateRefs.add(gh);
+      return 'unavailable';
+    }
+    // Refused, or the answer was lost: the branch says which.
+    const now = await readBranch(gh, repo, branch);
+    if (now?.sha === sha) return true;
+    if (now?.sha !== expectedSha) return false;
+    throw err;
+  }
 }
 
 export async function deleteBranch(gh: GitHub, repo: RepoRef, branch: string): Promise<void> {
@@ -96,6 +128,8 @@ const COMMIT_ON_BRANCH = `mutation FreshenCommit($input: CreateCommitOnBranchInp
 
 export interface NewBranchInput {
   branch: string;
+  /** The repository's GraphQL node id (see pointBranch). */
+  repoNodeId?: string;
   /** The default branch head the commit goes on. */
   baseSha: string;
   baseTreeSha: string;
@@ -104,8 +138,12 @@ export interface NewBranchInput {
   message: string;
   /** Called with each commit before a ref points at it. */
   remember: (sha: string) => Promise<void>;
-  /** Called before the branch is created at the base: if the commit never lands, the next run may move it. */
-  rememberEmptyBranch: (sha: string) => Promise<void>;
+  /**
+   * Called before the branch is created at the base with the change the commit will make (see
+   * changeId): if the commit never lands, the next run may move the branch; if it lands but its
+   * answer is lost (the worker killed, the connection cut), the next run knows it by that change.
+   */
+  rememberEmptyBranch: (sha: string, change: string) => Promise<void>;
 }
 
 /**
@@ -123,8 +161,8 @@ export async function commitOnNewBranch(gh: GitHub, repo: RepoRef, input: NewBra
     await input.remember(commit.sha);
     return commit.sha;
   };
-  if (!regularFilesOnly || clientsWithoutCommitMutation.has(gh)) return createBranch(gh, repo, input.branch, await commitWithGitData());
-  await input.rememberEmptyBranch(input.baseSha);
+  if (!regularFilesOnly || clientsWithout.createCommitOnBranch.has(gh)) return createBranch(gh, repo, input.branch, await commitWithGitData());
+  await input.rememberEmptyBranch(input.baseSha, changeId([...input.files].map(([path, text]) => [path, gitBlobId(text)])));
   if (!(await createBranch(gh, repo, input.branch, input.baseSha))) return false;
   const [headline = '', ...rest] = input.message.split('\n');
   try {
@@ -141,10 +179,10 @@ export async function commitOnNewBranch(gh: GitHub, repo: RepoRef, input: NewBra
     await input.remember(result.createCommitOnBranch.commit.oid);
     return true;
   } catch (err) {
-    if (isMutationUnavailable(err)) {
+    if (isMutationUnavailable(err, 'createCommitOnBranch')) {
       // An older GitHub Enterprise: the Git Data path, still moving the branch only from the base.
-      clientsWithoutCommitMutation.add(gh);
-      return pointBranch(gh, repo, input.branch, await commitWithGitData(), input.baseSha, { fastForwardOnly: true });
+      clientsWithout.createCommitOnBranch.add(gh);
+      return pointBranch(gh, repo, input.branch, await commitWithGitData(), input.baseSha, { fastForwardOnly: true, ...(input.repoNodeId ? { repoNodeId: input.repoNodeId } : {}) });
     }
     // The outcome is unknown (a timeout, a 5xx, a push in between): the branch says what happened.
     const landed = await ownCommitOn(gh, repo, input).catch(() => null);
@@ -158,17 +196,15 @@ export async function commitOnNewBranch(gh: GitHub, repo: RepoRef, input: NewBra
   }
 }
 
-/** Clients whose server refused createCommitOnBranch once: they go straight to the Git Data API. */
-const clientsWithoutCommitMutation = new WeakSet<GitHub>();
+/** Clients whose server refused a mutation once as unknown: they go straight to the REST API. */
+const clientsWithout = { createCommitOnBranch: new WeakSet<GitHub>(), updateRefs: new WeakSet<GitHub>() };
 
-/** GraphQL refused the request because its schema has no createCommitOnBranch (not a refusal of this commit). */
-function isMutationUnavailable(err: unknown): boolean {
+/** GraphQL refused the request because its schema has no such mutation (not a refusal of this change). */
+function isMutationUnavailable(err: unknown, mutation: keyof typeof clientsWithout): boolean {
   if (!(err instanceof Error) || err.name !== 'GraphqlResponseError') return false;
   const errors = (err as Error & { errors?: { message?: string; extensions?: { code?: string } }[] }).errors ?? [];
-  return errors.some((e) =>
-    e.extensions?.code === 'undefinedField' ||
-    /createCommitOnBranch.*(doesn't exist|does not exist)|Cannot query field "createCommitOnBranch"|not configured (for|to execute) mutation/i.test(e.message ?? ''),
-  );
+  const unknown = new RegExp(`${mutation}.*(doesn't exist|does not exist)|Cannot query field "${mutation}"|not configured (for|to execute) mutation`, 'i');
+  return errors.some((e) => e.extensions?.code === 'undefinedField' || unknown.test(e.message ?? ''));
 }
 
 /**
@@ -181,6 +217,22 @@ async function ownCommitOn(gh: GitHub, repo: RepoRef, input: NewBranchInput): Pr
   const { data: tree } = await gh.rest.git.getTree({ owner: repo.owner, repo: repo.repo, tree_sha: state.treeSha, recursive: 'true' });
   const blobs = new Map(tree.tree.map((entry) => [entry.path, entry.sha]));
   return [...input.files].every(([path, text]) => blobs.get(path) === gitBlobId(text)) ? state.sha : null;
+}
+
+/** One id for a commit's change: the paths it adds or modifies with their git blob ids (order does not matter). */
+export function changeId(files: [path: string, blobId: string][]): string {
+  const lines = files.map(([path, blob]) => `${path}\0${blob}`).sort();
+  return createHash('sha256').update(lines.join('\n')).digest('hex');
+}
+
+/** The change `state`'s head makes to its one parent (changeId), or null when it also deletes or renames files. */
+export async function changeOf(gh: GitHub, repo: RepoRef, state: BranchState): Promise<string | null> {
+  const [parent] = state.parentShas;
+  if (state.parentShas.length !== 1 || !parent) return null;
+  const { data } = await gh.rest.repos.compareCommits({ owner: repo.owner, repo: repo.repo, base: parent, head: state.sha });
+  const files = data.files ?? [];
+  if (files.some((f) => f.status !== 'added' && f.status !== 'modified')) return null;
+  return changeId(files.map((f) => [f.filename, f.sha ?? '']));
 }
 
 function gitBlobId(text: string): string {

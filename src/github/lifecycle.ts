@@ -9,7 +9,7 @@ import {
   type ProposedUpdate,
 } from '../render/pr.js';
 import type { LocatedError, Logger } from '../types.js';
-import { commitOnNewBranch, createCommit, deleteBranch, pointBranch, readBranch, type BranchState } from './git-writer.js';
+import { changeOf, commitOnNewBranch, createCommit, deleteBranch, pointBranch, readBranch, type BranchState } from './git-writer.js';
 import { closePr, commentOn, openPr, updatePr, type FreshenPr } from './pulls.js';
 import type { BranchHead, TreeFileSource } from './repo-reader.js';
 import type { GitHub, RepoRef } from './types.js';
@@ -121,22 +121,38 @@ async function writeBranch(input: LifecycleInput, branch: string, prepared: Prep
   if (expectedSha === null) {
     return commitOnNewBranch(input.gh, input.repo, {
       ...commit, branch, baseSha: input.head.commitSha, baseTreeSha: input.head.treeSha,
+      ...(input.head.repoNodeId ? { repoNodeId: input.head.repoNodeId } : {}),
       remember: (sha) => input.memory.rememberCommit(sha),
-      rememberEmptyBranch: (sha) => input.memory.rememberCommit(emptyBranchMark(branch, sha)),
+      rememberEmptyBranch: async (sha, change) => {
+        await input.memory.rememberCommit(emptyBranchMark(branch, sha));
+        await input.memory.rememberCommit(askedForMark(branch, sha, change));
+      },
     });
   }
   const created = await createCommit(input.gh, input.repo, { ...commit, parentSha: input.head.commitSha, baseTreeSha: input.head.treeSha });
   await input.memory.rememberCommit(created.sha);
-  return pointBranch(input.gh, input.repo, branch, created.sha, expectedSha);
+  return pointBranch(input.gh, input.repo, branch, created.sha, expectedSha, input.head.repoNodeId ? { repoNodeId: input.head.repoNodeId } : {});
 }
 
-/** The branch head is a commit Freshen made, or the base it created this branch at (empty: nobody's work). */
+/**
+ * The branch head is a commit Freshen made, or the base it created this branch at (empty: nobody's
+ * work), or the commit it asked for on that base whose answer never came (it makes exactly the
+ * change Freshen asked for: nobody else's work either).
+ */
 async function isOurs(input: LifecycleInput, branch: string, state: BranchState): Promise<boolean> {
-  return (await input.memory.isOwnCommit(state.sha)) || input.memory.isOwnCommit(emptyBranchMark(branch, state.sha));
+  if ((await input.memory.isOwnCommit(state.sha)) || (await input.memory.isOwnCommit(emptyBranchMark(branch, state.sha)))) return true;
+  const [parent] = state.parentShas;
+  if (state.parentShas.length !== 1 || !parent || !(await input.memory.isOwnCommit(emptyBranchMark(branch, parent)))) return false;
+  const change = await changeOf(input.gh, input.repo, state);
+  if (change === null || !(await input.memory.isOwnCommit(askedForMark(branch, parent, change)))) return false;
+  await input.memory.rememberCommit(state.sha);
+  return true;
 }
 
 /** What is remembered when Freshen creates `branch` at `sha` before committing to it. */
 export const emptyBranchMark = (branch: string, sha: string): string => `${branch}@${sha}`;
+/** ... and the change (changeId) it then asks GitHub to commit there. */
+const askedForMark = (branch: string, sha: string, change: string): string => `${branch}@${sha}#${change}`;
 
 async function openNewPr(input: LifecycleInput, group: string, updates: PlannedUpdate[], result: LifecycleResult): Promise<boolean> {
   const branch = branchFor(group);

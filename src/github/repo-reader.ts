@@ -12,6 +12,8 @@ export interface BranchHead {
   branch: string;
   commitSha: string;
   treeSha: string;
+  /** The repository's GraphQL node id (moving a branch only from the commit it was seen at needs it). */
+  repoNodeId?: string;
 }
 
 export interface TreeEntry {
@@ -26,7 +28,7 @@ export async function readDefaultBranchHead(gh: GitHub, repo: RepoRef): Promise<
   const branch = info.default_branch;
   const { data: ref } = await gh.rest.git.getRef({ owner: repo.owner, repo: repo.repo, ref: `heads/${branch}` });
   const { data: commit } = await gh.rest.git.getCommit({ owner: repo.owner, repo: repo.repo, commit_sha: ref.object.sha });
-  return { branch, commitSha: commit.sha, treeSha: commit.tree.sha };
+  return { branch, commitSha: commit.sha, treeSha: commit.tree.sha, repoNodeId: info.node_id };
 }
 
 /**

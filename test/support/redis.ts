@@ -10,8 +10,8 @@ export interface RedisInstance {
   url: string;
   dir: string;
   stop(): Promise<void>;
-  /** Kill and start again on the same port and dir (for restart tests with appendonly). */
-  restart(): Promise<void>;
+  /** Kill and start again on the same port and dir (for restart tests with appendonly); `whileDown` runs in between. */
+  restart(whileDown?: () => Promise<void>): Promise<void>;
 }
 
 export async function startRedis(opts: { appendonly?: boolean } = {}): Promise<RedisInstance> {
@@ -47,8 +47,9 @@ export async function startRedis(opts: { appendonly?: boolean } = {}): Promise<R
       await stopChild();
       rmSync(dir, { recursive: true, force: true });
     },
-    async restart() {
+    async restart(whileDown) {
       await stopChild();
+      await whileDown?.();
       child = spawn('redis-server', args, { stdio: 'ignore' });
       await waitFor(ping, 'redis-server restart');
     },

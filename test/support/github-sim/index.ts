@@ -2,5 +2,6 @@
 export { GitHubSim, type GitHubSimOptions, type AuthorInput } from './sim.js';
 export { simHandlers } from './msw.js';
 export { startSimServer, type SimServer } from './server.js';
+export { FaultyNetwork, type FaultMode, type HeldRequest } from './faults.js';
 export type { ContentLimits } from './limits.js';
 export type * from './types.js';

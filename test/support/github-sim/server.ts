@@ -1,13 +1,25 @@
 // Loopback HTTP adapter, for app processes that reach the simulation with GHE_HOST=127.0.0.1:<port>.
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import type { GitHubSim } from './sim.js';
 
 export interface SimServer {
   /** http://127.0.0.1:<port> — Octokit's base URL is this plus /api/v3 under GHE_HOST. */
   url: string;
   port: number;
   close(): Promise<void>;
+}
+
+/** One request on its connection, for handlers that hold, hang or drop it (see faults.ts). */
+export interface Exchange {
+  /** Resolves when the sender closes the connection before the answer (its timeout fired, or it died). */
+  abandoned: Promise<void>;
+  /** Closes the connection without an answer. */
+  drop(): void;
+}
+
+/** The simulation, or something in front of it; null means the request got no answer (dropped). */
+export interface SimHandler {
+  handle(request: Request, exchange: Exchange): Promise<Response | null>;
 }
 
 async function toRequest(req: IncomingMessage, origin: string): Promise<Request> {
@@ -28,17 +40,29 @@ async function send(res: ServerResponse, response: Response): Promise<void> {
   response.headers.forEach((value, name) => {
     headers[name] = value;
   });
+  const body = response.body ? Buffer.from(await response.arrayBuffer()) : undefined;
+  if (res.destroyed) return;
   res.writeHead(response.status, headers);
-  res.end(response.body ? Buffer.from(await response.arrayBuffer()) : undefined);
+  res.end(body);
 }
 
-export function startSimServer(sim: GitHubSim, opts: { port?: number } = {}): Promise<SimServer> {
+function exchangeOf(req: IncomingMessage, res: ServerResponse): Exchange {
+  return {
+    abandoned: new Promise<void>((resolve) => res.once('close', () => {
+      if (!res.writableEnded) resolve();
+    })),
+    drop: () => req.socket.destroy(),
+  };
+}
+
+export function startSimServer(sim: SimHandler, opts: { port?: number } = {}): Promise<SimServer> {
   let origin = '';
   const server = createServer((req, res) => {
     toRequest(req, origin)
-      .then((request) => sim.handle(request))
-      .then((response) => send(res, response))
+      .then((request) => sim.handle(request, exchangeOf(req, res)))
+      .then((response) => (response ? send(res, response) : undefined))
       .catch((error: unknown) => {
+        if (res.destroyed) return;
         res.writeHead(500, { 'content-type': 'application/json; charset=utf-8' });
         res.end(JSON.stringify({ message: `github-sim crashed: ${String(error)}` }));
       });

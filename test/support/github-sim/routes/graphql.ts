@@ -1,6 +1,6 @@
-// POST /graphql: the slice of GitHub's GraphQL schema Freshen uses (createCommitOnBranch), executed by graphql-js.
+// POST /graphql: the slice of GitHub's GraphQL schema Freshen uses (createCommitOnBranch, updateRefs), executed by graphql-js.
 import { buildSchema, graphql, GraphQLError } from 'graphql';
-import { listFiles, writeBlob, writeCommit, writeTree } from '../git-objects.js';
+import { getCommit, isAncestor, listFiles, writeBlob, writeCommit, writeTree } from '../git-objects.js';
 import { json, route, type Route, type RouteContext } from '../router.js';
 import type { PathEntry, RepoState } from '../types.js';
 import { repoAccessError } from '../dispatch.js';
@@ -8,6 +8,7 @@ import { workflowGuard } from './git.js';
 
 const SDL = `
   scalar GitObjectID
+  scalar GitRefname
   scalar Base64String
   scalar URI
 
@@ -24,15 +25,22 @@ const SDL = `
     message: CommitMessage!
   }
 
+  input RefUpdate { name: GitRefname!, afterOid: GitObjectID!, beforeOid: GitObjectID, force: Boolean = false }
+  input UpdateRefsInput { clientMutationId: String, repositoryId: ID!, refUpdates: [RefUpdate!]! }
+
   type Commit { oid: GitObjectID!, url: URI!, messageHeadline: String! }
+  type UpdateRefsPayload { clientMutationId: String }
   type Ref { name: String!, prefix: String! }
   type CreateCommitOnBranchPayload { clientMutationId: String, commit: Commit, ref: Ref }
 
   type Query { viewerLogin: String }
 `;
 const schema = buildSchema(`${SDL}
-  type Mutation { createCommitOnBranch(input: CreateCommitOnBranchInput!): CreateCommitOnBranchPayload }`);
-// An older server: other mutations, not this one (graphql-js then answers "Cannot query field ...").
+  type Mutation {
+    createCommitOnBranch(input: CreateCommitOnBranchInput!): CreateCommitOnBranchPayload
+    updateRefs(input: UpdateRefsInput!): UpdateRefsPayload
+  }`);
+// An older server: other mutations, not these (graphql-js then answers "Cannot query field ...").
 const schemaWithoutMutation = buildSchema(`${SDL}
   type Mutation { addStar(starrableId: ID!): String }`);
 
@@ -76,6 +84,37 @@ function createCommitOnBranch(ctx: RouteContext, input: CommitInput): Record<str
   };
 }
 
+interface RefsInput {
+  clientMutationId?: string;
+  repositoryId: string;
+  refUpdates: { name: string; afterOid: string; beforeOid?: string | null; force?: boolean }[];
+}
+
+const ZERO_OID = '0'.repeat(40);
+
+/** All updates or none: each ref must be at beforeOid (zeros: must not exist); without force a move must fast-forward. */
+function updateRefs(ctx: RouteContext, input: RefsInput): Record<string, unknown> {
+  const repo = [...ctx.sim.repos.values()].find((r) => `R_${r.id}` === input.repositoryId);
+  const denied = repo ? repoAccessError(ctx.sim, ctx.auth, repo, 'contents') : 'not found';
+  if (!repo || denied === 'not found') fail('NOT_FOUND', `Could not resolve to a node with the global id of '${input.repositoryId}'`);
+  if (denied) fail('FORBIDDEN', 'Resource not accessible by integration');
+  for (const update of input.refUpdates) {
+    const current = repo.refs.get(update.name) ?? ZERO_OID;
+    if (!update.name.startsWith('refs/')) fail('UNPROCESSABLE', `Invalid ref name: ${update.name}`);
+    if (update.beforeOid && update.beforeOid !== current) fail('STALE_DATA', `Ref ${update.name} is at ${current}, not ${update.beforeOid}`);
+    if (update.afterOid !== ZERO_OID && !getCommit(repo, update.afterOid)) fail('NOT_FOUND', `Object ${update.afterOid} does not exist`);
+    const fastForward = current === ZERO_OID || update.afterOid === ZERO_OID || isAncestor(repo, current, update.afterOid);
+    if (!update.force && !fastForward) fail('UNPROCESSABLE', `Update of ${update.name} is not a fast forward`);
+    const guarded = update.afterOid === ZERO_OID ? null : workflowGuard({ ...ctx, repo }, update.afterOid);
+    if (guarded) fail('FORBIDDEN', String((guarded.body as { message: string }).message));
+  }
+  for (const update of input.refUpdates) {
+    if (update.afterOid === ZERO_OID) repo.refs.delete(update.name);
+    else repo.refs.set(update.name, update.afterOid);
+  }
+  return { clientMutationId: input.clientMutationId ?? null };
+}
+
 /** The head's files with deletions and additions applied. Added files are written as regular files (mode 100644). */
 function applyChanges(repo: RepoState, head: string, changes: NonNullable<CommitInput['fileChanges']>): string {
   const commit = repo.objects.get(head);
@@ -98,7 +137,10 @@ async function execute(ctx: RouteContext) {
     schema: ctx.sim.commitOnBranchMutation ? schema : schemaWithoutMutation,
     source: query,
     variableValues: variables,
-    rootValue: { createCommitOnBranch: ({ input }: { input: CommitInput }) => createCommitOnBranch(ctx, input) },
+    rootValue: {
+      createCommitOnBranch: ({ input }: { input: CommitInput }) => createCommitOnBranch(ctx, input),
+      updateRefs: ({ input }: { input: RefsInput }) => updateRefs(ctx, input),
+    },
   });
   const errors = result.errors?.map((e) => ({ ...(e.extensions.type ? { type: e.extensions.type } : {}), message: e.message, path: e.path, locations: e.locations }));
   // GitHub answers 200 with `errors` for failed mutations, like any GraphQL server.
