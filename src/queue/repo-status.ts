@@ -122,7 +122,8 @@ export async function refreshStatusIssue(deps: StatusDeps, gh: GitHub, repo: Rep
   if (!snapshot || (!dashboard?.enabled && !snapshot.usesRebuild)) return null;
   const status = await buildRepoStatus(deps, repo);
   // Two workers must not both create the issue: the find-or-create runs under one lock per repository.
-  const lock = redisLock(deps.redis, `lock:status-issue:${repo.repoId}`, { ttlMs: 60_000, waitMs: 30_000 });
+  // The lock is renewed while held, so a short TTL only shortens how long a killed worker blocks the next.
+  const lock = redisLock(deps.redis, `lock:status-issue:${repo.repoId}`, { ttlMs: 15_000, waitMs: 30_000 });
   const port = statusIssuePort(gh, repo, deps.redis);
   if (!dashboard?.enabled) return upsertStatusIssue(port, status, lock);
   const schedule = await scanSchedule(deps.queue, repo);
