@@ -75,6 +75,11 @@ export async function extractAll(source: FileSource): Promise<ExtractAllResult> 
       result.errors.push({ file, message: `file is larger than ${MAX_FILE_BYTES} bytes; not read` });
       continue;
     }
+    const binary = binaryHint(text);
+    if (binary) {
+      result.errors.push({ file, line: 1, message: `not a text file (${binary}); not read` });
+      continue;
+    }
     const depsByManager = new Map<string, Dependency[]>();
     for (const manager of managers.filter((m) => m.matches(file))) {
       const { deps, errors } = safeExtract(manager, text, file);
@@ -87,6 +92,18 @@ export async function extractAll(source: FileSource): Promise<ExtractAllResult> 
   await followPipIncludes(source, result, (text, file) => safeExtract(pipManager, text, file));
   result.errors = capErrorsPerFile(result.errors).map(shownError);
   return result;
+}
+
+/** Like git, judged on the start of the file: a NUL, or more than 1 in 100 bytes that are not UTF-8. */
+const BINARY_SNIFF_CHARS = 8000;
+
+/** Why a file looks binary (a random or compiled file named `Dockerfile`), or undefined for text. */
+export function binaryHint(text: string): string | undefined {
+  const head = text.slice(0, BINARY_SNIFF_CHARS);
+  if (head.includes('\u0000')) return 'it holds NUL bytes';
+  let invalid = 0;
+  for (let i = head.indexOf('\uFFFD'); i >= 0; i = head.indexOf('\uFFFD', i + 1)) invalid++;
+  return invalid * 100 > head.length ? 'it is not UTF-8' : undefined;
 }
 
 /** An exception's message as a located error or a log line may carry it: no URL's user or password. */

@@ -143,7 +143,7 @@ describe('Dockerfiles', () => {
     expect(dependencies.map((d) => d.depName)).toEqual(['docker.io/library/debian']);
   });
 
-  it('a 5 MB random binary file named Dockerfile prints 20 errors and a count of the rest', async () => {
+  it('a 5 MB random binary file named Dockerfile is one located error', async () => {
     const dir = await mkdtemp(join(tmpdir(), 'freshen-random-'));
     try {
       await writeFile(join(dir, 'Dockerfile'), hostile.randomBytes(5_000_000));
@@ -153,10 +153,23 @@ describe('Dockerfiles', () => {
       expect(performance.now() - started).toBeLessThan(MAX_MS);
       expect(code).toBe(1);
       const errorLines = out.split('\n').filter((l) => l.startsWith('  Dockerfile'));
+      expect(errorLines).toEqual(['  Dockerfile:1: not a text file (it holds NUL bytes); not read']);
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('a text Dockerfile with 5,000 broken FROMs prints 20 errors and a count of the rest', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'freshen-broken-'));
+    try {
+      await writeFile(join(dir, 'Dockerfile'), 'FROM debian bookworm\n'.repeat(5000));
+      let out = '';
+      const code = await runCli(['extract', dir], { out: (t) => (out += t), err: () => {}, env: {} });
+      expect(code).toBe(1);
+      const errorLines = out.split('\n').filter((l) => l.startsWith('  Dockerfile'));
       expect(errorLines).toHaveLength(21);
-      expect(errorLines.at(-1)).toMatch(/^ {2}Dockerfile: … and \d+ more errors in Dockerfile$/);
-      expect(Number(/and (\d+) more/.exec(errorLines.at(-1)!)![1])).toBeGreaterThan(1000);
-      expect(out.length).toBeLessThan(20_000);
+      expect(errorLines[0]).toMatch(/^ {2}Dockerfile:1: FROM requires either one or three arguments/);
+      expect(errorLines.at(-1)).toBe('  Dockerfile: … and 4980 more errors in Dockerfile');
     } finally {
       await rm(dir, { recursive: true, force: true });
     }
