@@ -78,9 +78,10 @@ export function releaseDataSource(options: ReleaseDataOptions): EndOfLifeSource 
       if (os.distro === 'debian') {
         const releases = await load<DebianRelease[]>(options.urls.debian, parseDebianReleases);
         const found = releases ? findDebianRelease(releases, os.release, os.codename ?? null) : undefined;
-        if (!found?.eol) return null;
+        // Only numbered releases: the name said comes from the data, never from the image.
+        if (!found?.eol || !found.version) return null;
         return {
-          distro: 'debian', release: found.version || (os.release ?? ''), ...(found.series ? { codename: found.series } : {}),
+          distro: 'debian', release: found.version, codename: found.series,
           date: found.eol, ...(found.eolLts ? { ltsDate: found.eolLts } : {}),
         };
       }

@@ -23,7 +23,9 @@ export function parseAlpineReleases(text: string): AlpineBranch[] {
   }
   const parsed = releasesJson.safeParse(raw);
   if (!parsed.success) throw new Error('the Alpine release data has no release_branches list');
-  return parsed.data.release_branches.map((b) => ({ branch: b.rel_branch, eol: b.eol_date && DATE.test(b.eol_date) ? b.eol_date : null }));
+  return parsed.data.release_branches
+    .filter((b) => /^(v\d{1,3}\.\d{1,3}|edge)$/.test(b.rel_branch))
+    .map((b) => ({ branch: b.rel_branch, eol: b.eol_date && DATE.test(b.eol_date) ? b.eol_date : null }));
 }
 
 /** os-release `VERSION_ID` 3.20.3 → branch `v3.20`; null for anything else (edge writes `3.21_alpha…`). */

@@ -20,12 +20,17 @@ export function parseDebianReleases(csv: string): DebianRelease[] {
   const column = (name: string) => header.indexOf(name);
   const [version, series, eol, eolLts] = [column('version'), column('series'), column('eol'), column('eol-lts')];
   if (series < 0 || eol < 0) throw new Error('the Debian release data has no "series" and "eol" columns');
-  return lines.map((line) => {
+  return lines.flatMap((line) => {
     const cells = line.split(',').map((c) => c.trim());
     const date = (i: number) => (i >= 0 && DATE.test(cells[i] ?? '') ? cells[i]! : null);
-    return { version: version >= 0 ? (cells[version] ?? '') : '', series: (cells[series] ?? '').toLowerCase(), eol: date(eol), eolLts: date(eolLts) };
+    const row = { version: version >= 0 ? (cells[version] ?? '') : '', series: (cells[series] ?? '').toLowerCase(), eol: date(eol), eolLts: date(eolLts) };
+    // Names end up in PR bodies and issues: a row that is not plain data is left out.
+    return VERSION.test(row.version) && SERIES.test(row.series) ? [row] : [];
   });
 }
+
+const VERSION = /^(\d{1,3}(\.\d{1,3})?)?$/;
+const SERIES = /^[a-z][a-z0-9-]{0,31}$/;
 
 /** The release an image's os-release names: `VERSION_ID` 12 (or 12.8), else its codename. */
 export function findDebianRelease(releases: readonly DebianRelease[], release: string | null, codename: string | null): DebianRelease | undefined {
