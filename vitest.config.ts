@@ -7,7 +7,8 @@ export default defineConfig({
     testTimeout: 30_000,
     hookTimeout: 60_000,
     pool: 'forks',
-    // Tests and the processes they spawn never reach the public OSV API; OSV tests use a loopback fake.
-    env: { FRESHEN_OSV_URL: 'off' },
+    // Tests and the processes they spawn never reach the public OSV API nor the distributions' release
+    // data; those tests use loopback fakes.
+    env: { FRESHEN_OSV_URL: 'off', FRESHEN_DEBIAN_RELEASES_URL: 'off', FRESHEN_ALPINE_RELEASES_URL: 'off' },
   },
 });

@@ -10,7 +10,7 @@ import { languagePlanners } from './engine/language/index.js';
 import { packageIndexes, parseOsMirrors } from './engine/planners/os-pins.js';
 import type { FileSource, ScanContext, ScanOptions } from './engine/types.js';
 import { createHttpClient } from './http/index.js';
-import { MemoryFirstSeenStore } from './insight/index.js';
+import { MemoryFirstSeenStore, releaseDataSource } from './insight/index.js';
 import { repositoryCredentials } from './queue/registry-credentials.js';
 import type { Dependency, LocatedError } from './types.js';
 import { silentLogger } from './types.js';
@@ -84,13 +84,28 @@ export function cliScanSetup(config: RepoConfig, env: NodeJS.ProcessEnv, flags: 
   const images = createImageLookup({ insecureRegistries: insecureHosts, dockerConfigDir: env.DOCKER_CONFIG, credentials, log: silentLogger });
   const osvUrl = env.FRESHEN_OSV_URL && env.FRESHEN_OSV_URL !== 'off' ? env.FRESHEN_OSV_URL : undefined;
   const osv = osvUrl ? new OsvClient(createHttpClient({ insecureHosts: [new URL(osvUrl).host] }), osvUrl) : undefined;
+  const endOfLife = cliReleaseData(env);
   const planners = configuredPlanners(applied, {
     images,
     indexes: packageIndexes(createHttpClient({ insecureHosts, maxBodyBytes: 256 * 1024 ** 2 })),
     language: languagePlanners({ env, insecureRegistries: insecureHosts }),
     // Layer reads and OSV cost time and network: only when asked.
-    insight: { firstSeen: new MemoryFirstSeenStore(), skipWhatChanged: !flags.whatChanged && !osv, ...(osv ? { osv } : {}) },
+    insight: { firstSeen: new MemoryFirstSeenStore(), skipWhatChanged: !flags.whatChanged && !osv, ...(osv ? { osv } : {}), ...(endOfLife ? { endOfLife } : {}) },
   });
   return { context: { images, log: silentLogger, planners }, options: configuredScanOptions(applied), configErrors: errors, config: applied };
 }
 
+
+/** FRESHEN_DEBIAN_RELEASES_URL / FRESHEN_ALPINE_RELEASES_URL: as with OSV, the CLI asks only when told where. */
+function cliReleaseData(env: NodeJS.ProcessEnv) {
+  const urls = { debian: env.FRESHEN_DEBIAN_RELEASES_URL, alpine: env.FRESHEN_ALPINE_RELEASES_URL };
+  const chosen = Object.values(urls).filter((url): url is string => !!url && url !== 'off');
+  if (chosen.length === 0) return undefined;
+  let insecureHosts: string[];
+  try {
+    insecureHosts = chosen.map((url) => new URL(url).host);
+  } catch {
+    throw new CliSetupError(`FRESHEN_DEBIAN_RELEASES_URL / FRESHEN_ALPINE_RELEASES_URL: expected a URL or off`);
+  }
+  return releaseDataSource({ http: createHttpClient({ insecureHosts, maxBodyBytes: 4 * 1024 ** 2, retries: 1 }), urls });
+}

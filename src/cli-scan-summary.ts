@@ -1,5 +1,7 @@
 // The human `freshen scan` report: what was checked, what failed, the updates, then what is up to date.
 import type { PlannedUpdate } from './engine/types.js';
+import type { UnmaintainedBase } from './insight/unmaintained.js';
+import { endOfLifeText } from './render/unmaintained.js';
 import { renderTable } from './text-table.js';
 import type { Dependency, LocatedError } from './types.js';
 
@@ -14,7 +16,7 @@ export interface ScanReport {
 }
 
 export function humanScan(report: ScanReport): string {
-  return [checkedLine(report.dependencies), failedSection(report.errors), updatesTable(report), heldSection(report.held), upToDateLine(report)]
+  return [checkedLine(report.dependencies), failedSection(report.errors), unmaintainedSection(report.dependencies), updatesTable(report), heldSection(report.held), upToDateLine(report)]
     .filter(Boolean)
     .join('\n');
 }
@@ -32,6 +34,18 @@ function failedSection(errors: LocatedError[]): string {
   if (errors.length === 0) return '';
   const lines = errors.map((e) => `  ${e.file}${e.line ? `:${e.line}` : ''}${e.depName ? ` ${e.depName}` : ''}: ${e.message}`);
   return `Failed (${errors.length}):\n${lines.join('\n')}\n`;
+}
+
+/** Bases whose tag stopped getting rebuilds, once per file and line. */
+function unmaintainedSection(deps: Dependency[]): string {
+  const lines = deps.flatMap((d) => {
+    const base = d.extra?.unmaintained as UnmaintainedBase | undefined;
+    if (!base) return [];
+    const newer = base.newerTags.map((t) => `${t.tag} built ${t.created.slice(0, 10)}`).join(', ');
+    const eol = base.endOfLife ? `; ${endOfLifeText(base.endOfLife)}` : '';
+    return [`  ${d.file}:${d.line} ${d.reference ?? d.depName}: image built ${base.created.slice(0, 10)}, while ${newer}${eol}`];
+  });
+  return lines.length > 0 ? `No longer maintained (${lines.length}):\n${lines.join('\n')}\n` : '';
 }
 
 function updatesTable({ updates, applied }: ScanReport): string {

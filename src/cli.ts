@@ -41,6 +41,8 @@ Environment:
   FRESHEN_REGISTRY_CREDENTIALS               the app's JSON of named credentials, for the config's registries[].credentials
   FRESHEN_OSV_URL                            OSV API to ask which vulnerabilities updates fix (off unless set;
                                              implies --what-changed); e.g. https://api.osv.dev
+  FRESHEN_DEBIAN_RELEASES_URL                Debian's / Alpine's published release data (debian.csv of distro-info-data,
+  FRESHEN_ALPINE_RELEASES_URL                releases.json), to date an unmaintained base's end of support (off unless set)
   PIP_INDEX_URL                              Python package index (default: the public PyPI); a user:password@ in it
                                              is sent to that URL's origin only. npm reads .npmrc
 
@@ -120,6 +122,7 @@ async function run(argv: string[], io: CliIo): Promise<number> {
   });
   const held = result.held.filter((h) => !matchesAny(h.update, setup.config.ignore)).map(({ update, reason, eligibleAt }) => ({
     file: update.file, line: update.line, depName: update.depName, from: update.from, to: update.to, reason, ...(eligibleAt ? { eligibleAt } : {}),
+    ...(update.extra?.unmaintained ? { unmaintained: update.extra.unmaintained } : {}),
   }));
   const report = { dependencies: result.dependencies.filter(isDependency), updates: wanted, held, errors, applied: write ? applied : null };
   io.out(json ? JSON.stringify({ updates, held, errors }, null, 2) + '\n' : humanScan(report));
@@ -279,12 +282,16 @@ function exitWhenWritten(code: number): void {
   }
 }
 
-/** What the insight planners found, for --json: the package diff counts and the vulnerabilities fixed. */
+/**
+ * What the insight planners found, for --json: the package diff, the vulnerabilities fixed, and
+ * `unmaintained` ({tag, created, newerTags: [{tag, created}], endOfLife?}) when the update's base no longer gets rebuilds.
+ */
 function insightFields(extra: Record<string, unknown> | undefined): Record<string, unknown> {
   const out: Record<string, unknown> = {};
   const diff = (extra?.whatChanged as { packageDiff?: { added: unknown[]; removed: unknown[]; upgraded: unknown[]; downgraded: unknown[] } | null } | undefined)?.packageDiff;
   if (diff) out.packageDiff = diff;
   if (Array.isArray(extra?.vulnerabilitiesFixed)) out.vulnerabilitiesFixed = extra.vulnerabilitiesFixed;
   if (extra?.security === true) out.security = true;
+  if (extra?.unmaintained) out.unmaintained = extra.unmaintained;
   return out;
 }

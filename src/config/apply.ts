@@ -25,7 +25,8 @@ export function configuredPlanners(config: RepoConfig, parts: PlannerParts): Pla
     registry: parts.images, indexes: parts.indexes, osMirrors: config.osMirrors, platform: config.platform,
     ...(parts.osInfoCache ? { osInfoCache: parts.osInfoCache } : {}),
   });
-  return [osPins, ...parts.language, ...insightPlanners(insightSettings(config), { images: parts.images, ...parts.insight })];
+  const insight = { images: parts.images, ...(parts.osInfoCache ? { osInfoCache: parts.osInfoCache } : {}), ...parts.insight };
+  return [osPins, ...parts.language, ...insightPlanners(insightSettings(config), insight)];
 }
 
 /** The insight planners' settings from the repository config. */
@@ -37,6 +38,7 @@ export function insightSettings(config: RepoConfig) {
     ...(config.schedule ? { schedule: config.schedule } : {}),
     timezone: config.timezone,
     security: config.security,
+    unmaintainedAfter: config.unmaintainedAfter,
   };
 }
 

@@ -1,6 +1,7 @@
 // The service's environment, declared once: parsed and validated at start, secrets never logged.
 import { readFileSync } from 'node:fs';
 import { z } from 'zod';
+import { DEFAULT_RELEASE_DATA_URLS } from '../insight/end-of-life.js';
 import { parseHostList, type RedisTarget } from '../queue/redis-connection.js';
 
 const logLevels = ['trace', 'debug', 'info', 'warn', 'error', 'fatal', 'silent'] as const;
@@ -102,6 +103,10 @@ const envSchema = z.object({
   FRESHEN_REGISTRY_CREDENTIALS: z.string().default('{}').transform(parseRegistryCredentials),
   /** OSV API base URL for "vulnerabilities fixed" in PRs; `off` asks nothing. */
   FRESHEN_OSV_URL: z.union([z.literal('off'), z.url({ protocol: /^https?$/ })]).default('https://api.osv.dev'),
+  /** Debian's release data (distro-info-data's debian.csv), to say when an unmaintained base's Debian release loses support; `off` asks nothing. */
+  FRESHEN_DEBIAN_RELEASES_URL: z.union([z.literal('off'), z.url({ protocol: /^https?$/ })]).default(DEFAULT_RELEASE_DATA_URLS.debian),
+  /** Alpine's release data (releases.json), likewise; `off` asks nothing. */
+  FRESHEN_ALPINE_RELEASES_URL: z.union([z.literal('off'), z.url({ protocol: /^https?$/ })]).default(DEFAULT_RELEASE_DATA_URLS.alpine),
   /**
    * The app's own npm settings (.npmrc text; `\\n` between lines allowed), merged over each
    * repository's .npmrc for lookups and lockfile regeneration: e.g. a token for a private scope.

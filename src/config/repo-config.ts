@@ -125,6 +125,11 @@ export const repoConfigSchema = z.strictObject({
   minimumReleaseAge: releaseAge.optional()
     .meta({ description: 'Hold updates to releases younger than this; the dashboard says when they become eligible.', examples: ['3 days'] }),
   security: security.prefault({}).meta({ description: 'Updates that fix known vulnerabilities (OSV) may skip the schedule and the release age.' }),
+  unmaintainedAfter: z.string().refine((v) => v === 'off' || parseDuration(v) !== null, { message: 'expected a duration such as "120 days" or "26 weeks", or "off"' })
+    .default('120 days').meta({
+    description: 'A version tag whose image (its config\'s `created`) is older than this, while the newest tag of the same variant (same suffix, e.g. `-slim-bookworm`) was built since and within this age, is flagged **no longer maintained** on the dashboard and the status issue; the PR to the newest line says so first and gets the `security` label. `off`: not checked.',
+    examples: ['120 days', '26 weeks', 'off'],
+  }),
 });
 
 export type RepoConfig = z.infer<typeof repoConfigSchema>;

@@ -5,7 +5,7 @@ import { branchFor } from '../config/groups.js';
 import type { RepoConfig } from '../config/repo-config.js';
 import type { RepoMemory } from '../queue/memory.js';
 import {
-  HELD_BACK, fixesVulnerabilities, proposalKey, renderBody, renderCommitMessage, renderHandsOffComment, renderObsoleteComment, renderTitle, toProposed,
+  HELD_BACK, needsSecurityLabel, proposalKey, renderBody, renderCommitMessage, renderHandsOffComment, renderObsoleteComment, renderTitle, toProposed,
   type ProposedUpdate,
 } from '../render/pr.js';
 import type { LocatedError, Logger } from '../types.js';
@@ -163,7 +163,7 @@ async function openNewPr(input: LifecycleInput, group: string, updates: PlannedU
     input.log.warn({ branch }, 'branch exists with commits that are not Freshen\'s; not touching it');
     return false;
   }
-  const labels = fixesVulnerabilities(prepared.planned) ? [...new Set([...input.config.labels, SECURITY_LABEL])] : input.config.labels;
+  const labels = needsSecurityLabel(prepared.planned) ? [...new Set([...input.config.labels, SECURITY_LABEL])] : input.config.labels;
   await input.reserveWrites?.(prepared.planned, writesToOpen(labels, existing !== null));
   if (!(await writeBranch(input, branch, prepared, existing?.sha ?? null))) {
     input.log.warn({ branch }, 'branch changed while the update was prepared; not touching it');
@@ -205,7 +205,7 @@ async function syncOpenPr(input: LifecycleInput, pr: FreshenPr, updates: Planned
     return;
   }
   const title = renderTitle(prepared.proposed);
-  const security = fixesVulnerabilities(prepared.planned);
+  const security = needsSecurityLabel(prepared.planned);
   // Tree, commit and ref (or branch and GraphQL commit), the PR edit when it changes, the security label.
   const writes = (state ? 3 : 2) + (title !== pr.title || body !== pr.body ? 1 : 0) + (security ? 1 : 0);
   await input.reserveWrites?.(prepared.planned, writes);

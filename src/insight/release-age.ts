@@ -71,7 +71,7 @@ export function releaseAgePlanner(options: ReleaseAgeOptions): Planner {
 }
 
 /** A `created` before 2001 is a reproducible-build placeholder (often the epoch), and the future is a lie. */
-function plausible(iso: string | undefined, now: Date): Date | null {
+export function plausibleTime(iso: string | undefined, now: Date): Date | null {
   if (!iso) return null;
   const date = new Date(iso);
   if (Number.isNaN(date.getTime()) || date.getUTCFullYear() < 2001 || date.getTime() > now.getTime() + 86_400_000) return null;
@@ -85,7 +85,7 @@ export async function releaseTime(
   now: Date,
   ctx: Pick<ScanContext, 'log'>,
 ): Promise<ReleaseTime> {
-  const published = plausible(typeof update.extra?.releaseTimestamp === 'string' ? update.extra.releaseTimestamp : undefined, now);
+  const published = plausibleTime(typeof update.extra?.releaseTimestamp === 'string' ? update.extra.releaseTimestamp : undefined, now);
   if (published) return { at: published, from: 'published' };
   const datasource = dep?.datasource ?? update.manager;
   const target = datasource === 'docker' ? newImageRef(update) : update.newValue;
@@ -94,7 +94,7 @@ export async function releaseTime(
   if (datasource === 'docker' && target) {
     try {
       const config = await options.images.getImageConfig(update.depName, target, platformsFor(dep, options.platforms)[0]);
-      const created = plausible(config.created, now);
+      const created = plausibleTime(config.created, now);
       if (created) return { at: created, from: 'created' };
     } catch (err) {
       ctx.log.debug({ depName: update.depName, err: err instanceof Error ? err.message : String(err) }, 'no created time; using first seen');

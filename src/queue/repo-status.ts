@@ -12,6 +12,7 @@ import { redisLock } from '../cache/lock.js';
 import { rebuildStatusImages } from '../rebuild/status.js';
 import { upsertStatusIssue, type HeldStatus, type PendingUpdate, type RepoStatus, type StatusImage, type UpsertResult } from '../rebuild/status-issue.js';
 import type { FloatingBaseImage, RepoRef as RebuildRepoRef } from '../rebuild/types.js';
+import type { UnmaintainedBase } from '../insight/unmaintained.js';
 import { schedulerId, type FreshenQueue } from './jobs.js';
 import { repoSchedulerId } from './schedule.js';
 
@@ -33,6 +34,8 @@ export interface StatusSnapshot {
   dashboard?: DashboardSnapshot;
   /** The config was invalid at the last scan: the dashboard's errors are its problems, and nothing else was done. */
   invalidConfig?: boolean;
+  /** Floating bases (ledger key `name:tag`) that are no longer maintained. */
+  unmaintained?: Record<string, UnmaintainedBase>;
 }
 
 /** The rebuild process's Redis stores, on a connection that carries the deployment's key prefix. */
@@ -88,12 +91,18 @@ export async function buildRepoStatus(deps: StatusDeps, repo: RepoRef): Promise<
     snapshot?.floating ?? [],
     new Map(Object.entries(snapshot?.currentDigests ?? {})),
   );
+  // Rows come in the order of `floating`.
+  const floating = snapshot?.floating ?? [];
+  const rebuildRows = rebuild.images.map((row, i) => {
+    const unmaintained = snapshot?.unmaintained?.[floating[i]?.key ?? ''];
+    return unmaintained ? { ...row, unmaintained } : row;
+  });
   const problems = [...rebuild.problems];
   if (!snapshot) problems.push('Freshen has not scanned this repository yet.');
   if (snapshot?.invalidConfig) problems.push(`\`${CONFIG_PATH}\` is invalid (see Errors): Freshen changes nothing in this repository until it is fixed.`);
   return {
     repo: rebuildRepoRef(repo),
-    images: [...rebuild.images, ...(snapshot?.pinned ?? [])],
+    images: [...rebuildRows, ...(snapshot?.pinned ?? [])],
     pendingUpdates: snapshot?.pendingUpdates ?? [],
     held: snapshot?.held ?? [],
     ignored: await ignores.list(repo.repoId),

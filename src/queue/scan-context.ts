@@ -6,7 +6,8 @@ import { configuredPlanners } from '../config/apply.js';
 import type { NpmDatasource } from '../datasources/npm/index.js';
 import { DEFAULT_OSV_URL, OsvClient } from '../datasources/osv/index.js';
 import type { PypiDatasource } from '../datasources/pypi/index.js';
-import { MemoryFirstSeenStore, MemoryImageFactsCache, RedisFirstSeenStore, type FirstSeenStore } from '../insight/index.js';
+import { DEFAULT_RELEASE_DATA_URLS, MemoryFirstSeenStore, MemoryImageFactsCache, RedisFirstSeenStore, releaseDataSource, type EndOfLifeSource, type FirstSeenStore } from '../insight/index.js';
+import type { ReleaseDataUrls } from '../insight/end-of-life.js';
 import { createOciClient } from '../datasources/oci/index.js';
 import { packageIndexes } from '../engine/planners/os-pins.js';
 import { languagePlanners, type ReleaseNotesSource } from '../engine/language/index.js';
@@ -18,7 +19,7 @@ import type { ScanContextFactory } from './scan-repo.js';
 
 /** Repository configs name credentials; only the app's environment holds the secrets. */
 export function registryScanContext(
-  env: Pick<ServiceEnv, 'FRESHEN_INSECURE_REGISTRIES' | 'FRESHEN_REGISTRY_CREDENTIALS'> & Partial<Pick<ServiceEnv, 'redis' | 'REDIS_URL' | 'FRESHEN_REDIS_PREFIX' | 'FRESHEN_OSV_URL' | 'FRESHEN_NPMRC' | 'PIP_INDEX_URL'>>,
+  env: Pick<ServiceEnv, 'FRESHEN_INSECURE_REGISTRIES' | 'FRESHEN_REGISTRY_CREDENTIALS'> & Partial<Pick<ServiceEnv, 'redis' | 'REDIS_URL' | 'FRESHEN_REDIS_PREFIX' | 'FRESHEN_OSV_URL' | 'FRESHEN_NPMRC' | 'PIP_INDEX_URL' | 'FRESHEN_DEBIAN_RELEASES_URL' | 'FRESHEN_ALPINE_RELEASES_URL'>>,
   hooks: { onResponse?: (event: HttpResponseEvent) => void; cache?: LookupCache; ttls?: CacheTtls; hostBudget?: HostBudget;
     /** GitHub lookups for release notes (the app's cached adapter in src/github/release-notes.ts). */
     releaseNotes?: (repo: RepoRef) => ReleaseNotesSource;
@@ -38,6 +39,7 @@ export function registryScanContext(
   // Package lists of image digests never change: kept for the process when there is no shared cache.
   const factsCache = new MemoryImageFactsCache();
   const osv = osvClient(env.FRESHEN_OSV_URL);
+  const endOfLife = releaseData({ debian: env.FRESHEN_DEBIAN_RELEASES_URL, alpine: env.FRESHEN_ALPINE_RELEASES_URL }, cache, hooks.onResponse);
   // Package indexes outlive one job: their validators (ETag, Release date) spare downloads on the next scan,
   // and they stay parsed in memory; with a shared cache, a miss there reads what another worker fetched.
   const indexes = packageIndexes(createHttpClient({ insecureHosts: env.FRESHEN_INSECURE_REGISTRIES, maxBodyBytes: 256 * 1024 ** 2, onResponse: hooks.onResponse }));
@@ -65,7 +67,7 @@ export function registryScanContext(
     const language = languagePlanners({ env: languageEnv, insecureRegistries: env.FRESHEN_INSECURE_REGISTRIES, http, ...(npm ? { npm } : {}), ...(pypi ? { pypi } : {}), ...(hooks.releaseNotes ? { releaseNotes: hooks.releaseNotes(repo) } : {}) });
     const planners = configuredPlanners(config, {
       images, indexes: jobIndexes, language, ...(osInfoCache ? { osInfoCache } : {}),
-      insight: { firstSeen, factsCache: imageFacts, ...(osv ? { osv } : {}) },
+      insight: { firstSeen, factsCache: imageFacts, ...(osv ? { osv } : {}), ...(endOfLife ? { endOfLife } : {}) },
     });
     const artifacts = { vars: languageEnv, insecureRegistries: env.FRESHEN_INSECURE_REGISTRIES, ...(languageEnv.FRESHEN_NPMRC ? { appNpmrc: languageEnv.FRESHEN_NPMRC } : {}) };
     return { images, log, planners, artifacts, configErrors };
@@ -84,6 +86,19 @@ export function sharedRegistryState(target: RedisTarget, prefix: string): { cach
     hostBudget: registryBudget(new RequestBudget(redis), settings.registryWindows, settings.maxInlineWaitMs),
     firstSeen: new RedisFirstSeenStore(redis),
   };
+}
+
+/**
+ * The distributions' release data, read once per fleet a day through the shared cache; the operator
+ * chose the URLs (loadEnv gives the published ones by default), so their hosts may be private.
+ */
+function releaseData(urls: ReleaseDataUrls, cache: LookupCache | undefined, onResponse: ((event: HttpResponseEvent) => void) | undefined): EndOfLifeSource | undefined {
+  const chosen = Object.values(urls).filter((url): url is string => url !== undefined && url !== 'off');
+  if (chosen.length === 0) return undefined;
+  const defaults: string[] = Object.values(DEFAULT_RELEASE_DATA_URLS);
+  const insecureHosts = chosen.filter((url) => !defaults.includes(url)).map((url) => new URL(url).host);
+  const http = createHttpClient({ insecureHosts, maxBodyBytes: 4 * 1024 ** 2, retries: 1, ...(onResponse ? { onResponse } : {}) });
+  return releaseDataSource({ http, urls, ...(cache ? { cache } : {}) });
 }
 
 /** The operator chose the OSV URL (FRESHEN_OSV_URL), so its host may be private or plain HTTP. */

@@ -2,6 +2,7 @@
 import type { DashboardSnapshot } from '../dashboard/from-scan.js';
 import { isIgnored } from '../engine/index.js';
 import type { HeldUpdate, PlannedUpdate } from '../engine/types.js';
+import type { UnmaintainedBase } from '../insight/unmaintained.js';
 import { repoProcess, type RepoConfig } from '../config/repo-config.js';
 import { processForImage } from '../rebuild/process.js';
 import type { StatusImage } from '../rebuild/status-issue.js';
@@ -31,14 +32,26 @@ function pinnedRows(input: SnapshotInput): StatusImage[] {
     if (dep.datasource !== 'docker' || dep.skipReason || isIgnored(dep, ignore)) continue;
     if (processForImage(input.config, dep.depName, dep.currentValue, dep.reference) !== 'pinned') continue;
     const reference = dep.reference ?? dep.depName;
-    const row = rows.get(reference) ?? { reference, process: 'pinned', usedIn: [], currentDigest: dep.currentDigest };
+    const unmaintained = dep.extra?.unmaintained as UnmaintainedBase | undefined;
+    const row = rows.get(reference) ?? { reference, process: 'pinned', usedIn: [], currentDigest: dep.currentDigest, ...(unmaintained ? { unmaintained } : {}) };
     row.usedIn!.push(`${dep.file}:${dep.line}`);
     rows.set(reference, row);
   }
   return [...rows.values()];
 }
 
+/** `name:tag` → why that base is no longer maintained, for the rebuild rows (the ledger's keys). */
+function unmaintainedBases(input: SnapshotInput): Record<string, UnmaintainedBase> {
+  const bases: Record<string, UnmaintainedBase> = {};
+  for (const dep of input.dependencies) {
+    const base = dep.extra?.unmaintained as UnmaintainedBase | undefined;
+    if (base && dep.datasource === 'docker') bases[`${dep.depName}:${dep.currentValue}`] = base;
+  }
+  return bases;
+}
+
 export function statusSnapshot(input: SnapshotInput): StatusSnapshot {
+  const unmaintained = unmaintainedBases(input);
   return {
     pinned: pinnedRows(input),
     floating: [...input.images],
@@ -48,5 +61,6 @@ export function statusSnapshot(input: SnapshotInput): StatusSnapshot {
     ...(input.dashboard ? { dashboard: input.dashboard } : {}),
     lastRun: (input.now ?? new Date()).toISOString(),
     usesRebuild: repoProcess(input.config) !== 'pinned',
+    ...(Object.keys(unmaintained).length > 0 ? { unmaintained } : {}),
   };
 }

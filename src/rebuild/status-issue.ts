@@ -3,7 +3,9 @@ import type { IgnoreEntry } from '../commands/ignore-store.js';
 import { withoutUserInfoIn } from '../http/url.js';
 import type { ProcessName } from './process.js';
 import type { RepoRef } from './types.js';
+import type { UnmaintainedBase } from '../insight/unmaintained.js';
 import { inlineCode } from '../render/markdown-safe.js';
+import { unmaintainedNote } from '../render/unmaintained.js';
 
 export const STATUS_MARKER = '<!-- freshen:status -->';
 export const STATUS_TITLE = 'Freshen status';
@@ -19,6 +21,8 @@ export interface StatusImage {
   builtDigest?: string | null;
   lastRebuild?: { at: string; result: 'pending' | 'success' | 'failure'; url?: string; conclusion?: string } | null;
   problem?: string;
+  /** The tag stopped getting rebuilds while the newest tag of its variant moves. */
+  unmaintained?: UnmaintainedBase;
 }
 
 export interface PendingUpdate {
@@ -78,7 +82,7 @@ export function imagesTable(images: readonly StatusImage[]): string {
       shortDigest(i.currentDigest),
       shortDigest(i.builtDigest),
       rebuildCell(i),
-      cell(i.problem ?? ''),
+      cell([i.unmaintained ? unmaintainedNote(i.unmaintained) : '', i.problem ?? ''].filter(Boolean).join('; ')),
     ].join(' | '),
   );
   return ['| Image | Process | Current base digest | Last built from | Last rebuild | Notes |', '| --- | --- | --- | --- | --- | --- |', ...rows.map((r) => `| ${r} |`)].join('\n');

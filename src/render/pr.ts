@@ -3,7 +3,9 @@ import type { HeldUpdate, PlannedUpdate } from '../engine/types.js';
 import { CONFIG_PATH } from '../config/repo-config.js';
 import { withoutUserInfoIn } from '../http/url.js';
 import { assembleBody, GITHUB_BODY_LIMIT, sectionsFor } from './body.js';
+import { leavesUnmaintainedBase, type UnmaintainedBase } from '../insight/unmaintained.js';
 import { shortName } from './sections.js';
+import { unmaintainedPrSentence } from './unmaintained.js';
 
 export { shortName };
 
@@ -95,10 +97,13 @@ export function renderBody(
   const marker: PrMarker = { version: 1, group, updates: sorted };
   const planned = sorted.flatMap((u) => details.filter((d) => sameUpdate(d, u)));
   const fixed = planned.reduce((n, d) => n + (Array.isArray(d.extra?.vulnerabilitiesFixed) ? d.extra.vulnerabilitiesFixed.length : 0), 0);
+  // Leaving a base that no longer gets rebuilds is the reason for the PR: it comes first.
+  const unmaintained = unmaintainedSentences(planned);
   // Notes, release notes and held reasons quote errors and third-party text: no URL's credentials in a PR.
   const body = assembleBody(
     {
       intro: [
+        ...unmaintained.flatMap((sentence) => [sentence, '']),
         'Freshen proposes these updates. Pinned digests make builds reproducible; Freshen keeps them fresh.',
         ...(fixed > 0 ? ['', `**Security:** this PR fixes ${fixed} known ${fixed === 1 ? 'vulnerability' : 'vulnerabilities'} (details below).`] : []),
         '',
@@ -131,9 +136,23 @@ function isSecurity(details: readonly PlannedUpdate[], u: ProposedUpdate): boole
   return details.some((d) => sameUpdate(d, u) && d.extra?.security === true);
 }
 
-/** True when any of the updates fixes a known vulnerability: the PR gets the `security` label. */
+/** True when any of the updates fixes a known vulnerability. */
 export function fixesVulnerabilities(details: readonly PlannedUpdate[]): boolean {
   return details.some((d) => d.extra?.security === true);
+}
+
+/** The PR gets the `security` label: it fixes known vulnerabilities, or leaves a base that is no longer maintained. */
+export function needsSecurityLabel(details: readonly PlannedUpdate[]): boolean {
+  return fixesVulnerabilities(details) || details.some(leavesUnmaintainedBase);
+}
+
+/** One sentence per base image the PR moves off an unmaintained tag (an image used in several files is said once). */
+function unmaintainedSentences(planned: readonly PlannedUpdate[]): string[] {
+  const sentences = planned.filter(leavesUnmaintainedBase).map((d) => {
+    const base = d.extra!.unmaintained as UnmaintainedBase;
+    return unmaintainedPrSentence(`${shortName(d.depName)}:${base.tag}`, d.newValue!, base);
+  });
+  return [...new Set(sentences)];
 }
 
 /** Reads the marker out of a PR body; null when absent or not ours. */

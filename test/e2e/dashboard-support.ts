@@ -23,6 +23,7 @@ export function startProductionStack(opts: { redisUrl: string; registryHost: str
     APP_ID: '1', PRIVATE_KEY: appKeys().privateKey, WEBHOOK_SECRET: 'e2e', REDIS_URL: opts.redisUrl,
     FRESHEN_INSECURE_REGISTRIES: [opts.registryHost, ...(opts.insecure ?? [])].join(','),
     FRESHEN_OSV_URL: opts.osvUrl ?? 'off',
+    FRESHEN_DEBIAN_RELEASES_URL: 'off', FRESHEN_ALPINE_RELEASES_URL: 'off',
     FRESHEN_RELEASE_NOTES_TTL_SECONDS: '600',
     ...(opts.npmrc ? { FRESHEN_NPMRC: opts.npmrc } : {}),
     ...opts.env,
