@@ -2,7 +2,7 @@
 import { describe, expect, it } from 'vitest';
 import type { NpmDatasource, NpmPackage } from '../../src/datasources/npm/index.js';
 import { extractAll, scan } from '../../src/engine/index.js';
-import { lockfileSkipReason } from '../../src/engine/npm-lockfile-guard.js';
+import { LockfileGuard } from '../../src/engine/npm-lockfile-guard.js';
 import { npmPlanner } from '../../src/engine/planners/npm.js';
 import type { FileSource, ImageLookup } from '../../src/engine/types.js';
 import { silentLogger } from '../../src/types.js';
@@ -16,7 +16,7 @@ const reason = (lockfiles: string) => `lockfile-unsupported: Freshen cannot rege
 
 /** The reason for `packageFile` in a repository of these files (all read). */
 function reasonIn(files: Record<string, string>, packageFile: string): string | undefined {
-  return lockfileSkipReason(packageFile, new Set(Object.keys(files)), new Map(Object.entries(files)));
+  return new LockfileGuard(new Set(Object.keys(files)), new Map(Object.entries(files))).skipReason(packageFile);
 }
 
 function memory(files: Record<string, string>, unreadable: string[] = []): FileSource {
@@ -83,7 +83,7 @@ describe('which package.json files Freshen leaves alone', () => {
     // Listed but not read (over the size cap): the same.
     const paths = new Set([...Object.keys(files), 'pnpm-workspace.yaml', 'pnpm-lock.yaml']);
     const texts = new Map(Object.entries({ ...files, 'package.json': json({ private: true }) }));
-    expect(lockfileSkipReason('packages/a/package.json', paths, texts)).toBe(reason('yarn.lock and pnpm-lock.yaml'));
+    expect(new LockfileGuard(paths, texts).skipReason('packages/a/package.json')).toBe(reason('yarn.lock and pnpm-lock.yaml'));
   });
 });
 

@@ -1,5 +1,5 @@
 // The JavaScript lockfiles by name, and which package directories a workspace root claims (package.json `workspaces`, pnpm-workspace.yaml).
-import { minimatch } from 'minimatch';
+import { Minimatch } from 'minimatch';
 import { isScalar, isSeq } from 'yaml';
 import { mapGet, parseYamlFile, resolveNode } from '../yaml-values.js';
 import { getMember, parseJsonWithRanges, type JsonNode } from './json-ranges.js';
@@ -52,13 +52,38 @@ function pnpmPatterns(text: string, file: string): string[] | null {
   return patterns;
 }
 
+/** More workspace patterns, and longer ones, than real monorepos write: past these, every directory counts as a member. */
+export const MAX_WORKSPACE_PATTERNS = 256;
+const MAX_PATTERN_LENGTH = 1024;
+
+// Braces and extglobs can cost seconds per pattern to expand or match; a pattern using them claims every directory.
+const COSTLY = /[{}]|[?*+@!]\(/;
+
 /**
- * Whether `dir` (relative to the workspace root, '' for the root itself) is one of its packages:
- * a pattern matches and no `!pattern` excludes it, as yarn and pnpm read them.
+ * Which directories (relative to the workspace root) are its packages: a pattern matches and no
+ * `!pattern` excludes them, as yarn and pnpm read them. Where Freshen cannot tell cheaply (too many
+ * patterns, braces, extglobs), the answer is yes: a member is left alone, never edited wrongly.
  */
+export function workspaceMatcher(patterns: readonly string[]): (dir: string) => boolean {
+  if (patterns.length > MAX_WORKSPACE_PATTERNS) return () => true;
+  const compile = (pattern: string): ((dir: string) => boolean) | 'costly' => {
+    if (pattern.length > MAX_PATTERN_LENGTH || COSTLY.test(pattern)) return 'costly';
+    const clean = pattern.replace(/^(\.\/)+/, '').replace(/\/+$/, '');
+    try {
+      const matcher = new Minimatch(clean, { dot: true, nobrace: true, noext: true });
+      return (dir) => matcher.match(dir);
+    } catch {
+      return 'costly';
+    }
+  };
+  const include = patterns.filter((p) => !p.startsWith('!')).map(compile);
+  const exclude = patterns.filter((p) => p.startsWith('!')).map((p) => compile(p.slice(1)));
+  if (include.includes('costly')) return () => true;
+  const excluders = exclude.filter((m) => m !== 'costly');
+  return (dir) => include.some((m) => m !== 'costly' && m(dir)) && !excluders.some((m) => m(dir));
+}
+
+/** workspaceMatcher for one directory. */
 export function inWorkspace(patterns: readonly string[], dir: string): boolean {
-  const clean = (pattern: string) => pattern.replace(/^(\.\/)+/, '').replace(/\/+$/, '');
-  const matches = (pattern: string) => minimatch(dir, clean(pattern), { dot: true });
-  const included = patterns.some((p) => !p.startsWith('!') && matches(p));
-  return included && !patterns.some((p) => p.startsWith('!') && matches(p.slice(1)));
+  return workspaceMatcher(patterns)(dir);
 }

@@ -51,6 +51,12 @@ describe('inWorkspace', () => {
     [['apps/web'], 'apps/webshop', false],
     [[], 'packages/a', false],
     [['!packages/a'], 'packages/a', false],
+    // What Freshen does not evaluate (costly to expand or match) claims the directory: it is then left alone.
+    [['packages/{a,b}'], 'tools/x', true],
+    [['packages/+(a|b)'], 'tools/x', true],
+    [['packages/*', '!packages/{a,b}'], 'packages/a', true],
+    [Array.from({ length: 257 }, (_, i) => `never/${i}`), 'tools/x', true],
+    [Array.from({ length: 256 }, (_, i) => `never/${i}`), 'tools/x', false],
   ])('%j claims %s: %s', (patterns, dir, expected) => {
     expect(inWorkspace(patterns, dir)).toBe(expected);
   });
