@@ -130,3 +130,23 @@ it('a package.json locked by yarn.lock or pnpm-lock.yaml is in no PR; the Docker
   expect(pending).not.toContain('yarnish');
   expect(body).not.toContain('^2.0.0');
 }, 120_000);
+
+it('a yarn.lock pushed later rescans on its own, and the PR that bumped package.json is closed', async () => {
+  await repo.install({ 'package.json': packageJson({ yarnish: '^1.0.0' }), '.npmrc': npmrc() });
+  // No lockfile at all: package.json alone is bumped, nothing goes stale.
+  const [pr] = repo.openPulls();
+  expect(stack.sim.readFile(OWNER, REPO, pr!.head, 'package.json')).toBe(packageJson({ yarnish: '^2.0.0' }));
+
+  stack.sim.commit(OWNER, REPO, 'main', { 'yarn.lock': '# yarn lockfile v1\n\n\nyarnish@^1.0.0:\n  version "1.0.0"\n' }, { author: 'dev' });
+  await stack.deliver('push', {
+    ref: 'refs/heads/main', before: '0'.repeat(40), after: '1'.repeat(40), deleted: false,
+    installation: { id: repo.installationId },
+    repository: { id: repo.repoId, name: REPO, full_name: `${OWNER}/${REPO}`, default_branch: 'main', owner: { login: OWNER } },
+    commits: [{ added: ['yarn.lock'] }],
+    sender: { login: 'dev', type: 'User' },
+  });
+  await stack.settle(60_000);
+  expect(repo.openPulls()).toEqual([]);
+  expect(stack.sim.pulls(OWNER, REPO).find((p) => p.number === pr!.number)?.state).toBe('closed');
+  expect(repo.dashboard()).toContain('`yarnish` `^1.0.0` · npm — not updated: lockfile-unsupported: Freshen cannot regenerate yarn.lock yet');
+}, 120_000);
