@@ -3,7 +3,7 @@ import { NPM_LOCKFILES, PNPM_WORKSPACE, UNSUPPORTED_LOCKFILES, workspaceMatcher,
 import type { ExtractedFile } from './extract.js';
 import { dirOf, joinPath, selfAndParents } from './language/shared.js';
 
-export const LOCKFILE_UNSUPPORTED = 'lockfile-unsupported';
+const LOCKFILE_UNSUPPORTED = 'lockfile-unsupported';
 
 const ALL_LOCKFILES = [...NPM_LOCKFILES, ...UNSUPPORTED_LOCKFILES];
 
