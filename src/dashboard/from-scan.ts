@@ -72,6 +72,7 @@ export function dashboardSnapshot(facts: ScanFacts): DashboardSnapshot {
     enabled: facts.enabled,
     dependencies: facts.dependencies.map((d) => ({
       file: d.file, line: d.line, manager: d.manager, depName: d.depName, currentValue: d.currentValue, currentDigest: d.currentDigest,
+      ...(d.skipReason ? { skipReason: d.skipReason } : {}),
     })),
     updates,
     held,

@@ -13,6 +13,8 @@ export interface DashboardDependency {
   depName: string;
   currentValue: string | null;
   currentDigest?: string | null;
+  /** Why Freshen does not update it (a yarn.lock it cannot regenerate...). */
+  skipReason?: string;
 }
 
 export interface DashboardUpdate {
@@ -54,7 +56,7 @@ function dependenciesByFile(deps: readonly DashboardDependency[]): string {
   return [...files.entries()]
     .sort(([a], [b]) => a.localeCompare(b))
     .map(([file, list]) => {
-      const lines = list.map((d) => `  - line ${d.line}: \`${cell(d.depName)}\` ${d.currentValue ? `\`${cell(d.currentValue)}\`` : ''}${d.currentDigest ? ' (pinned)' : ''} · ${d.manager}`);
+      const lines = list.map((d) => `  - line ${d.line}: \`${cell(d.depName)}\` ${d.currentValue ? `\`${cell(d.currentValue)}\`` : ''}${d.currentDigest ? ' (pinned)' : ''} · ${d.manager}${d.skipReason ? ` — not updated: ${cell(d.skipReason)}` : ''}`);
       return [`- \`${cell(file)}\``, ...lines].join('\n');
     })
     .join('\n');

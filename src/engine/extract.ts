@@ -2,6 +2,7 @@
 import { withoutUserInfoIn } from '../http/url.js';
 import { managers } from '../managers/index.js';
 import { pipManager } from '../managers/pip/index.js';
+import { skipUnsupportedLockfiles } from './npm-lockfile-guard.js';
 import { followPipIncludes } from './pip-includes.js';
 import { MAX_FILE_BYTES } from '../managers/limits.js';
 import type { Dependency, LocatedError, Manager } from '../types.js';
@@ -89,6 +90,8 @@ export async function extractAll(source: FileSource): Promise<ExtractAllResult> 
     }
     result.files.push({ file, text, depsByManager });
   }
+  // Every listed path, read or not: a lockfile too large to read still locks its package.json.
+  skipUnsupportedLockfiles(result.files, paths);
   await followPipIncludes(source, result, (text, file) => safeExtract(pipManager, text, file));
   result.errors = capErrorsPerFile(result.errors).map(shownError);
   return result;

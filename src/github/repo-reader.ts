@@ -32,8 +32,9 @@ export async function readDefaultBranchHead(gh: GitHub, repo: RepoRef): Promise<
 }
 
 /**
- * A FileSource over one tree: lists managed blobs under the size cap and reads each blob at most
- * once. Other regular blobs are read only when asked for by path (a pip `-r more.txt` include).
+ * A FileSource over one tree: lists managed blobs and reads each blob at most once. Other regular
+ * blobs are read only when asked for by path (a pip `-r more.txt` include). A managed blob over the
+ * size cap is listed (a yarn.lock locks its package.json whatever its size) but never read.
  */
 export class TreeFileSource implements FileSource {
   private readonly texts = new Map<string, string>();
@@ -43,15 +44,18 @@ export class TreeFileSource implements FileSource {
     private readonly repo: RepoRef,
     readonly entries: Map<string, TreeEntry>,
     private readonly others = new Map<string, TreeEntry>(),
+    private readonly oversized = new Map<string, number>(),
   ) {}
 
   async list(): Promise<string[]> {
-    return [...this.entries.keys()];
+    return [...this.entries.keys(), ...this.oversized.keys()];
   }
 
   async read(path: string): Promise<string> {
     const cached = this.texts.get(path);
     if (cached !== undefined) return cached;
+    const cap = this.oversized.get(path);
+    if (cap !== undefined) throw new Error(`file is larger than ${cap} bytes; not read`);
     const entry = this.entries.get(path) ?? this.others.get(path);
     if (!entry) throw new Error(`${path}: not in the scanned tree`);
     const { data } = await this.gh.rest.git.getBlob({ owner: this.repo.owner, repo: this.repo.repo, file_sha: entry.sha });
@@ -79,6 +83,7 @@ export async function openTree(
   if (data.truncated) options.log.warn({ repo: `${repo.owner}/${repo.repo}` }, 'tree listing truncated by GitHub; some files are not scanned');
   const entries = new Map<string, TreeEntry>();
   const others = new Map<string, TreeEntry>();
+  const oversized = new Map<string, number>();
   for (const item of data.tree) {
     if (item.type !== 'blob' || !item.path || !item.sha) continue;
     // Symlinks (120000) and submodules are not files a manager can rewrite.
@@ -86,10 +91,13 @@ export async function openTree(
     const managed = options.managed(item.path);
     const size = item.size ?? 0;
     if (size > maxBytes) {
-      if (managed) options.log.warn({ file: item.path, size, maxBytes }, 'file skipped: larger than the blob size cap');
+      if (managed) {
+        options.log.warn({ file: item.path, size, maxBytes }, 'file skipped: larger than the blob size cap');
+        oversized.set(item.path, maxBytes);
+      }
       continue;
     }
     (managed ? entries : others).set(item.path, { path: item.path, sha: item.sha, mode: item.mode, size });
   }
-  return new TreeFileSource(gh, repo, entries, others);
+  return new TreeFileSource(gh, repo, entries, others, oversized);
 }

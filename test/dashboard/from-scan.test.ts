@@ -43,6 +43,22 @@ describe('dashboardSnapshot', () => {
   });
 });
 
+describe('detected dependencies', () => {
+  it('say why Freshen does not update a skipped one', () => {
+    const base = { manager: 'npm', datasource: 'npm', currentDigest: null };
+    const snapshot = dashboardSnapshot({
+      enabled: true, groups: new Map(), prs: {}, overLimit: [], held: [], errors: [], repeatability: [],
+      dependencies: [
+        { ...base, file: 'web/package.json', line: 5, depName: 'react', currentValue: '^18.2.0', skipReason: 'lockfile-unsupported: Freshen cannot regenerate web/yarn.lock yet, so this package.json is not edited' },
+        { ...base, file: 'api/package.json', line: 5, depName: 'express', currentValue: '^4.18.2' },
+      ],
+    });
+    const body = renderDashboard({ ...exampleDashboard, ...snapshot });
+    expect(body).toContain('- `web/package.json`\n  - line 5: `react` `^18.2.0` · npm — not updated: lockfile-unsupported: Freshen cannot regenerate web/yarn.lock yet, so this package.json is not edited\n');
+    expect(body).toContain('- `api/package.json`\n  - line 5: `express` `^4.18.2` · npm\n');
+  });
+});
+
 describe('sameDashboard', () => {
   const body = renderDashboard(exampleDashboard);
   it('ignores only the run line', () => {

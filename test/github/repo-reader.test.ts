@@ -1,4 +1,4 @@
-// Reading a repository: one recursive tree, only the blobs a manager reads, huge files skipped with a reason.
+// Reading a repository: one recursive tree, only the blobs a manager reads, huge files listed but not read, with a reason.
 import { setupServer } from 'msw/node';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { managedPath } from '../../src/engine/index.js';
@@ -38,10 +38,12 @@ beforeEach(async () => {
 const calls = (path: RegExp) => sim.requests.filter((r) => r.method === 'GET' && path.test(r.path));
 
 describe('openTree', () => {
-  it('lists only managed files under the size cap, and logs why a huge one is skipped', async () => {
+  it('lists only managed files; a huge one is listed (a yarn.lock counts by being there) but never fetched, and the log says why', async () => {
     const head = await readDefaultBranchHead(gh, repo);
     const source = await openTree(gh, repo, head.treeSha, { managed: managedPath, maxBlobBytes: 1024, log: recordingLog() });
-    expect(await source.list()).toEqual(['Dockerfile']);
+    expect(await source.list()).toEqual(['Dockerfile', 'compose.yaml']);
+    await expect(source.read('compose.yaml')).rejects.toThrow('file is larger than 1024 bytes; not read');
+    expect(calls(/\/git\/blobs\//)).toHaveLength(0);
     expect(warnings).toEqual([{ fields: expect.objectContaining({ file: 'compose.yaml', maxBytes: 1024 }), message: expect.stringContaining('larger than the blob size cap') }]);
     expect(calls(/\/git\/trees\//)).toHaveLength(1);
   });

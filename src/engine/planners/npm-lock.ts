@@ -1,5 +1,5 @@
-// Which package-lock.json governs a package.json, and what version it locks for a dependency.
-import type { PlanState } from '../types.js';
+// Which npm lockfile (package-lock.json or npm-shrinkwrap.json) governs a package.json, and what version it locks for a dependency.
+import { NPM_LOCKFILES } from '../../managers/npm/lockfiles.js';
 import { dirOf, joinPath, selfAndParents } from '../language/shared.js';
 
 export interface NpmProject {
@@ -21,11 +21,15 @@ export class NpmLocks {
 
   constructor(private readonly texts: ReadonlyMap<string, string>) {}
 
-  /** The nearest lockfile at or above the package.json; without one, the package.json's own directory. */
+  /**
+   * The nearest lockfile at or above the package.json; without one, the package.json's own
+   * directory. npm-shrinkwrap.json first: with both, npm reads and writes only the shrinkwrap.
+   */
   projectOf(packageFile: string): NpmProject {
     const dir = dirOf(packageFile);
-    const root = selfAndParents(dir).find((d) => this.texts.has(joinPath(d, 'package-lock.json'))) ?? dir;
-    const lockFile = this.texts.has(joinPath(root, 'package-lock.json')) ? joinPath(root, 'package-lock.json') : undefined;
+    const lockIn = (d: string) => NPM_LOCKFILES.map((name) => joinPath(d, name)).find((p) => this.texts.has(p));
+    const root = selfAndParents(dir).find((d) => lockIn(d) !== undefined) ?? dir;
+    const lockFile = lockIn(root);
     const npmrc = selfAndParents(root).map((d) => joinPath(d, '.npmrc')).find((p) => this.texts.has(p));
     const prefix = root ? `${root}/` : '';
     const packageFiles = [...this.texts.keys()].filter((p) => p.startsWith(prefix) && /(^|\/)package\.json$/.test(p)).sort();

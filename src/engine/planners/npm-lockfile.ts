@@ -1,7 +1,7 @@
-// Regenerates package-lock.json with real npm in a temporary copy (no scripts, no git, no paths outside); all or nothing per lockfile.
+// Regenerates package-lock.json (or npm-shrinkwrap.json) with real npm in a temporary copy (no scripts, no git, no paths outside); all or nothing per lockfile.
 import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { dirname, join } from 'node:path';
+import { basename, dirname, join } from 'node:path';
 import { NpmrcError, npmOptionsFrom, redactSecrets, secretsOf, sendsCredentials, toNpmrc, type NpmOptions } from '../../datasources/npm/index.js';
 import { HostPolicy } from '../../http/address-guard.js';
 import type { LocatedError } from '../../types.js';
@@ -79,7 +79,8 @@ export async function regenerateLockfile(updates: PlannedUpdate[], files: Readon
     const args = lockOnly.length ? ['update', ...lockOnly, ...common] : ['install', ...common];
     const result = await runNpm(child, args, join(dir, 'project'), options.timeoutMs ?? 300_000);
     if (!result.ok) return fail(`npm ${args[0]} failed: ${trimNpmError(result.output, secrets, dir)}`);
-    const text = await readFile(join(dir, 'project', 'package-lock.json'), 'utf8');
+    // npm rewrites the lockfile it found: npm-shrinkwrap.json stays npm-shrinkwrap.json.
+    const text = await readFile(join(dir, 'project', basename(lockFile)), 'utf8');
     const wrong = versionMismatch(text, updates);
     if (wrong) return fail(wrong);
     return { lockFile, text };

@@ -1,17 +1,20 @@
-// npm: dependency ranges in package.json, rewritten by byte range; package-lock.json and .npmrc are read for the planner.
+// npm: dependency ranges in package.json, rewritten by byte range; lockfiles, workspace files and .npmrc are read for the planner.
 import semverLib from 'semver';
 import type { Dependency, DependencyChange, ExtractResult, Manager } from '../../types.js';
 import { ParseError, UpdateError } from '../../types.js';
 import { LineIndex } from '../dockerfile/mapped.js';
 import { MAX_DEPENDENCIES_PER_FILE } from '../limits.js';
 import { getMember, parseJsonWithRanges, type JsonNode } from './json-ranges.js';
+import { NPM_LOCKFILES, PNPM_WORKSPACE, UNSUPPORTED_LOCKFILES } from './lockfiles.js';
 
 const MANAGER = 'npm';
 export const DEPENDENCY_TYPES = ['dependencies', 'devDependencies', 'optionalDependencies', 'peerDependencies'] as const;
 export type DependencyType = (typeof DEPENDENCY_TYPES)[number];
 
 const PACKAGE_JSON = /(^|\/)package\.json$/;
-const COMPANION = /(^|\/)(package-lock\.json|\.npmrc)$/;
+const COMPANIONS = new Set<string>([...NPM_LOCKFILES, ...UNSUPPORTED_LOCKFILES, PNPM_WORKSPACE, '.npmrc']);
+const NPM_LOCKFILE = /(^|\/)(package-lock|npm-shrinkwrap)\.json$/;
+const baseName = (path: string) => path.slice(path.lastIndexOf('/') + 1);
 
 /** Where the range bytes are: text.slice(start, end) is the range (after `npm:name@` for aliases). */
 export interface NpmLocation {
@@ -100,7 +103,7 @@ function extractPackageJson(text: string, file: string): ExtractResult {
   return { deps, errors };
 }
 
-/** package-lock.json is only checked to be JSON here; the planner and the lockfile updater read it. */
+/** package-lock.json (or npm-shrinkwrap.json) is only checked to be JSON here; the planner and the lockfile updater read it. */
 function checkLockfile(text: string, file: string): ExtractResult {
   try {
     parseJsonWithRanges(text);
@@ -113,7 +116,8 @@ function checkLockfile(text: string, file: string): ExtractResult {
 
 function extract(text: string, file: string): ExtractResult {
   if (PACKAGE_JSON.test(file)) return extractPackageJson(text, file);
-  if (file.endsWith('package-lock.json')) return checkLockfile(text, file);
+  if (NPM_LOCKFILE.test(file)) return checkLockfile(text, file);
+  // Other lockfiles and pnpm-workspace.yaml matter only by where they are: see engine/npm-lockfile-guard.ts.
   return { deps: [], errors: [] };
 }
 
@@ -128,7 +132,7 @@ function update(text: string, dep: Dependency, change: DependencyChange): string
 
 export const npmManager: Manager = {
   name: MANAGER,
-  matches: (path) => !inNodeModules(path) && (PACKAGE_JSON.test(path) || COMPANION.test(path)),
+  matches: (path) => !inNodeModules(path) && (PACKAGE_JSON.test(path) || COMPANIONS.has(baseName(path))),
   extract,
   update,
 };
