@@ -101,6 +101,8 @@ describe('writes', () => {
       stack.sim.createRepo({ owner: 'busy', name: `r${i}`, installationId: inst.id, files: { Dockerfile: `FROM ${registryHost}/${image}:3.0.0\n` } }));
     for (const r of repos) await enqueueRepoScan(stack.ns.queue, { installationId: inst.id, repoId: r.id, owner: 'busy', repo: String(r.name), reason: 'schedule' });
     await waitFor(async () => repos.every((r) => stack.sim.pulls('busy', String(r.name)).length === 1), 'every PR opened', 40_000);
+    // The labels follow each PR's creation: wait until every job has finished, not only until the PRs exist.
+    await stack.settle(40_000);
     expect(stack.failures).toEqual([]);
     expect(stack.sim.secondaryLimitAnswers).toBe(0);
     // 5 PRs x 4 writes (ref, GraphQL commit, PR, labels) at 6 per simulated minute: delays happened.
