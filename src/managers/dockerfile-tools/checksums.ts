@@ -113,7 +113,7 @@ export interface DigestPart {
 /** The checksums of a tool as one `currentDigest` string, in file order. */
 export function encodeDigest(parts: readonly DigestPart[]): string | null {
   if (parts.length === 0) return null;
-  return parts.map((p) => `${p.label !== null ? `${p.label}=` : ''}${p.algorithm}:${p.hex}`).join(' ');
+  return parts.map((p) => `${p.label !== null ? `${p.label}=` : ''}${p.algorithm}:${p.hex.toLowerCase()}`).join(' ');
 }
 
 export function decodeDigest(digest: string): DigestPart[] | null {
