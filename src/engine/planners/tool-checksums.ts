@@ -19,10 +19,10 @@ export interface FoundChecksum {
 const MAX_LIST_BYTES = 1024 * 1024;
 export const DEFAULT_MAX_ASSET_BYTES = 512 * 1024 * 1024;
 
-/** Checksum files by what they are called, for one asset: its own file first, then the release-wide lists. */
+/** Checksum files by what they are called: the lists one download serves every architecture from, then the asset's own. */
 function checksumFileNames(asset: string, algorithm: ChecksumAlgorithm): string[] {
   const bits = algorithm === 'sha256' ? '256' : '512';
-  return [`${asset}.${algorithm}`, `${asset}.${algorithm}sum`, `SHA${bits}SUMS`, `SHASUMS${bits}.txt`, `sha${bits}sums.txt`, 'checksums.txt'];
+  return [`SHA${bits}SUMS`, `SHASUMS${bits}.txt`, `sha${bits}sums.txt`, 'checksums.txt', `${asset}.${algorithm}`, `${asset}.${algorithm}sum`];
 }
 
 /** The hex for `asset` in a checksum list (`<hex>  name`, `<hex> *name`, BSD `SHA256 (name) = <hex>`, or a lone hex). */
