@@ -6,6 +6,11 @@ import { isIgnored } from './engine/index.js';
 import { configErrorOf, formatConfigProblem, type ConfigProblem, type RepoConfig } from './config/repo-config.js';
 import { createImageLookup } from './datasources/oci/index.js';
 import { OsvClient } from './datasources/osv/index.js';
+import { anonymousGitHubReleases, PUBLIC_GITHUB_API } from './datasources/github-releases/index.js';
+import { createNpmDatasource } from './datasources/npm/index.js';
+import { createPypiDatasource } from './datasources/pypi/index.js';
+import { createToolPinsPlanner } from './engine/planners/tool-pins.js';
+import type { Planner } from './engine/types.js';
 import { languagePlanners } from './engine/language/index.js';
 import { packageIndexes, parseOsMirrors } from './engine/planners/os-pins.js';
 import type { FileSource, ScanContext, ScanOptions } from './engine/types.js';
@@ -88,7 +93,7 @@ export function cliScanSetup(config: RepoConfig, env: NodeJS.ProcessEnv, flags: 
   const planners = configuredPlanners(applied, {
     images,
     indexes: packageIndexes(createHttpClient({ insecureHosts, maxBodyBytes: 256 * 1024 ** 2 })),
-    language: languagePlanners({ env, insecureRegistries: insecureHosts }),
+    language: [...languagePlanners({ env, insecureRegistries: insecureHosts }), cliToolPins(env, insecureHosts)],
     // Layer reads and OSV cost time and network: only when asked.
     insight: { firstSeen: new MemoryFirstSeenStore(), skipWhatChanged: !flags.whatChanged && !osv, ...(osv ? { osv } : {}), ...(endOfLife ? { endOfLife } : {}) },
   });
@@ -108,4 +113,27 @@ function cliReleaseData(env: NodeJS.ProcessEnv) {
     throw new CliSetupError(`FRESHEN_DEBIAN_RELEASES_URL / FRESHEN_ALPINE_RELEASES_URL: expected a URL or off`);
   }
   return releaseDataSource({ http: createHttpClient({ insecureHosts, maxBodyBytes: 4 * 1024 ** 2, retries: 1 }), urls });
+}
+
+/**
+ * Tool versions a Dockerfile downloads: GitHub read anonymously from FRESHEN_GITHUB_API (default the
+ * public API; its host may be private or plain HTTP, as for a GitHub Enterprise server), npm and PyPI as the language planners read them.
+ */
+function cliToolPins(env: NodeJS.ProcessEnv, insecureHosts: string[]): Planner {
+  const api = env.FRESHEN_GITHUB_API || PUBLIC_GITHUB_API;
+  let apiHost: string;
+  try {
+    apiHost = new URL(api).host;
+  } catch {
+    throw new CliSetupError(`FRESHEN_GITHUB_API: "${api}" is not a URL`);
+  }
+  const http = createHttpClient({ insecureHosts: env.FRESHEN_GITHUB_API ? [...insecureHosts, apiHost] : insecureHosts });
+  const npm = createNpmDatasource({ appNpmrc: env.FRESHEN_NPMRC, vars: env, insecureRegistries: insecureHosts });
+  const pypi = createPypiDatasource({ http });
+  return createToolPinsPlanner({
+    github: anonymousGitHubReleases(http, api),
+    http,
+    npmVersions: async (name) => (await npm.getPackage(name)).versions.map((v) => v.version),
+    pypiVersions: async (name) => (await pypi.getProject(name, env.PIP_INDEX_URL)).releases.map((r) => r.version),
+  });
 }

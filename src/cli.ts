@@ -36,6 +36,7 @@ An invalid config stops scan (exit 1). Keys: docs/configuration.md.
 Environment:
   FRESHEN_INSECURE_REGISTRIES=host:port,...  registries and package mirrors allowed on plain HTTP / private addresses
   FRESHEN_OS_MIRRORS=from=to,...             package mirror URL prefixes as images write them → prefixes to use
+  FRESHEN_GITHUB_API=https://api.github.com  GitHub API read (anonymously) for the releases and tags of tools Dockerfiles download
   FRESHEN_PLATFORM=linux/amd64               platform whose base image is read for OS package pins
   DOCKER_CONFIG                              directory of Docker's config.json (registry credentials)
   FRESHEN_REGISTRY_CREDENTIALS               the app's JSON of named credentials, for the config's registries[].credentials

@@ -11,6 +11,8 @@ import type { ReleaseNotesSource } from './engine/language/index.js';
 import { createProbotApp, installationClients } from './github/client.js';
 import { DeliveryMemory } from './github/deliveries.js';
 import { githubReleaseNotesSource } from './github/release-notes.js';
+import { githubToolReleases } from './github/tool-releases.js';
+import type { GitHubReleaseSource } from './datasources/github-releases/index.js';
 import type { GitHub, RepoRef } from './github/types.js';
 import { webhookEndpoint } from './github/webhook-endpoint.js';
 import { instrumentClients, instrumentWorker } from './observability/instrument.js';
@@ -154,6 +156,18 @@ function serviceSecrets(env: ServiceEnv): string[] {
   }
 }
 
+/** Tool releases through the installation's own client (created on first use), public repositories only, cached for the fleet. */
+export function installationToolReleases(runtime: ScanRuntime, ttlSeconds: number): (repo: RepoRef) => GitHubReleaseSource {
+  return (repo) => {
+    let source: Promise<GitHubReleaseSource> | undefined;
+    const get = () => (source ??= runtime.github(repo.installationId).then((gh) => githubToolReleases(gh, runtime.redis, { ttlSeconds })));
+    return {
+      listReleases: async (owner, name) => (await get()).listReleases(owner, name),
+      listTags: async (owner, name) => (await get()).listTags(owner, name),
+    };
+  };
+}
+
 /** Release notes through the installation's own client (created on first use), cached in Redis across repositories. */
 export function installationReleaseNotes(runtime: ScanRuntime, ttlSeconds: number): (repo: RepoRef) => ReleaseNotesSource {
   return (repo) => {
@@ -215,6 +229,7 @@ async function main(): Promise<void> {
       registryScanContext(env, {
         onResponse: (event) => metrics.registryResponse(event.host, event.status),
         releaseNotes: installationReleaseNotes(runtime, env.FRESHEN_RELEASE_NOTES_TTL_SECONDS),
+        toolReleases: installationToolReleases(runtime, env.FRESHEN_RELEASE_NOTES_TTL_SECONDS),
       }),
   };
   const running = await start(env, scanContext, { metrics });

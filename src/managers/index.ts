@@ -2,12 +2,13 @@
 import type { Manager } from '../types.js';
 import { composeManager } from './compose/index.js';
 import { dockerfileManager } from './dockerfile/index.js';
+import { dockerfileToolsManager } from './dockerfile-tools/index.js';
 import { githubActionsManager } from './github-actions/index.js';
 import { npmManager } from './npm/index.js';
 import { pipManager } from './pip/index.js';
 import { osPackagesManager } from './os-packages/index.js';
 
-export const managers: Manager[] = [dockerfileManager, composeManager, githubActionsManager, osPackagesManager, npmManager, pipManager];
+export const managers: Manager[] = [dockerfileManager, composeManager, githubActionsManager, osPackagesManager, dockerfileToolsManager, npmManager, pipManager];
 
 /** The managers that read the file at this repository-relative path. */
 export function managerFor(path: string): Manager[] {

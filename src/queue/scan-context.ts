@@ -11,6 +11,10 @@ import type { ReleaseDataUrls } from '../insight/end-of-life.js';
 import { createOciClient } from '../datasources/oci/index.js';
 import { packageIndexes } from '../engine/planners/os-pins.js';
 import { languagePlanners, type ReleaseNotesSource } from '../engine/language/index.js';
+import { anonymousGitHubReleases, type GitHubReleaseSource } from '../datasources/github-releases/index.js';
+import { createNpmDatasource } from '../datasources/npm/index.js';
+import { createPypiDatasource } from '../datasources/pypi/index.js';
+import { createToolPinsPlanner } from '../engine/planners/tool-pins.js';
 import type { RepoRef } from '../github/types.js';
 import { createHttpClient, type HttpResponseEvent } from '../http/index.js';
 import { connectRedis, keyPrefixFor, type RedisTarget } from './redis-connection.js';
@@ -23,6 +27,8 @@ export function registryScanContext(
   hooks: { onResponse?: (event: HttpResponseEvent) => void; cache?: LookupCache; ttls?: CacheTtls; hostBudget?: HostBudget;
     /** GitHub lookups for release notes (the app's cached adapter in src/github/release-notes.ts). */
     releaseNotes?: (repo: RepoRef) => ReleaseNotesSource;
+    /** GitHub releases and tags of tools Dockerfiles download (the app's cached adapter in src/github/tool-releases.ts); default: the public API, anonymously. */
+    toolReleases?: (repo: RepoRef) => GitHubReleaseSource;
     /** What npm and pip settings see (and `${NAME}` in an .npmrc resolves against); default: env's FRESHEN_NPMRC and PIP_INDEX_URL only. */
     languageEnv?: Record<string, string | undefined>;
     /** When releases were first seen (minimumReleaseAge); default Redis when REDIS_URL is set, else memory. */
@@ -65,8 +71,17 @@ export function registryScanContext(
     const npm = cache ? (direct: NpmDatasource) => sharedNpm(direct, cache, repo.installationId, ttls.tagListSeconds) : undefined;
     const pypi = cache ? (direct: PypiDatasource) => sharedPypi(direct, cache, repo.installationId, ttls.tagListSeconds) : undefined;
     const language = languagePlanners({ env: languageEnv, insecureRegistries: env.FRESHEN_INSECURE_REGISTRIES, http, ...(npm ? { npm } : {}), ...(pypi ? { pypi } : {}), ...(hooks.releaseNotes ? { releaseNotes: hooks.releaseNotes(repo) } : {}) });
+    // Tools a Dockerfile downloads: npm and PyPI read as the language planners read them (app settings, shared cache).
+    const npmTools = createNpmDatasource({ appNpmrc: languageEnv.FRESHEN_NPMRC, vars: languageEnv, insecureRegistries: env.FRESHEN_INSECURE_REGISTRIES, log });
+    const pypiTools = (pypi ?? ((direct: PypiDatasource) => direct))(createPypiDatasource({ http }));
+    const tools = createToolPinsPlanner({
+      github: hooks.toolReleases?.(repo) ?? anonymousGitHubReleases(http),
+      http,
+      npmVersions: async (name) => (await (npm ? npm(npmTools) : npmTools).getPackage(name)).versions.map((v) => v.version),
+      pypiVersions: async (name) => (await pypiTools.getProject(name, languageEnv.PIP_INDEX_URL)).releases.map((r) => r.version),
+    });
     const planners = configuredPlanners(config, {
-      images, indexes: jobIndexes, language, ...(osInfoCache ? { osInfoCache } : {}),
+      images, indexes: jobIndexes, language: [...language, tools], ...(osInfoCache ? { osInfoCache } : {}),
       insight: { firstSeen, factsCache: imageFacts, ...(osv ? { osv } : {}), ...(endOfLife ? { endOfLife } : {}) },
     });
     const artifacts = { vars: languageEnv, insecureRegistries: env.FRESHEN_INSECURE_REGISTRIES, ...(languageEnv.FRESHEN_NPMRC ? { appNpmrc: languageEnv.FRESHEN_NPMRC } : {}) };

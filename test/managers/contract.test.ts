@@ -116,8 +116,8 @@ describe.each(managers.map((m) => [m.name, m] as const))('manager contract: %s',
   it.each(updatable.map((u) => [`${u.fixture.path}:${u.dep.line} ${u.dep.depName}`, u] as const))(
     'update round-trips %s',
     (_label, { fixture, dep, index }) => {
-      // Package pins (datasource other than docker) have versions only, never digests.
-      const newDigest = dep.datasource !== 'docker' ? null : dep.currentDigest === DIGEST_F ? DIGEST_A : DIGEST_F;
+      // Package pins (datasource other than docker) have versions only, never digests; a tool's checksums (its digest) stay.
+      const newDigest = dep.datasource !== 'docker' ? dep.currentDigest : dep.currentDigest === DIGEST_F ? DIGEST_A : DIGEST_F;
       const change = { newValue: dep.currentValue === null ? null : 'freshen-test', newDigest };
       const after = manager.update(fixture.text, dep, change);
 
@@ -189,7 +189,7 @@ describe('manager registration', () => {
   });
 
   it.each([
-    ['Dockerfile', ['dockerfile', 'os-packages']],
+    ['Dockerfile', ['dockerfile', 'os-packages', 'dockerfile-tools']],
     ['deploy/docker-compose.yml', ['compose']],
     ['.github/workflows/ci.yml', ['github-actions']],
     ['README.md', []],

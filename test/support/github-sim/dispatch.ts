@@ -143,7 +143,7 @@ function lacksPermission(route: Route, permissions: Record<string, string>): Rep
 /** GitHub sends an ETag on GETs and answers a matching If-None-Match with 304 (not rate counted). */
 function withEtag(method: string, request: Request, reply: Reply): Reply {
   if (method !== 'GET' || reply.status !== 200) return reply;
-  const payload = reply.text ?? JSON.stringify(reply.body ?? null);
+  const payload = reply.bytes ?? reply.text ?? JSON.stringify(reply.body ?? null);
   const etag = `W/"${createHash('sha1').update(payload).digest('hex')}"`;
   const sent = request.headers.get('if-none-match');
   const matches = sent?.split(',').some((t) => t.trim().replace(/^W\//, '') === etag.replace(/^W\//, '')) === true;
@@ -154,6 +154,10 @@ function withEtag(method: string, request: Request, reply: Reply): Reply {
 function toResponse(reply: Reply, base: Record<string, string>): Response {
   const headers = new Headers({ ...base, ...reply.headers });
   if (reply.status === 204 || reply.status === 304) return new Response(null, { status: reply.status, headers });
+  if (reply.bytes !== undefined) {
+    if (!headers.has('content-type')) headers.set('content-type', 'application/octet-stream');
+    return new Response(new Uint8Array(reply.bytes), { status: reply.status, headers });
+  }
   if (reply.text !== undefined) {
     if (!headers.has('content-type')) headers.set('content-type', 'text/plain; charset=utf-8');
     return new Response(reply.text, { status: reply.status, headers });

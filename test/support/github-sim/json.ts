@@ -213,7 +213,15 @@ export function releaseJson(v: View, repo: RepoState, r: ReleaseRecord): Record<
     created_at: r.createdAt,
     published_at: r.publishedAt,
     author: loginJson(v, r.author),
-    assets: [],
+    assets: r.assets.map((a) => ({
+      id: a.id,
+      name: a.name,
+      size: a.content.length,
+      content_type: 'application/octet-stream',
+      state: 'uploaded',
+      url: `${base}/releases/assets/${a.id}`,
+      browser_download_url: `${html}/releases/download/${encodeURIComponent(r.tagName)}/${encodeURIComponent(a.name)}`,
+    })),
     tarball_url: `${base}/tarball/${encodeURIComponent(r.tagName)}`,
     zipball_url: `${base}/zipball/${encodeURIComponent(r.tagName)}`,
   };

@@ -256,15 +256,23 @@ export class GitHubSim {
     Object.assign(issue, { state: 'closed', closedAt: this.isoNow(), updatedAt: this.isoNow() });
   }
 
-  createRelease(owner: string, name: string, opts: { tag: string; name?: string; body?: string; draft?: boolean; prerelease?: boolean; publishedAt?: string; author?: string }): ReleaseRecord {
+  /** `assets`: file name → bytes (or text), downloadable like GitHub's `browser_download_url`. */
+  createRelease(owner: string, name: string, opts: { tag: string; name?: string; body?: string; draft?: boolean; prerelease?: boolean; publishedAt?: string; author?: string; assets?: Record<string, Buffer | string> }): ReleaseRecord {
     const repo = this.repo(owner, name);
     const created = opts.publishedAt ?? this.isoNow();
     const release: ReleaseRecord = {
       id: this.nextId(), tagName: opts.tag, name: opts.name ?? opts.tag, body: opts.body ?? null, draft: opts.draft ?? false,
       prerelease: opts.prerelease ?? false, createdAt: created, publishedAt: opts.draft ? null : created, author: opts.author ?? repo.owner.login,
+      assets: Object.entries(opts.assets ?? {}).map(([file, content]) => ({ id: this.nextId(), name: file, content: Buffer.from(content) })),
     };
     repo.releases.unshift(release);
     return release;
+  }
+
+  /** A lightweight tag on the default branch's head (listed by `GET /repos/:o/:r/tags`, newest first). */
+  createTag(owner: string, name: string, tag: string): void {
+    const repo = this.repo(owner, name);
+    repo.refs.set(`refs/tags/${tag}`, repo.refs.get(`refs/heads/${repo.defaultBranch}`)!);
   }
 
   // ---- reading state ----------------------------------------------------------------------

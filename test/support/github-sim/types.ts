@@ -139,6 +139,14 @@ export interface ReleaseRecord {
   createdAt: string;
   publishedAt: string | null;
   author: string;
+  /** Files attached to the release, served at `<htmlBase>/<owner>/<repo>/releases/download/<tag>/<name>`. */
+  assets: ReleaseAsset[];
+}
+
+export interface ReleaseAsset {
+  id: number;
+  name: string;
+  content: Buffer;
 }
 
 export interface RepoState {
@@ -206,6 +214,8 @@ export interface Reply {
   body?: unknown;
   /** Raw text body instead of JSON. */
   text?: string;
+  /** Raw bytes instead of JSON (release asset downloads). */
+  bytes?: Buffer;
   headers?: Record<string, string>;
   /** Set by the router when no route matched. */
   unhandled?: boolean;

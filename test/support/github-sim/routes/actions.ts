@@ -173,4 +173,22 @@ export const actionRoutes: Route[] = [
     const release = visibleReleases(ctx).find((r) => r.id === Number(ctx.params.id));
     return release ? json(200, releaseJson(ctx, ctx.repo, release)) : notFound();
   }),
+  route('GET', `${P}/tags`, 'repo-read', (ctx) => {
+    const tags = [...ctx.repo.refs].filter(([ref]) => ref.startsWith('refs/tags/')).reverse();
+    const base = `${ctx.apiBase}/repos/${ctx.repo.owner.login}/${ctx.repo.name}`;
+    return paged(ctx, tags, ([ref, sha]) => {
+      const name = ref.slice('refs/tags/'.length);
+      return { name, commit: { sha, url: `${base}/commits/${sha}` }, zipball_url: `${base}/zipball/${name}`, tarball_url: `${base}/tarball/${name}`, node_id: `REF_${name}` };
+    });
+  }),
+];
+
+/** The web side of a release: `browser_download_url` (public repositories only, as without a browser session). */
+export const downloadRoutes: Route[] = [
+  route('GET', '/:owner/:repo/releases/download/:tag/:name', 'any', (ctx) => {
+    const repo = ctx.sim.findRepo(ctx.params.owner!, ctx.params.repo!);
+    const release = repo && !repo.private ? repo.releases.find((r) => !r.draft && r.tagName === ctx.params.tag) : undefined;
+    const asset = release?.assets.find((a) => a.name === ctx.params.name);
+    return asset ? { status: 200, bytes: asset.content } : { status: 404, text: 'Not Found' };
+  }),
 ];
