@@ -104,6 +104,7 @@ export async function start(env: ServiceEnv, scanContext: ScanContextFactory | S
       github,
       concurrency: env.FRESHEN_WORKER_CONCURRENCY,
       lockDurationMs: env.FRESHEN_JOB_LOCK_SECONDS * 1000,
+      secrets: serviceSecrets(env),
     });
     instrumentWorker(worker, metrics);
     log.info({ concurrency: env.FRESHEN_WORKER_CONCURRENCY }, 'worker started');

@@ -1,6 +1,7 @@
 // `.github/freshen.yml` read from its text, as the app reads it, with each problem located at its line and column.
 import { isMap, isScalar, isSeq, LineCounter, parseDocument, type Document, type Range } from 'yaml';
 import type { FileSource } from '../engine/types.js';
+import { checkUniqueKeys, parseYamlFile } from '../managers/yaml-values.js';
 import { CONFIG_PATH, configPath, defaultRepoConfig, validateRepoConfig, type ConfigProblem, type RepoConfig } from './repo-config.js';
 
 export interface CheckedConfig {
@@ -16,8 +17,13 @@ export interface CheckedConfig {
  * string is refused), then validates with the one schema.
  */
 export function checkConfigText(text: string, file = CONFIG_PATH): CheckedConfig {
+  // Size and nesting caps first (one located problem); duplicate keys in one pass (the library's own check is quadratic).
+  const screened = parseYamlFile(text, file);
+  const limits = Array.isArray(screened) ? screened.filter((e) => !e.message.startsWith('invalid YAML')) : [];
+  if (limits.length > 0) return { problems: limits.map((e) => ({ file, path: '', ...(e.line ? { line: e.line } : {}), message: e.message })), warnings: [] };
   const lines = new LineCounter();
-  const doc = parseDocument(text, { lineCounter: lines });
+  const doc = parseDocument(text, { lineCounter: lines, uniqueKeys: false });
+  checkUniqueKeys(doc);
   const at = (offset: number) => {
     const { line, col } = lines.linePos(offset);
     return { line, column: col };

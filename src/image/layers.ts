@@ -26,7 +26,17 @@ export interface ReadLimits {
   maxFileBytes: number;
   /** Uncompressed bytes read across all layers before giving up. */
   maxTotalBytes: number;
+  /**
+   * Bytes kept in memory across all layers (selected files' contents, link targets, whiteouts
+   * that matter) before giving up; default KEPT_BYTES. Selected directories may hold any number of files.
+   */
+  maxKeptBytes?: number;
 }
+
+/** What the selected files of one image may hold in memory: real ones hold a few MiB. */
+export const KEPT_BYTES = 64 * 1024 * 1024;
+/** Counted per file or whiteout kept besides its bytes, so many empty entries are bounded too. */
+const ENTRY_OVERHEAD = 256;
 
 export const DEFAULT_READ_LIMITS: ReadLimits = { maxFileBytes: 4 * 1024 * 1024, maxTotalBytes: 2 * 1024 ** 3 };
 
@@ -134,6 +144,8 @@ export async function readImageFiles(
   // Selected paths present in an upper layer (even when skipped for size): lower copies are shadowed.
   const seen = new Set<string>();
   const budget = { left: limits.maxTotalBytes };
+  const kept = keptBudget(limits.maxKeptBytes ?? KEPT_BYTES);
+  const matters = pathsThatMatter(sel);
   for (let i = layers.length - 1; i >= 0; i--) {
     if (allSettled(sel, seen, hidden)) break;
     const layer = layers[i]!;
@@ -141,16 +153,24 @@ export async function readImageFiles(
     const onEntry = async (header: tar.Header, body: Readable): Promise<void> => {
       const path = normalizeImagePath(header.name);
       const base = path.slice(parentOf(path).length + 1);
-      if (base === OPAQUE_MARKER) return void upper.opaque.add(parentOf(path));
+      if (base === OPAQUE_MARKER) return void keepWhiteout(upper.opaque, parentOf(path));
       if (base.startsWith(WHITEOUT_PREFIX)) {
-        return void upper.deleted.add(normalizeImagePath(parentOf(path) + '/' + base.slice(WHITEOUT_PREFIX.length)));
+        return void keepWhiteout(upper.deleted, normalizeImagePath(parentOf(path) + '/' + base.slice(WHITEOUT_PREFIX.length)));
       }
       if (header.type === 'directory' || !isSelected(path, sel) || seen.has(path) || hidden.hides(path)) return;
       upper.seen.add(path);
       // A later entry for the same path in the same tar replaces an earlier one, as on extraction.
       result.files.delete(path);
       const file = await readEntry(path, header, body, i, limits, result.skipped);
-      if (file) result.files.set(path, file);
+      if (!file) return;
+      kept.add(path.length + file.content.length + (file.linkTarget?.length ?? 0));
+      result.files.set(path, file);
+    };
+    // Only whiteouts of a selected path or one of its directories can change the answer.
+    const keepWhiteout = (into: Set<string>, path: string): void => {
+      if (!matters.has(path) && !isSelected(path, sel)) return;
+      kept.add(path.length);
+      into.add(path);
     };
     await readLayer(layer, open, onEntry, budget, limits.maxTotalBytes);
     result.layersRead++;
@@ -158,6 +178,23 @@ export async function readImageFiles(
     for (const p of upper.seen) seen.add(p);
   }
   return result;
+}
+
+/** Selected files, selected directories and every directory above them. */
+function pathsThatMatter(sel: FileSelection): Set<string> {
+  const paths = [...sel.files, ...(sel.dirs ?? []).map((d) => normalizeImagePath(d.path))];
+  return new Set(paths.flatMap((p) => [p, ...ancestors(p)]));
+}
+
+/** Counts what is kept in memory; past `max` the image is refused as one clear error. */
+function keptBudget(max: number): { add(bytes: number): void } {
+  let total = 0;
+  return {
+    add(bytes) {
+      total += bytes + ENTRY_OVERHEAD;
+      if (total > max) throw new ImageLayerError(`the image's selected files and whiteouts hold more than ${max} bytes; not read further`);
+    },
+  };
 }
 
 async function readEntry(

@@ -68,14 +68,34 @@ function unquote(value: string): string {
 
 type Warnings = OsInfo['warnings'];
 
+/** Sources or repositories read per image: real images list a handful, each is a mirror to ask. */
+export const MAX_IMAGE_SOURCES = 64;
+/** Warnings listed per image; the rest are counted in one more line. */
+export const MAX_IMAGE_WARNINGS = 20;
+const overflowCounts = new WeakMap<object, number>();
+
+/** Adds a warning, or counts it in the last line once MAX_IMAGE_WARNINGS are listed. */
+function warn(warnings: Warnings, warning: Warnings[number]): void {
+  if (warnings.length < MAX_IMAGE_WARNINGS) return void warnings.push(warning);
+  let summary = warnings[MAX_IMAGE_WARNINGS];
+  if (!summary) warnings.push((summary = { file: warning.file, line: 0, message: '' }));
+  const count = (overflowCounts.get(summary) ?? 0) + 1;
+  overflowCounts.set(summary, count);
+  summary.message = `${count} more warning${count === 1 ? '' : 's'} about the image's sources not listed`;
+}
+
+/** A line of the image as a warning quotes it. */
+const quoted = (line: string): string => (line.length > 80 ? `${line.slice(0, 80)}…` : line);
+
 /** One-line style: `deb [arch=amd64 signed-by=...] <uri> <suite> [component...]`. */
-export function parseSourcesList(text: string, file: string, warnings: Warnings = []): AptSource[] {
+export function parseSourcesList(text: string, file: string, warnings: Warnings = [], max = MAX_IMAGE_SOURCES): AptSource[] {
   const sources: AptSource[] = [];
   text.split('\n').forEach((raw, i) => {
+    if (sources.length >= max) return;
     const line = raw.replace(/#.*$/, '').trim();
     if (!line) return;
     const m = /^(deb|deb-src)\s+(?:\[([^\]]*)\]\s+)?(\S+)\s+(\S+)(.*)$/.exec(line);
-    if (!m) return void warnings.push({ file, line: i + 1, message: `not an apt source line: ${line}` });
+    if (!m) return void warn(warnings, { file, line: i + 1, message: `not an apt source line: ${quoted(line)}` });
     const options = parseOptions(m[2] ?? '');
     const source: AptSource = {
       type: m[1] as AptSource['type'],
@@ -129,22 +149,25 @@ export function parseParagraphs(text: string): { line: number; fields: Map<strin
 const words = (v: string | undefined): string[] => (v ?? '').split(/\s+/).filter(Boolean);
 
 /** deb822 style (`*.sources`): Types, URIs, Suites, Components, optional Enabled and Architectures. */
-export function parseDeb822Sources(text: string, file: string, warnings: Warnings = []): AptSource[] {
+export function parseDeb822Sources(text: string, file: string, warnings: Warnings = [], max = MAX_IMAGE_SOURCES): AptSource[] {
   const sources: AptSource[] = [];
   for (const { line, fields } of parseParagraphs(text)) {
+    if (sources.length >= max) break;
     if ((fields.get('enabled') ?? 'yes').toLowerCase() === 'no') continue;
     const types = words(fields.get('types')).filter((t): t is AptSource['type'] => t === 'deb' || t === 'deb-src');
     const uris = words(fields.get('uris'));
     const suites = words(fields.get('suites'));
     if (!types.length || !uris.length || !suites.length) {
-      warnings.push({ file, line, message: 'apt source paragraph needs Types, URIs and Suites' });
+      warn(warnings, { file, line, message: 'apt source paragraph needs Types, URIs and Suites' });
       continue;
     }
     const components = words(fields.get('components'));
     const architectures = words(fields.get('architectures'));
+    // Every type with every URI and suite: stop at `max` rather than build the whole product.
     for (const type of types)
       for (const uri of uris)
         for (const suite of suites) {
+          if (sources.length >= max) return sources;
           const source: AptSource = { type, uri, suite, components, file, line };
           if (architectures.length) source.architectures = architectures;
           sources.push(source);
@@ -154,13 +177,14 @@ export function parseDeb822Sources(text: string, file: string, warnings: Warning
 }
 
 /** `/etc/apk/repositories`: one URL per line, `#` comments, optional `@tag ` prefix. */
-export function parseApkRepositories(text: string, file: string, warnings: Warnings = []): ApkRepository[] {
+export function parseApkRepositories(text: string, file: string, warnings: Warnings = [], max = MAX_IMAGE_SOURCES): ApkRepository[] {
   const repos: ApkRepository[] = [];
   text.split('\n').forEach((raw, i) => {
+    if (repos.length >= max) return;
     const line = raw.replace(/#.*$/, '').trim();
     if (!line) return;
     const m = /^(?:@(\S+)\s+)?(\S+)$/.exec(line);
-    if (!m) return void warnings.push({ file, line: i + 1, message: `not an apk repository line: ${line}` });
+    if (!m) return void warn(warnings, { file, line: i + 1, message: `not an apk repository line: ${quoted(line)}` });
     const repo: ApkRepository = { url: m[2]!, file, line: i + 1 };
     if (m[1]) repo.tag = m[1];
     repos.push(repo);
@@ -182,15 +206,19 @@ export function osInfoFromFiles(image: ImageFiles): OsInfo {
     warnings: [],
   };
   const listFiles = ['/etc/apt/sources.list', ...sortedPaths(image, '/etc/apt/sources.list.d/', '.list')];
+  const room = () => MAX_IMAGE_SOURCES - info.aptSources.length;
   for (const path of listFiles) {
     const body = text(path);
-    if (body !== undefined) info.aptSources.push(...parseSourcesList(body, path, info.warnings));
+    if (body !== undefined) info.aptSources.push(...parseSourcesList(body, path, info.warnings, room()));
   }
   for (const path of sortedPaths(image, '/etc/apt/sources.list.d/', '.sources')) {
-    info.aptSources.push(...parseDeb822Sources(text(path) ?? '', path, info.warnings));
+    info.aptSources.push(...parseDeb822Sources(text(path) ?? '', path, info.warnings, room()));
   }
   const apk = text('/etc/apk/repositories');
   if (apk !== undefined) info.apkRepositories = parseApkRepositories(apk, '/etc/apk/repositories', info.warnings);
+  if (info.aptSources.length >= MAX_IMAGE_SOURCES || info.apkRepositories.length >= MAX_IMAGE_SOURCES) {
+    warn(info.warnings, { file: '', line: 0, message: `only the first ${MAX_IMAGE_SOURCES} package sources of the image are read` });
+  }
   return info;
 }
 
@@ -252,7 +280,7 @@ export async function readOsInfo(opts: ReadOsInfoOptions): Promise<OsInfo> {
 async function readFromLayers(opts: ReadOsInfoOptions): Promise<OsInfo> {
   const image = await readImageFiles(opts.layers, opts.openLayer, OS_INFO_FILES, opts.limits ?? SMALL_FILE_LIMITS);
   const info = osInfoFromFiles(image);
-  for (const s of image.skipped) info.warnings.push({ file: s.path, line: 0, message: `skipped: ${s.reason}` });
+  for (const s of image.skipped) warn(info.warnings, { file: s.path, line: 0, message: `skipped: ${s.reason}` });
   return info;
 }
 

@@ -72,7 +72,7 @@ function* nestingCapped(text: string, lineCounter: LineCounter): Generator<CST.T
 }
 
 /** Duplicate keys in one pass per mapping (the library's own check compares each key with every earlier one). */
-function checkUniqueKeys(doc: Document.Parsed): void {
+export function checkUniqueKeys(doc: Document.Parsed): void {
   visit(doc, {
     Map(_key, map) {
       const seen = new Set<unknown>();

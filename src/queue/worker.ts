@@ -2,7 +2,7 @@
 import { DelayedError, Worker, type Job } from 'bullmq';
 import type { Redis } from 'ioredis';
 import type { GitHub } from '../github/types.js';
-import { withJobFields, type JobFields } from '../observability/logging.js';
+import { scrubSecrets, withJobFields, type JobFields } from '../observability/logging.js';
 import type { Logger } from '../types.js';
 import { budgetSettingsFromEnv, type BudgetSettings } from '../budget/index.js';
 import type { PlannedUpdate } from '../engine/types.js';
@@ -41,6 +41,8 @@ export interface WorkerDeps {
   budgets?: BudgetSettings | false;
   /** Asked around a repository's new PRs (set from `budgets`). */
   writeBudget?: WriteBudget;
+  /** The service's secret values: removed from a failed job's message and stack, which BullMQ stores and the admin pages show. */
+  secrets?: readonly string[];
 }
 
 export type FreshenWorker = Worker<JobData, unknown, JobName>;
@@ -108,7 +110,7 @@ async function runJob(deps: WorkerDeps, job: Job<JobData, unknown, JobName>, tok
     return await dispatch({ ...deps, log }, job);
   } catch (err) {
     const waitMs = rateLimitWaitMs(err);
-    if (waitMs === null || !token) throw err;
+    if (waitMs === null || !token) throw scrubbed(err, deps.secrets ?? []);
     // Waiting out a rate limit is not a failed attempt: the job goes back to delayed as is.
     log.warn({ waitMs }, 'rate limited: job delayed until the limit resets');
     // Delayed writes come back in order of value (security fixes first).
@@ -116,6 +118,18 @@ async function runJob(deps: WorkerDeps, job: Job<JobData, unknown, JobName>, tok
     await job.moveToDelayed(Date.now() + waitMs, token);
     throw new DelayedError();
   }
+}
+
+/** The error with secrets and URL passwords removed from its message and stack (kept as the same object, so its kind still decides retries). */
+function scrubbed(err: unknown, secrets: readonly string[]): unknown {
+  if (!(err instanceof Error)) return new Error(scrubSecrets(String(err), secrets));
+  try {
+    err.message = scrubSecrets(err.message, secrets);
+    if (err.stack) err.stack = scrubSecrets(err.stack, secrets);
+  } catch {
+    return new Error(scrubSecrets(err.message, secrets));
+  }
+  return err;
 }
 
 async function dispatch(deps: WorkerDeps, job: Job<JobData, unknown, JobName>): Promise<unknown> {

@@ -20,7 +20,8 @@ export function parseChallenge(header: string | undefined): Challenge {
   const match = /^\s*(\w+)\s*(.*)$/s.exec(header);
   const scheme = match?.[1]?.toLowerCase();
   const params: Record<string, string> = {};
-  for (const m of (match?.[2] ?? '').matchAll(/([\w-]+)=(?:"((?:[^"\\]|\\.)*)"|([^,\s]*))/g)) {
+  // A name starts where a word starts: tried from inside a long word, it backtracks quadratically.
+  for (const m of (match?.[2] ?? '').matchAll(/(?<![\w-])([\w-]+)=(?:"((?:[^"\\]|\\.)*)"|([^,\s]*))/g)) {
     params[m[1]!.toLowerCase()] = m[2] !== undefined ? m[2].replace(/\\(.)/g, '$1') : (m[3] ?? '');
   }
   if (scheme === 'basic') return { scheme: 'basic', ...(params.realm ? { realm: params.realm } : {}) };

@@ -89,7 +89,7 @@ export class OciClient implements ImageLookup {
         pages += 1;
         etag = res.headers.etag;
         return res;
-      });
+      }, this.deps.tagPageSize * this.deps.maxTagPages);
       return pages === 1 && etag ? { value: tags, etag } : { value: tags };
     } catch (err) {
       if (err instanceof NotModified) return 'not-modified';

@@ -14,14 +14,19 @@ export function nextLink(header: string | undefined): string | undefined {
   return undefined;
 }
 
+/** The distribution spec's tag grammar: longer or other strings are no tags of any image. */
+const TAG = /^[\w][\w.-]{0,127}$/;
+
 /**
  * Fetches `firstPath` and every next page. `fetchPage` gets a path (with query) on the same
- * registry and returns the 200 answer or throws.
+ * registry and returns the 200 answer or throws. A registry may send more per page than asked:
+ * past `maxTags` in all the listing fails rather than fill the worker's memory.
  */
 export async function fetchAllTags(
   firstPath: string,
   maxPages: number,
   fetchPage: (path: string) => Promise<HttpResponse>,
+  maxTags = Infinity,
 ): Promise<string[]> {
   const tags: string[] = [];
   const seen = new Set<string>();
@@ -33,7 +38,8 @@ export async function fetchAllTags(
     const res = await fetchPage(path);
     const parsed = tagPage.safeParse(parseJson(res.body));
     if (!parsed.success) throw new Error('listing tags: the registry answered something that is not a tag list');
-    tags.push(...(parsed.data.tags ?? []));
+    for (const tag of parsed.data.tags ?? []) if (TAG.test(tag)) tags.push(tag);
+    if (tags.length > maxTags) throw new Error(`listing tags: the registry lists more than ${maxTags} tags`);
     path = nextPath(res, nextLink(res.headers.link));
   }
   return tags;

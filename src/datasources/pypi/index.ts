@@ -72,6 +72,8 @@ function releaseOf(version: string, files: JsonFile[]): PypiRelease {
 
 /** The version in a distribution file name: `pkg-1.2.tar.gz`, `pkg-1.2-py3-none-any.whl`. */
 export function versionFromFilename(filename: string, project: string): string | null {
+  // File names are at most 255 bytes on any file system; a longer one from an index is no distribution.
+  if (filename.length > 255) return null;
   const base = filename.replace(/\.(tar\.gz|tar\.bz2|zip|whl|egg)$/, '');
   if (filename.endsWith('.whl') || filename.endsWith('.egg')) return base.split('-')[1] ?? null;
   const normalized = normalizeName(project);
@@ -137,7 +139,10 @@ export function createPypiDatasource(options: { http: HttpClient; defaultIndexUr
     const byVersion = new Map<string, JsonFile[]>();
     for (const file of doc.files ?? []) {
       const version = file.filename ? versionFromFilename(file.filename, name) : null;
-      if (version) byVersion.set(version, [...(byVersion.get(version) ?? []), file]);
+      if (!version) continue;
+      const files = byVersion.get(version);
+      if (files) files.push(file);
+      else byVersion.set(version, [file]);
     }
     return { name: doc.name ?? name, releases: [...byVersion].map(([version, files]) => releaseOf(version, files)) };
   }

@@ -21,6 +21,8 @@ export interface ReleaseNotes {
 
 const CHANGELOG_FILES = ['CHANGELOG.md', 'CHANGES.md', 'CHANGES.rst', 'HISTORY.md', 'HISTORY.rst', 'changelog.md', 'NEWS.md'];
 export const MAX_NOTES_CHARS = 6000;
+/** Sections are gathered up to about this much text; the PR shows MAX_NOTES_CHARS of it. */
+const MAX_SECTIONS_CHARS = 64 * 1024;
 
 /** Only names GitHub allows: a registry's metadata cannot steer the API paths (`..`, `%2f`) elsewhere. */
 function githubRepo(url: string | undefined): { owner: string; repo: string } | null {
@@ -59,6 +61,18 @@ export function trimNotes(text: string, sourceUrl: string | undefined, max = MAX
   return `${atLine}\n\n… trimmed${sourceUrl ? `; the full notes are at ${sourceUrl}` : ''}.`;
 }
 
+// No trailing `\b`: with it, a long run of digits and dots backtracks quadratically; trailing dots are cut instead.
+const HEADING_VERSION = /\bv?(\d+\.\d+(?:\.\d+)?(?:[-.+]?[A-Za-z0-9.]+)?)/;
+
+/** The version a heading names, or null. */
+function headingVersion(line: string): string | null {
+  const found = HEADING_VERSION.exec(line)?.[1];
+  if (found === undefined) return null;
+  let end = found.length;
+  while (found[end - 1] === '.') end--;
+  return found.slice(0, end);
+}
+
 /** Sections of a changelog whose heading names a version in the range, newest first as written. */
 export function changelogSections(text: string, facts: PackageUpdateFacts): string[] {
   const lines = text.split(/\r?\n/);
@@ -68,14 +82,21 @@ export function changelogSections(text: string, facts: PackageUpdateFacts): stri
     const isMd = /^#{1,4}\s/.test(line);
     const isRst = line.trim() !== '' && /^([=\-~^"*+#])\1{2,}\s*$/.test(next);
     if (!isMd && !isRst) return;
-    const version = /\bv?(\d+\.\d+(?:\.\d+)?(?:[-.+]?[A-Za-z0-9.]+)?)\b/.exec(line)?.[1] ?? null;
-    headings.push({ index: i, version });
+    headings.push({ index: i, version: headingVersion(line) });
   });
+  // Where each section ends: the next heading that names a version (found in one pass from the end).
+  const ends: number[] = new Array<number>(headings.length);
+  for (let n = headings.length - 1, end = lines.length; n >= 0; n--) {
+    ends[n] = end;
+    if (headings[n]!.version !== null) end = headings[n]!.index;
+  }
   const out: string[] = [];
+  let kept = 0;
   headings.forEach((h, n) => {
-    if (!h.version || !between(facts, h.version)) return;
-    const end = headings.slice(n + 1).find((later) => later.version !== null)?.index ?? lines.length;
-    out.push(lines.slice(h.index, end).join('\n').trim());
+    if (!h.version || kept > MAX_SECTIONS_CHARS || !between(facts, h.version)) return;
+    const section = lines.slice(h.index, ends[n]).join('\n').trim();
+    kept += section.length;
+    out.push(section);
   });
   return out;
 }

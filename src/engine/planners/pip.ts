@@ -93,7 +93,8 @@ export function mergeProjects(found: PypiProject[]): PypiProject {
   for (const release of found.flatMap((p) => p.releases)) {
     const seen = byVersion.get(release.version);
     if (!seen) { byVersion.set(release.version, release); continue; }
-    const files = [...seen.files, ...release.files.filter((f) => !seen.files.some((s) => s.filename === f.filename))];
+    const names = new Set(seen.files.map((s) => s.filename));
+    const files = [...seen.files, ...release.files.filter((f) => !names.has(f.filename))];
     const publishedAt = [seen.publishedAt, release.publishedAt].filter((t): t is string => !!t).sort()[0];
     byVersion.set(release.version, { version: release.version, yanked: seen.yanked && release.yanked, files: files.sort((a, b) => a.filename.localeCompare(b.filename)), ...(publishedAt ? { publishedAt } : {}) });
   }
