@@ -42,10 +42,13 @@ export function webhookEndpoint(options: WebhookEndpointOptions): (req: Incoming
 }
 
 async function handle(req: IncomingMessage, res: ServerResponse, options: WebhookEndpointOptions, maxBytes: number): Promise<void> {
-  // Refusals before the body is read close the connection instead of reading what follows.
+  // Refusals before the body is read close the connection instead of reading what follows. A 413
+  // is the exception: closing while the sender still writes makes the kernel reset the connection,
+  // and the sender may lose the answer; Node discards (never keeps) the rest of the body instead.
   const refuse = (status: number, reason: string, fields: Record<string, unknown> = {}) => {
     options.log.warn({ status, reason, ...headerFields(req), ...fields }, 'webhook refused');
-    answer(res, status, reason, { connection: 'close' });
+    answer(res, status, reason, status === 413 ? {} : { connection: 'close' });
+    if (status === 413) req.resume();
   };
   if (req.method !== 'POST') return refuse(405, 'only POST');
   const declared = Number(req.headers['content-length']);
