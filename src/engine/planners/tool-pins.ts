@@ -9,7 +9,8 @@ import type { PlannedUpdate, Planner, PlanState, ScanContext } from '../types.js
 import { ChecksumFinder, type ChecksumOptions, type FoundChecksum } from './tool-checksums.js';
 
 export const TOOL_PINS_PLANNER = 'tool-pins';
-const TOOL_MANAGER = 'dockerfile-tools';
+/** Tools a Dockerfile downloads, and packages its RUNs install with a pinned version: both move the same way. */
+const TOOL_MANAGERS = new Set(['dockerfile-tools', 'run-installs']);
 
 export interface ToolPinsPlannerOptions extends ChecksumOptions {
   github: GitHubReleaseSource;
@@ -33,7 +34,14 @@ export function createToolPinsPlanner(options: ToolPinsPlannerOptions): Planner 
   };
 }
 
-const extraOf = (dep: Dependency): ToolExtra => dep.extra as unknown as ToolExtra;
+/** A run-installs pin has no checksums and may have no variable; it says its install argument (`pin`) instead. */
+type PinExtra = Omit<ToolExtra, 'variable' | 'kind'> & { variable?: string; pin?: string };
+const extraOf = (dep: Dependency): PinExtra => dep.extra as unknown as PinExtra;
+
+/** How the pin reads at a version: `GOSU_VERSION=1.17`, `requests=={version}` → `requests==2.32.0`. */
+function pinText(extra: PinExtra, version: string): string {
+  return extra.pin ? extra.pin.split(VERSION_MARK).join(version) : `${extra.variable}=${version}`;
+}
 
 class ToolPinsRun {
   private readonly lookups = new Map<string, Promise<Candidate[]>>();
@@ -49,7 +57,7 @@ class ToolPinsRun {
 
   async run(): Promise<void> {
     const ignore = this.state.options.ignore ?? [];
-    const tools = this.state.dependencies.filter((d) => d.manager === TOOL_MANAGER && !d.skipReason && d.location && !isIgnored(d, ignore));
+    const tools = this.state.dependencies.filter((d) => TOOL_MANAGERS.has(d.manager) && !d.skipReason && d.location && !isIgnored(d, ignore));
     await Promise.all(tools.map((dep) => this.planTool(dep)));
   }
 
@@ -75,7 +83,7 @@ class ToolPinsRun {
     const update = this.proposal(dep, target, updateTypeOf(versioning, comparable, comparableValue(target.value, source)));
     const found = await this.newChecksums(dep, target);
     if ('problem' in found) {
-      const reason = `the checksum ${found.problem}; ${extraOf(dep).variable} stays at ${current} until every checksum of ${target.value} can be had`;
+      const reason = `the checksum ${found.problem}; ${extraOf(dep).variable ?? dep.depName} stays at ${current} until every checksum of ${target.value} can be had`;
       this.state.held.push({ update: { ...update, notes: [...(update.notes ?? []), `held back: ${reason}`] }, kind: 'blocked', reason });
       return;
     }
@@ -89,23 +97,23 @@ class ToolPinsRun {
     const notes: string[] = [];
     if (extra.signatureVerified) notes.push('the download is also signature-checked (gpg --verify) when the image builds; nothing to update for that');
     return {
-      manager: TOOL_MANAGER,
+      manager: dep.manager,
       file: dep.file,
       line: dep.line,
       depName: dep.depName,
-      from: `${extra.variable}=${dep.currentValue}`,
-      to: `${extra.variable}=${target.value}`,
+      from: pinText(extra, dep.currentValue!),
+      to: pinText(extra, target.value),
       updateType,
       newValue: target.value,
       newDigest: dep.currentDigest,
       depIndex: this.depIndex(dep),
       ...(notes.length ? { notes } : {}),
-      extra: { tool: extra.variable, source: extra.source?.datasource, ...(target.release?.url ? { releaseUrl: target.release.url } : {}) },
+      extra: { tool: extra.variable ?? dep.depName, source: extra.source?.datasource, ...(target.release?.url ? { releaseUrl: target.release.url } : {}) },
     };
   }
 
   private depIndex(dep: Dependency): number {
-    return this.state.dependencies.filter((d) => d.file === dep.file && d.manager === TOOL_MANAGER).indexOf(dep);
+    return this.state.dependencies.filter((d) => d.file === dep.file && d.manager === dep.manager).indexOf(dep);
   }
 
   /** Every checksum of the tool for the new version, in digest order; or the first that cannot be had. */
