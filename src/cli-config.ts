@@ -133,7 +133,7 @@ function cliToolPins(env: NodeJS.ProcessEnv, insecureHosts: string[]): Planner {
   return createToolPinsPlanner({
     github: anonymousGitHubReleases(http, api),
     http,
-    npmVersions: async (name) => (await npm.getPackage(name)).versions.map((v) => v.version),
-    pypiVersions: async (name) => (await pypi.getProject(name, env.PIP_INDEX_URL)).releases.map((r) => r.version),
+    npmVersions: async (name) => (await npm.getPackage(name)).versions.filter((v) => !v.deprecated).map((v) => v.version),
+    pypiVersions: async (name) => (await pypi.getProject(name, env.PIP_INDEX_URL)).releases.filter((r) => !r.yanked).map((r) => r.version),
   });
 }

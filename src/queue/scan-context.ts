@@ -77,8 +77,8 @@ export function registryScanContext(
     const tools = createToolPinsPlanner({
       github: hooks.toolReleases?.(repo) ?? anonymousGitHubReleases(http),
       http,
-      npmVersions: async (name) => (await (npm ? npm(npmTools) : npmTools).getPackage(name)).versions.map((v) => v.version),
-      pypiVersions: async (name) => (await pypiTools.getProject(name, languageEnv.PIP_INDEX_URL)).releases.map((r) => r.version),
+      npmVersions: async (name) => (await (npm ? npm(npmTools) : npmTools).getPackage(name)).versions.filter((v) => !v.deprecated).map((v) => v.version),
+      pypiVersions: async (name) => (await pypiTools.getProject(name, languageEnv.PIP_INDEX_URL)).releases.filter((r) => !r.yanked).map((r) => r.version),
     });
     const planners = configuredPlanners(config, {
       images, indexes: jobIndexes, language: [...language, tools], ...(osInfoCache ? { osInfoCache } : {}),
