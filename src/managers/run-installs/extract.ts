@@ -2,7 +2,7 @@
 import type { Dependency, ExtractResult, LocatedError, TextRange } from '../../types.js';
 import { isContiguous, LineIndex, parseDockerfile } from '../dockerfile/index.js';
 import type { Instruction, MappedText, Scope } from '../dockerfile/index.js';
-import type { ToolSource } from '../dockerfile-tools/index.js';
+import { extractTools, type ToolExtra, type ToolSource } from '../dockerfile-tools/index.js';
 import { MAX_SHELL_NESTING } from '../limits.js';
 import { commandText } from '../os-packages/index.js';
 import { findInstallPins, VERSION_MARK, type Installer, type InstallPin } from './installs.js';
@@ -48,11 +48,21 @@ class InstallExtractor {
   readonly errors: LocatedError[] = [];
   private readonly lines: LineIndex;
 
+  /** ARG/ENV names a download URL uses: dockerfile-tools moves those (with their checksums), so an install reusing one only follows. */
+  private toolVariables: Map<string, string> | undefined;
+
   constructor(
     private readonly text: string,
     private readonly file: string,
   ) {
     this.lines = new LineIndex(text);
+  }
+
+  private toolUsing(variable: string): string | undefined {
+    this.toolVariables ??= new Map(
+      extractTools(this.text, this.file).deps.map((dep) => [(dep.extra as unknown as ToolExtra).variable, dep.depName]),
+    );
+    return this.toolVariables.get(variable);
   }
 
   visitRun(run: Instruction, scope: Scope): void {
@@ -96,7 +106,9 @@ class InstallExtractor {
       if (pin.variable) location.variable = pin.variable;
       dep.location = location;
     }
-    dep.skipReason ??= pin.problem ?? from.unsupported;
+    const tool = pin.variable ? this.toolUsing(pin.variable) : undefined;
+    const skip = dep.skipReason ?? pin.problem ?? from.unsupported ?? (tool ? `moved with the tool ${tool}: a download URL uses ${pin.variable} too` : undefined);
+    if (skip) dep.skipReason = skip;
     this.deps.push(dep);
   }
 

@@ -93,6 +93,21 @@ describe('run-installs extract and update', () => {
     expect(() => updateRunInstall(DOCKERFILE.replace('2.31.0', '2.31.1'), deps[0]!, { newValue: '2.32.3', newDigest: null })).toThrow(/changed/);
   });
 
+  it('an install whose ARG a download URL also uses follows the tool, which moves it with its checksums', () => {
+    const text = [
+      'FROM node:24',
+      'ARG YARN_VERSION=1.22.19',
+      'RUN curl -fsSLO "https://github.com/yarnpkg/yarn/releases/download/v${YARN_VERSION}/yarn-v${YARN_VERSION}.tar.gz" \\',
+      ' && npm install -g yarn@${YARN_VERSION} typescript@5.4.5',
+      '',
+    ].join('\n');
+    const { deps } = extractRunInstalls(text, 'Dockerfile');
+    expect(deps.map((d) => [d.depName, d.currentValue, d.skipReason ?? null])).toEqual([
+      ['yarn', '1.22.19', 'moved with the tool yarnpkg/yarn: a download URL uses YARN_VERSION too'],
+      ['typescript', '5.4.5', null],
+    ]);
+  });
+
   it('an empty pinned version is a located error; the other pins of the RUN still count', () => {
     const result = extractRunInstalls('FROM python:3.12\n\nRUN pip install requests== flask==3.0.0\n', 'app/Dockerfile');
     expect(result.errors).toEqual([{ file: 'app/Dockerfile', line: 3, depName: 'requests==', message: expect.stringMatching(/empty version/) }]);
