@@ -9,7 +9,7 @@ import { OsvClient } from './datasources/osv/index.js';
 import { anonymousGitHubReleases, PUBLIC_GITHUB_API } from './datasources/github-releases/index.js';
 import { createNpmDatasource } from './datasources/npm/index.js';
 import { createPypiDatasource } from './datasources/pypi/index.js';
-import { createToolPinsPlanner } from './engine/planners/tool-pins.js';
+import { createToolPinsPlanner, versionList } from './engine/planners/tool-pins.js';
 import type { Planner } from './engine/types.js';
 import { languagePlanners } from './engine/language/index.js';
 import { packageIndexes, parseOsMirrors } from './engine/planners/os-pins.js';
@@ -133,7 +133,7 @@ function cliToolPins(env: NodeJS.ProcessEnv, insecureHosts: string[]): Planner {
   return createToolPinsPlanner({
     github: anonymousGitHubReleases(http, api),
     http,
-    npmVersions: async (name) => (await npm.getPackage(name)).versions.map((v) => v.version),
-    pypiVersions: async (name) => (await pypi.getProject(name, env.PIP_INDEX_URL)).releases.map((r) => r.version),
+    npmVersions: async (name) => versionList(await npm.getPackage(name)),
+    pypiVersions: async (name) => versionList(await pypi.getProject(name, env.PIP_INDEX_URL)),
   });
 }

@@ -14,7 +14,7 @@ import { languagePlanners, type ReleaseNotesSource } from '../engine/language/in
 import { anonymousGitHubReleases, type GitHubReleaseSource } from '../datasources/github-releases/index.js';
 import { createNpmDatasource } from '../datasources/npm/index.js';
 import { createPypiDatasource } from '../datasources/pypi/index.js';
-import { createToolPinsPlanner } from '../engine/planners/tool-pins.js';
+import { createToolPinsPlanner, versionList } from '../engine/planners/tool-pins.js';
 import type { RepoRef } from '../github/types.js';
 import { createHttpClient, type HttpResponseEvent } from '../http/index.js';
 import { connectRedis, keyPrefixFor, type RedisTarget } from './redis-connection.js';
@@ -70,18 +70,18 @@ export function registryScanContext(
     const languageEnv = hooks.languageEnv ?? { FRESHEN_NPMRC: env.FRESHEN_NPMRC, PIP_INDEX_URL: env.PIP_INDEX_URL };
     const npm = cache ? (direct: NpmDatasource) => sharedNpm(direct, cache, repo.installationId, ttls.tagListSeconds) : undefined;
     const pypi = cache ? (direct: PypiDatasource) => sharedPypi(direct, cache, repo.installationId, ttls.tagListSeconds) : undefined;
-    const language = languagePlanners({ env: languageEnv, insecureRegistries: env.FRESHEN_INSECURE_REGISTRIES, http, ...(npm ? { npm } : {}), ...(pypi ? { pypi } : {}), ...(hooks.releaseNotes ? { releaseNotes: hooks.releaseNotes(repo) } : {}) });
     // Tools a Dockerfile downloads: npm and PyPI read as the language planners read them (app settings, shared cache).
     const npmTools = createNpmDatasource({ appNpmrc: languageEnv.FRESHEN_NPMRC, vars: languageEnv, insecureRegistries: env.FRESHEN_INSECURE_REGISTRIES, log });
     const pypiTools = (pypi ?? ((direct: PypiDatasource) => direct))(createPypiDatasource({ http }));
     const tools = createToolPinsPlanner({
       github: hooks.toolReleases?.(repo) ?? anonymousGitHubReleases(http),
       http,
-      npmVersions: async (name) => (await (npm ? npm(npmTools) : npmTools).getPackage(name)).versions.map((v) => v.version),
-      pypiVersions: async (name) => (await pypiTools.getProject(name, languageEnv.PIP_INDEX_URL)).releases.map((r) => r.version),
+      npmVersions: async (name) => versionList(await (npm ? npm(npmTools) : npmTools).getPackage(name)),
+      pypiVersions: async (name) => versionList(await pypiTools.getProject(name, languageEnv.PIP_INDEX_URL)),
     });
+    const language = languagePlanners({ env: languageEnv, insecureRegistries: env.FRESHEN_INSECURE_REGISTRIES, http, ...(npm ? { npm } : {}), ...(pypi ? { pypi } : {}), tools: [tools], ...(hooks.releaseNotes ? { releaseNotes: hooks.releaseNotes(repo) } : {}) });
     const planners = configuredPlanners(config, {
-      images, indexes: jobIndexes, language: [...language, tools], ...(osInfoCache ? { osInfoCache } : {}),
+      images, indexes: jobIndexes, language, ...(osInfoCache ? { osInfoCache } : {}),
       insight: { firstSeen, factsCache: imageFacts, ...(osv ? { osv } : {}), ...(endOfLife ? { endOfLife } : {}) },
     });
     const artifacts = { vars: languageEnv, insecureRegistries: env.FRESHEN_INSECURE_REGISTRIES, ...(languageEnv.FRESHEN_NPMRC ? { appNpmrc: languageEnv.FRESHEN_NPMRC } : {}) };

@@ -2,10 +2,11 @@
 import { randomBytes } from 'node:crypto';
 import { loadEnv } from '../../src/config/env.js';
 import { installationClients } from '../../src/github/client.js';
-import { installationReleaseNotes } from '../../src/main.js';
+import { installationReleaseNotes, installationToolReleases } from '../../src/main.js';
 import { enqueueRepoScan } from '../../src/queue/jobs.js';
 import { registryScanContext } from '../../src/queue/scan-context.js';
 import { installOneRepo, startAppStack, type AppStack } from '../support/app-stack.js';
+import type { GitHubSimOptions } from '../support/github-sim/index.js';
 import { appKeys } from '../support/github-sim/testing.js';
 
 export const OWNER = 'acme';
@@ -18,7 +19,11 @@ export const uniqueName = (what: string) => `dash${randomBytes(4).toString('hex'
  * The app stack with the scan context main() builds from a validated environment: all planners,
  * OSV, npm settings (FRESHEN_NPMRC, one line per `\\n`), release notes through the installation's client.
  */
-export function startProductionStack(opts: { redisUrl: string; registryHost: string; insecure?: string[]; osvUrl?: string; npmrc?: string; env?: Record<string, string> }): Promise<AppStack> {
+export function startProductionStack(opts: {
+  redisUrl: string; registryHost: string; insecure?: string[]; osvUrl?: string; npmrc?: string; env?: Record<string, string>;
+  /** GitHub simulation options and port (tool release assets served at `htmlBase`). */
+  sim?: GitHubSimOptions; simPort?: number;
+}): Promise<AppStack> {
   const env = loadEnv({
     APP_ID: '1', PRIVATE_KEY: appKeys().privateKey, WEBHOOK_SECRET: 'e2e', REDIS_URL: opts.redisUrl,
     FRESHEN_INSECURE_REGISTRIES: [opts.registryHost, ...(opts.insecure ?? [])].join(','),
@@ -32,9 +37,12 @@ export function startProductionStack(opts: { redisUrl: string; registryHost: str
   return startAppStack({
     redisUrl: opts.redisUrl,
     registryHost: opts.registryHost,
+    ...(opts.sim ? { sim: opts.sim } : {}),
+    ...(opts.simPort ? { simPort: opts.simPort } : {}),
     scanContext: ({ probot, ns }) =>
       registryScanContext(withoutSharedCache, {
         releaseNotes: installationReleaseNotes({ github: installationClients(probot), redis: ns.memory }, env.FRESHEN_RELEASE_NOTES_TTL_SECONDS),
+        toolReleases: installationToolReleases({ github: installationClients(probot), redis: ns.memory }, env.FRESHEN_RELEASE_NOTES_TTL_SECONDS),
       }),
   });
 }

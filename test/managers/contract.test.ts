@@ -189,7 +189,7 @@ describe('manager registration', () => {
   });
 
   it.each([
-    ['Dockerfile', ['dockerfile', 'os-packages', 'dockerfile-tools']],
+    ['Dockerfile', ['dockerfile', 'os-packages', 'dockerfile-tools', 'run-installs']],
     ['deploy/docker-compose.yml', ['compose']],
     ['.github/workflows/ci.yml', ['github-actions']],
     ['README.md', []],

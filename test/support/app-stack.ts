@@ -37,11 +37,13 @@ export function testScanContext(registryHost: string): ScanContextFactory {
 
 export async function startAppStack(opts: {
   redisUrl: string; registryHost: string; lockDurationMs?: number; sim?: GitHubSimOptions;
+  /** The simulation's port, when its `htmlBase` must name it (release assets served at their browser URLs). */
+  simPort?: number;
   /** The engine's context per job; default: registry lookups only (no planners). May use the stack's clients and Redis. */
   scanContext?: (runtime: { probot: Probot; ns: RedisNamespace }) => ScanContextFactory;
 }): Promise<AppStack> {
   const sim = new GitHubSim({ ...opts.sim, publicKey: appKeys().publicKey });
-  const server = await startSimServer(sim);
+  const server = await startSimServer(sim, opts.simPort ? { port: opts.simPort } : {});
   const probot = new Probot({
     appId: sim.app.id,
     privateKey: appKeys().privateKey,

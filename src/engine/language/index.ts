@@ -25,6 +25,8 @@ export interface LanguagePlannerOptions {
   pypi?: (direct: PypiDatasource) => PypiDatasource;
   /** Without it (the CLI), no release notes are looked up. */
   releaseNotes?: ReleaseNotesSource;
+  /** Planners that run before the release-notes planner, so their updates get notes too (tool pins). */
+  tools?: Planner[];
 }
 
 export function languagePlanners(options: LanguagePlannerOptions): Planner[] {
@@ -33,6 +35,7 @@ export function languagePlanners(options: LanguagePlannerOptions): Planner[] {
     npmPlanner({ appNpmrc: options.env.FRESHEN_NPMRC, vars: options.env, insecureRegistries: options.insecureRegistries ?? [], ...(options.npm ? { shared: options.npm } : {}) }),
     pipPlanner({ pypi: (options.pypi ?? ((direct) => direct))(createPypiDatasource({ http })), ...(options.env.PIP_INDEX_URL ? { indexUrl: options.env.PIP_INDEX_URL } : {}) }),
   ];
+  planners.push(...(options.tools ?? []));
   if (options.releaseNotes) planners.push(releaseNotesPlanner(options.releaseNotes));
   return planners;
 }

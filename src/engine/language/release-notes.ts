@@ -1,5 +1,6 @@
 // Release notes for npm/PyPI updates: GitHub releases between the versions, else the CHANGELOG section, plus a compare link.
 import semverLib from 'semver';
+import { getVersioning } from '../../versioning/index.js';
 import * as pep440 from '../../versioning/pep440/index.js';
 import { errorMessage } from '../extract.js';
 import type { Planner } from '../types.js';
@@ -36,14 +37,19 @@ function tagVersion(tag: string): string {
   return tag.replace(/^.*@/, '').replace(/^[A-Za-z][\w.-]*?-(?=v?\d)/, '').replace(/^v/, '');
 }
 
-function comparer(datasource: PackageUpdateFacts['datasource']): (a: string, b: string) => number | null {
+function comparer(facts: PackageUpdateFacts): (a: string, b: string) => number | null {
+  const { datasource } = facts;
+  if (datasource === 'github-releases' || datasource === 'github-tags') {
+    const versioning = getVersioning(facts.versioning ?? 'loose');
+    return (a, b) => (versioning.isValid(a) && versioning.isValid(b) ? versioning.compare(a, b) : null);
+  }
   if (datasource === 'npm') return (a, b) => (semverLib.valid(a) && semverLib.valid(b) ? semverLib.compare(a, b) : null);
   return (a, b) => (pep440.isValid(a) && pep440.isValid(b) ? pep440.compare(a, b) : null);
 }
 
 /** Is `version` after `from` and at most `to`? */
 function between(facts: PackageUpdateFacts, version: string): boolean {
-  const cmp = comparer(facts.datasource);
+  const cmp = comparer(facts);
   const low = cmp(version, facts.fromVersion);
   const high = cmp(version, facts.toVersion);
   return low !== null && high !== null && low > 0 && high <= 0;
@@ -112,7 +118,7 @@ export async function findReleaseNotes(facts: PackageUpdateFacts, source: Releas
   const tagOf = (version: string) => releases.find((r) => tagVersion(r.tag) === version)?.tag;
   const [fromTag, toTag] = [tagOf(facts.fromVersion), tagOf(facts.toVersion)];
   const compareUrl = fromTag && toTag ? `${base}/compare/${encodeURIComponent(fromTag)}...${encodeURIComponent(toTag)}` : undefined;
-  const cmp = comparer(facts.datasource);
+  const cmp = comparer(facts);
   const inRange = releases
     .filter((r) => between(facts, tagVersion(r.tag)))
     .sort((a, b) => cmp(tagVersion(b.tag), tagVersion(a.tag)) ?? 0);

@@ -2,9 +2,11 @@
 import type { Dependency } from '../../types.js';
 import type { PlanState } from '../types.js';
 
-/** Attached as `update.extra.package` by the npm and pip planners; the release-notes planner reads it. */
+/** Attached as `update.extra.package` by the npm, pip and tool-pins planners; the release-notes planner reads it. */
 export interface PackageUpdateFacts {
-  datasource: 'npm' | 'pypi';
+  datasource: 'npm' | 'pypi' | 'github-releases' | 'github-tags';
+  /** How a tool's versions order (its `versioning`); npm and PyPI packages use semver and PEP 440. */
+  versioning?: string;
   name: string;
   fromVersion: string;
   toVersion: string;

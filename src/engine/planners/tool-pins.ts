@@ -1,21 +1,43 @@
 // The tool pin planner: newer versions of tools a Dockerfile downloads, with every checksum that guards them, or held with why.
 import type { GitHubRelease, GitHubReleaseSource } from '../../datasources/github-releases/index.js';
+import type { NpmVersion } from '../../datasources/npm/index.js';
+import type { PypiRelease } from '../../datasources/pypi/index.js';
 import { decodeDigest, encodeDigest, SAFE_TOOL_VERSION, VERSION_MARK, type DigestPart, type ToolExtra, type ToolSource } from '../../managers/dockerfile-tools/index.js';
 import type { Dependency, UpdateType, Versioning } from '../../types.js';
 import { getVersioning, loose, pep440, semver } from '../../versioning/index.js';
 import { errorMessage } from '../extract.js';
 import { isIgnored } from '../scan.js';
+import type { PackageUpdateFacts } from '../language/shared.js';
 import type { PlannedUpdate, Planner, PlanState, ScanContext } from '../types.js';
 import { ChecksumFinder, type ChecksumOptions, type FoundChecksum } from './tool-checksums.js';
 
 export const TOOL_PINS_PLANNER = 'tool-pins';
-const TOOL_MANAGER = 'dockerfile-tools';
+/** Tools a Dockerfile downloads, and packages its RUNs install with a pinned version: both move the same way. */
+const TOOL_MANAGERS = new Set(['dockerfile-tools', 'run-installs']);
 
 export interface ToolPinsPlannerOptions extends ChecksumOptions {
   github: GitHubReleaseSource;
   /** Version lists of npm and PyPI packages; without one, such tools get a located error. */
-  npmVersions?: (name: string) => Promise<string[]>;
-  pypiVersions?: (name: string) => Promise<string[]>;
+  npmVersions?: (name: string) => Promise<string[] | VersionList>;
+  pypiVersions?: (name: string) => Promise<string[] | VersionList>;
+}
+
+/** A package's versions Freshen may propose, and the repository its release notes come from. */
+export interface VersionList {
+  versions: string[];
+  sourceUrl?: string;
+}
+
+/** An npm package's or PyPI project's versions, without deprecated or yanked ones. */
+export function versionList(pkg: { versions: NpmVersion[]; sourceUrl?: string } | { releases: PypiRelease[]; sourceUrl?: string }): VersionList {
+  const versions = 'versions' in pkg ? pkg.versions.filter((v) => !v.deprecated).map((v) => v.version) : pkg.releases.filter((r) => !r.yanked).map((r) => r.version);
+  return { versions, ...(pkg.sourceUrl ? { sourceUrl: pkg.sourceUrl } : {}) };
+}
+
+/** What a source offers: its versions, and where their release notes are. */
+interface Lookup {
+  candidates: Candidate[];
+  sourceUrl?: string;
 }
 
 /** A version a source offers: what the ARG would say, and the GitHub release it comes from. */
@@ -33,10 +55,17 @@ export function createToolPinsPlanner(options: ToolPinsPlannerOptions): Planner 
   };
 }
 
-const extraOf = (dep: Dependency): ToolExtra => dep.extra as unknown as ToolExtra;
+/** A run-installs pin has no checksums and may have no variable; it says its install argument (`pin`) instead. */
+type PinExtra = Omit<ToolExtra, 'variable' | 'kind'> & { variable?: string; pin?: string };
+const extraOf = (dep: Dependency): PinExtra => dep.extra as unknown as PinExtra;
+
+/** How the pin reads at a version: `GOSU_VERSION=1.17`, `requests=={version}` → `requests==2.32.0`. */
+function pinText(extra: PinExtra, version: string): string {
+  return extra.pin ? extra.pin.split(VERSION_MARK).join(version) : `${extra.variable}=${version}`;
+}
 
 class ToolPinsRun {
-  private readonly lookups = new Map<string, Promise<Candidate[]>>();
+  private readonly lookups = new Map<string, Promise<Lookup>>();
   private readonly checksums: ChecksumFinder;
 
   constructor(
@@ -49,7 +78,7 @@ class ToolPinsRun {
 
   async run(): Promise<void> {
     const ignore = this.state.options.ignore ?? [];
-    const tools = this.state.dependencies.filter((d) => d.manager === TOOL_MANAGER && !d.skipReason && d.location && !isIgnored(d, ignore));
+    const tools = this.state.dependencies.filter((d) => TOOL_MANAGERS.has(d.manager) && !d.skipReason && d.location && !isIgnored(d, ignore));
     await Promise.all(tools.map((dep) => this.planTool(dep)));
   }
 
@@ -58,24 +87,26 @@ class ToolPinsRun {
     const versioning = versioningOf(source);
     const current = dep.currentValue!;
     const fail = (message: string) => this.state.errors.push({ file: dep.file, line: dep.line, depName: dep.depName, message });
-    let candidates: Candidate[];
+    let lookup: Lookup;
     try {
-      candidates = await this.candidates(source);
+      lookup = await this.candidates(source);
     } catch (err) {
       return void fail(`${dep.depName}: cannot list versions (${source.datasource}): ${errorMessage(err)}`);
     }
     const comparable = comparableValue(current, source);
     if (!versioning.isValid(comparable)) return void fail(`${dep.depName}: ${current} is not a ${versioning.name} version; Freshen cannot tell which versions are newer`);
-    const newer = candidates
+    const newer = lookup.candidates
       .filter((c) => SAFE_TOOL_VERSION.test(c.value) && isStable(versioning, comparableValue(c.value, source)))
       .filter((c) => versioning.compare(comparableValue(c.value, source), comparable) > 0)
       .sort((a, b) => versioning.compare(comparableValue(b.value, source), comparableValue(a.value, source)));
     const target = newer[0];
     if (!target) return;
     const update = this.proposal(dep, target, updateTypeOf(versioning, comparable, comparableValue(target.value, source)));
+    const facts = releaseNotesFacts(source, current, target.value, lookup.sourceUrl);
+    if (facts) update.extra = { ...update.extra, package: facts };
     const found = await this.newChecksums(dep, target);
     if ('problem' in found) {
-      const reason = `the checksum ${found.problem}; ${extraOf(dep).variable} stays at ${current} until every checksum of ${target.value} can be had`;
+      const reason = `the checksum ${found.problem}; ${extraOf(dep).variable ?? dep.depName} stays at ${current} until every checksum of ${target.value} can be had`;
       this.state.held.push({ update: { ...update, notes: [...(update.notes ?? []), `held back: ${reason}`] }, kind: 'blocked', reason });
       return;
     }
@@ -89,23 +120,23 @@ class ToolPinsRun {
     const notes: string[] = [];
     if (extra.signatureVerified) notes.push('the download is also signature-checked (gpg --verify) when the image builds; nothing to update for that');
     return {
-      manager: TOOL_MANAGER,
+      manager: dep.manager,
       file: dep.file,
       line: dep.line,
       depName: dep.depName,
-      from: `${extra.variable}=${dep.currentValue}`,
-      to: `${extra.variable}=${target.value}`,
+      from: pinText(extra, dep.currentValue!),
+      to: pinText(extra, target.value),
       updateType,
       newValue: target.value,
       newDigest: dep.currentDigest,
       depIndex: this.depIndex(dep),
       ...(notes.length ? { notes } : {}),
-      extra: { tool: extra.variable, source: extra.source?.datasource, ...(target.release?.url ? { releaseUrl: target.release.url } : {}) },
+      extra: { tool: extra.variable ?? dep.depName, source: extra.source?.datasource, ...(target.release?.url ? { releaseUrl: target.release.url } : {}) },
     };
   }
 
   private depIndex(dep: Dependency): number {
-    return this.state.dependencies.filter((d) => d.file === dep.file && d.manager === TOOL_MANAGER).indexOf(dep);
+    return this.state.dependencies.filter((d) => d.file === dep.file && d.manager === dep.manager).indexOf(dep);
   }
 
   /** Every checksum of the tool for the new version, in digest order; or the first that cannot be had. */
@@ -133,7 +164,7 @@ class ToolPinsRun {
     };
   }
 
-  private candidates(source: ToolSource): Promise<Candidate[]> {
+  private candidates(source: ToolSource): Promise<Lookup> {
     const key = `${source.datasource}\0${source.depName}\0${source.extractVersion ?? ''}\0${source.tagPrefix ?? ''}\0${source.tagSuffix ?? ''}`;
     let found = this.lookups.get(key);
     if (!found) {
@@ -143,15 +174,15 @@ class ToolPinsRun {
     return found;
   }
 
-  private async lookUp(source: ToolSource): Promise<Candidate[]> {
+  private async lookUp(source: ToolSource): Promise<Lookup> {
     const [owner, repo] = source.depName.split('/') as [string, string];
     switch (source.datasource) {
       case 'github-releases': {
         const releases = (await this.options.github.listReleases(owner, repo)).filter((r) => !r.draft && !r.prerelease);
-        return releases.flatMap((release) => valueOfTag(release.tag, source).map((value) => ({ value, release })));
+        return { candidates: releases.flatMap((release) => valueOfTag(release.tag, source).map((value) => ({ value, release }))) };
       }
       case 'github-tags':
-        return (await this.options.github.listTags(owner, repo)).flatMap((tag) => valueOfTag(tag, source).map((value) => ({ value, release: null })));
+        return { candidates: (await this.options.github.listTags(owner, repo)).flatMap((tag) => valueOfTag(tag, source).map((value) => ({ value, release: null }))) };
       case 'npm':
         return plain(await required(this.options.npmVersions, 'npm')(source.depName));
       case 'pypi':
@@ -162,7 +193,29 @@ class ToolPinsRun {
   }
 }
 
-const plain = (values: string[]): Candidate[] => values.map((value) => ({ value, release: null }));
+function plain(found: string[] | VersionList): Lookup {
+  const list = Array.isArray(found) ? { versions: found } : found;
+  return { candidates: list.versions.map((value) => ({ value, release: null })), ...(list.sourceUrl ? { sourceUrl: list.sourceUrl } : {}) };
+}
+
+/**
+ * What the release-notes planner needs: a GitHub tool's repository is its depName; an npm or PyPI
+ * tool's is what its registry says. Versions without the tag's `v`, as release tags are read.
+ */
+function releaseNotesFacts(source: ToolSource, from: string, to: string, sourceUrl: string | undefined): PackageUpdateFacts | null {
+  const bare = (v: string) => v.replace(/^v(?=\d)/, '');
+  const versions = { name: source.depName, fromVersion: bare(from), toVersion: bare(to), versioning: source.versioning };
+  switch (source.datasource) {
+    case 'github-releases':
+    case 'github-tags':
+      return { datasource: source.datasource, ...versions, sourceUrl: `https://github.com/${source.depName}` };
+    case 'npm':
+    case 'pypi':
+      return { datasource: source.datasource, ...versions, ...(sourceUrl ? { sourceUrl } : {}) };
+    case 'docker':
+      return null;
+  }
+}
 
 function required<T>(lookup: T | undefined, what: string): T {
   if (!lookup) throw new Error(`no ${what} lookup is configured here`);

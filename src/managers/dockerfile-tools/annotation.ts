@@ -14,8 +14,8 @@ export interface ToolSource {
   /** The tag is written `<prefix><version><suffix>` (inferred from a GitHub URL). */
   tagPrefix?: string;
   tagSuffix?: string;
-  /** 'comment' when declared, 'url' when read from the download URL. */
-  from: 'comment' | 'url';
+  /** 'comment' when declared, 'url' when read from the download URL, 'install' from a RUN's `pip install`/`npm install`. */
+  from: 'comment' | 'url' | 'install';
 }
 
 const KEYS = new Set(['datasource', 'depName', 'versioning', 'extractVersion']);

@@ -1,8 +1,7 @@
 // Finds apt/apk package pins in a RUN command's text (shell or exec form), with exact offsets.
 import type { TextRange } from '../../types.js';
-import { MAX_SHELL_NESTING } from '../limits.js';
-import { parseExecForm } from './exec-form.js';
-import { splitCommands, type SimpleCommand, type Word } from './shell.js';
+import type { Word } from './shell.js';
+import { hasExpansion, walkCommands, wordRange, type Remap } from './walk.js';
 
 export interface Pin {
   tool: 'apt' | 'apk';
@@ -40,95 +39,18 @@ export interface FoundPins {
   tooDeep?: true;
 }
 
-/** Maps a range in the text being scanned to a range in the original command text. */
-type Remap = (range: TextRange) => TextRange;
-
-const SHELLS = new Set(['sh', 'bash', 'ash', 'dash', 'zsh', 'ksh', 'busybox']);
-const RESERVED = new Set(['if', 'then', 'else', 'elif', 'fi', 'do', 'done', 'while', 'until', '!', '{', '}', 'time']);
-/** Wrappers that run the command that follows them; value = their options that take an argument. */
-const WRAPPERS: Record<string, Set<string>> = {
-  sudo: new Set(['-u', '-g', '-C', '-D', '-h', '-p', '-U', '-r', '-t']),
-  env: new Set(['-u', '-C', '-S']),
-  nice: new Set(['-n']),
-  nohup: new Set(),
-  exec: new Set(['-a']),
-  command: new Set(),
-  eatmydata: new Set(),
-  stdbuf: new Set(['-i', '-o', '-e']),
-};
-
 /**
  * The package pins in a RUN command. `commandText` is the instruction's text after `RUN` and its
  * flags, with continuation lines joined or not, heredoc bodies included. Pure.
  */
 export function findPackagePins(commandText: string): FoundPins {
   const found: FoundPins = { pins: [], unpinned: [], unpinnedPackages: [], skipped: [] };
-  const exec = parseExecForm(commandText);
-  if (exec) scanCommand({ words: exec, heredocs: [] }, commandText, (r) => r, found, 0);
-  else scanScript(commandText, (r) => r, found, 0);
+  const { tooDeep } = walkCommands(commandText, (name, args, remap) => {
+    if (name === 'apt-get' || name === 'apt') scanAptArgs(args, remap, found);
+    else if (name === 'apk') scanApkArgs(args, remap, found);
+  });
+  if (tooDeep) found.tooDeep = true;
   return found;
-}
-
-/** Each nesting level reads its script again, so the depth is capped to keep the scan linear. */
-function scanScript(text: string, remap: Remap, found: FoundPins, depth: number): void {
-  if (depth > MAX_SHELL_NESTING) return void (found.tooDeep = true);
-  for (const command of splitCommands(text)) scanCommand(command, text, remap, found, depth);
-}
-
-function scanCommand(command: SimpleCommand, text: string, remap: Remap, found: FoundPins, depth: number): void {
-  const words = commandWords(command.words);
-  const name = words[0] ? basename(words[0].value) : undefined;
-  const args = words.slice(1);
-  if (name === 'apt-get' || name === 'apt') scanAptArgs(args, remap, found);
-  else if (name === 'apk') scanApkArgs(args, remap, found);
-  else if (name && SHELLS.has(name)) scanShellArgs(args, remap, found, depth);
-  // A heredoc is a script when it feeds a shell (`RUN <<EOF`, `bash <<EOF`); otherwise it is data.
-  const feedsShell = !name || (SHELLS.has(name) && args.every((a) => a.value.startsWith('-') && a.value !== '-c'));
-  if (!feedsShell) return;
-  for (const doc of command.heredocs) {
-    if (doc.bodyStart < 0) continue;
-    const base = doc.bodyStart;
-    scanScript(text.slice(doc.bodyStart, doc.bodyEnd), (r) => remap({ start: r.start + base, end: r.end + base }), found, depth + 1);
-  }
-}
-
-const basename = (path: string): string => path.slice(path.lastIndexOf('/') + 1);
-const isAssignment = (w: Word): boolean => /^[A-Za-z_][A-Za-z0-9_]*=/.test(w.value);
-
-/** Drops leading `VAR=value` words, reserved words, RUN flags and wrappers such as `sudo -E`. */
-function commandWords(words: Word[]): Word[] {
-  let i = 0;
-  while (i < words.length) {
-    const w = words[i]!.value;
-    if (isAssignment(words[i]!) || RESERVED.has(w) || w.startsWith('--mount=') || w.startsWith('--network=') || w.startsWith('--security=')) {
-      i++;
-      continue;
-    }
-    const wrapperArgs = WRAPPERS[basename(w)];
-    if (!wrapperArgs) break;
-    i++;
-    while (i < words.length && (words[i]!.value.startsWith('-') || isAssignment(words[i]!))) {
-      i += wrapperArgs.has(words[i]!.value) ? 2 : 1;
-    }
-  }
-  return words.slice(i);
-}
-
-/** `sh -c 'script'`: the script is scanned too, its offsets mapped back through the word. */
-function scanShellArgs(args: Word[], remap: Remap, found: FoundPins, depth: number): void {
-  const c = args.findIndex((a) => a.value === '-c' || /^-[a-z]*c$/.test(a.value));
-  const script = c >= 0 ? args[c + 1] : undefined;
-  if (!script) return;
-  scanScript(script.value, (r) => remap(wordRange(script, r.start, r.end)), found, depth + 1);
-}
-
-/** The original range of `word.value.slice(from, to)`. */
-function wordRange(word: Word, from: number, to: number): TextRange {
-  if (to <= from) {
-    const at = from < word.starts.length ? word.starts[from]! : word.ends[word.ends.length - 1]!;
-    return { start: at, end: at };
-  }
-  return { start: word.starts[from]!, end: word.ends[to - 1]! };
 }
 
 interface OptionSpec {
@@ -213,10 +135,6 @@ function addUnpinned(found: FoundPins, tool: 'apt' | 'apk', name: string): void 
   found.unpinnedPackages.push({ tool, name });
 }
 
-function hasExpansion(word: Word, from: number, to: number): boolean {
-  for (let i = from; i < to; i++) if ((word.value[i] === '$' || word.value[i] === '`') && !word.literal[i]) return true;
-  return false;
-}
 
 interface PinStart {
   tool: Pin['tool'];
