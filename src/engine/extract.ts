@@ -41,6 +41,17 @@ export function safeExtract(manager: Manager, text: string, file: string): { dep
   }
 }
 
+/** Managers reading the same text (the shell of a RUN: OS packages, installs) may find the same problem once each. */
+function withoutRepeats(errors: readonly LocatedError[]): LocatedError[] {
+  const seen = new Set<string>();
+  return errors.filter((e) => {
+    const key = `${e.file}\0${e.line ?? ''}\0${e.depName ?? ''}\0${e.message}`;
+    if (seen.has(key)) return false;
+    seen.add(key);
+    return true;
+  });
+}
+
 /** Errors printed per file; the rest are counted in one more line, so a random file is not 68,000 lines of output. */
 export const MAX_ERRORS_PER_FILE = 20;
 
@@ -93,7 +104,7 @@ export async function extractAll(source: FileSource): Promise<ExtractAllResult> 
   // Every listed path, read or not: a lockfile too large to read still locks its package.json.
   skipUnsupportedLockfiles(result.files, paths);
   await followPipIncludes(source, result, (text, file) => safeExtract(pipManager, text, file));
-  result.errors = capErrorsPerFile(result.errors).map(shownError);
+  result.errors = capErrorsPerFile(withoutRepeats(result.errors)).map(shownError);
   return result;
 }
 
