@@ -36,7 +36,10 @@ const prefix = `private-tool-pins-test-${process.pid}`;
 /** Anonymous HTTP that must not be used: a private release's assets are not served without the installation's token. */
 const anonymous: string[] = [];
 const http = {
-  request: async (url: string) => void anonymous.push(url) ?? { status: 404, headers: {}, body: Buffer.alloc(0) },
+  request: async (url: string) => {
+    anonymous.push(url);
+    return { status: 404, headers: {}, body: Buffer.alloc(0) };
+  },
   stream: async (url: string) => {
     anonymous.push(url);
     throw new Error('no anonymous downloads here');
@@ -53,8 +56,9 @@ beforeAll(async () => {
     for (const tag of ['1.17', '1.18']) {
       const amd64 = binary(`${name} ${tag} amd64`);
       const arm64 = binary(`${name} ${tag} arm64`);
-      const sums = name === 'gosu' ? { SHA256SUMS: `${sha256(amd64)}  gosu-amd64\n${sha256(arm64)}  gosu-arm64\n` } : {};
-      sim.createRelease('acme', name, { tag, assets: { 'gosu-amd64': amd64, 'gosu-arm64': arm64, ...sums } });
+      const assets: Record<string, Buffer | string> = { 'gosu-amd64': amd64, 'gosu-arm64': arm64 };
+      if (name === 'gosu') assets.SHA256SUMS = `${sha256(amd64)}  gosu-amd64\n${sha256(arm64)}  gosu-arm64\n`;
+      sim.createRelease('acme', name, { tag, assets });
     }
   }
   simServer = await startSimServer(sim);
