@@ -157,14 +157,15 @@ function serviceSecrets(env: ServiceEnv): string[] {
   }
 }
 
-/** Tool releases through the installation's own client (created on first use), public repositories only, cached for the fleet. */
+/** Tool releases through the installation's own client (created on first use): public ones cached for the fleet, private ones for the installation. */
 export function installationToolReleases(runtime: ScanRuntime, ttlSeconds: number): (repo: RepoRef) => GitHubReleaseSource {
   return (repo) => {
-    let source: Promise<GitHubReleaseSource> | undefined;
-    const get = () => (source ??= runtime.github(repo.installationId).then((gh) => githubToolReleases(gh, runtime.redis, { ttlSeconds })));
+    let source: Promise<Required<GitHubReleaseSource>> | undefined;
+    const get = () => (source ??= runtime.github(repo.installationId).then((gh) => githubToolReleases(gh, runtime.redis, repo, { ttlSeconds })));
     return {
       listReleases: async (owner, name) => (await get()).listReleases(owner, name),
       listTags: async (owner, name) => (await get()).listTags(owner, name),
+      downloadAsset: async (owner, name, asset) => (await get()).downloadAsset(owner, name, asset),
     };
   };
 }

@@ -38,6 +38,37 @@ export function notesScope(source: RepositoryFacts, target: RepositoryFacts): 'p
   return null;
 }
 
+/**
+ * What the installation sees of `owner/repo`, cached under `prefix`: a public answer is the same for
+ * every installation and shared by them; any other answer is this installation's own.
+ */
+export async function repositoryFacts(
+  gh: GitHub,
+  redis: Redis,
+  cache: { prefix: string; installationId: number; ttlSeconds: number },
+  owner: string,
+  repo: string,
+): Promise<RepositoryFacts> {
+  const name = `${owner}/${repo}`.toLowerCase();
+  const shared = await redis.get(`${cache.prefix}:repo:public:${name}`);
+  if (shared !== null) return JSON.parse(shared) as RepositoryFacts;
+  const own = `${cache.prefix}:repo:installation:${cache.installationId}:${name}`;
+  const hit = await redis.get(own);
+  if (hit !== null) return JSON.parse(hit) as RepositoryFacts;
+  let facts: RepositoryFacts;
+  try {
+    const { data } = await gh.rest.repos.get({ owner, repo });
+    const visibility = data.visibility === 'internal' ? 'internal' : data.private ? 'private' : 'public';
+    facts = { visibility, owner: data.owner.login.toLowerCase() };
+  } catch (err) {
+    if (!isNotFound(err)) throw err;
+    facts = { visibility: 'unreadable', owner: null };
+  }
+  const key = facts.visibility === 'public' ? `${cache.prefix}:repo:public:${name}` : own;
+  await redis.set(key, JSON.stringify(facts), 'EX', cache.ttlSeconds);
+  return facts;
+}
+
 export function githubReleaseNotesSource(gh: GitHub, redis: Redis, target: RepoRef, options: ReleaseNotesCacheOptions = {}): ReleaseNotesSource {
   const ttl = options.ttlSeconds ?? 6 * 3600;
   const factsTtl = options.visibilityTtlSeconds ?? Math.min(ttl, 3600);
@@ -52,25 +83,7 @@ export function githubReleaseNotesSource(gh: GitHub, redis: Redis, target: RepoR
     return value;
   }
 
-  /** A public answer is the same for every installation; any other answer is this installation's own. */
-  async function factsOf(owner: string, repo: string): Promise<RepositoryFacts> {
-    const name = `${owner}/${repo}`.toLowerCase();
-    const shared = await redis.get(`${prefix}:repo:public:${name}`);
-    if (shared !== null) return JSON.parse(shared) as RepositoryFacts;
-    return cached(`repo:${installation}:${name}`, factsTtl, async () => {
-      let facts: RepositoryFacts;
-      try {
-        const { data } = await gh.rest.repos.get({ owner, repo });
-        const visibility = data.visibility === 'internal' ? 'internal' : data.private ? 'private' : 'public';
-        facts = { visibility, owner: data.owner.login.toLowerCase() };
-      } catch (err) {
-        if (!isNotFound(err)) throw err;
-        facts = { visibility: 'unreadable', owner: null };
-      }
-      if (facts.visibility === 'public') await redis.set(`${prefix}:repo:public:${name}`, JSON.stringify(facts), 'EX', factsTtl);
-      return facts;
-    });
-  }
+  const factsOf = (owner: string, repo: string) => repositoryFacts(gh, redis, { prefix, installationId: target.installationId, ttlSeconds: factsTtl }, owner, repo);
 
   /** The cache key's scope for the source's notes, or null when this repository may not have them. */
   async function scopeOf(owner: string, repo: string): Promise<string | null> {

@@ -6,6 +6,8 @@ export interface GitHubReleaseAsset {
   /** Where the asset's bytes are served (`browser_download_url`). */
   downloadUrl: string;
   size: number;
+  /** GitHub's id of the asset (`GET /repos/{owner}/{repo}/releases/assets/{id}`), when the answer had one. */
+  id?: number;
 }
 
 export interface GitHubRelease {
@@ -15,6 +17,8 @@ export interface GitHubRelease {
   publishedAt: string | null;
   url: string | null;
   assets: GitHubReleaseAsset[];
+  /** Set by a port that read a non-public repository: its assets cannot be fetched anonymously, only through `downloadAsset`. */
+  private?: { owner: string; repo: string };
 }
 
 /** Read access to public (or, in the app, the installation's) repositories' releases and tags. */
@@ -23,6 +27,8 @@ export interface GitHubReleaseSource {
   listReleases(owner: string, repo: string): Promise<GitHubRelease[]>;
   /** Tag names (the first 100 as GitHub lists them); [] when the repository is unknown or unreadable. */
   listTags(owner: string, repo: string): Promise<string[]>;
+  /** The bytes of a release asset, read with the port's own client (private releases); throws when it cannot be had. */
+  downloadAsset?(owner: string, repo: string, asset: GitHubReleaseAsset): Promise<AsyncIterable<Uint8Array>>;
 }
 
 export const PUBLIC_GITHUB_API = 'https://api.github.com';
@@ -42,7 +48,7 @@ export function releasesFromJson(data: unknown): GitHubRelease[] {
       url: typeof r.html_url === 'string' ? r.html_url : null,
       assets: assets.flatMap((a: Record<string, unknown>) =>
         typeof a?.name === 'string' && typeof a.browser_download_url === 'string'
-          ? [{ name: a.name, downloadUrl: a.browser_download_url, size: typeof a.size === 'number' ? a.size : 0 }]
+          ? [{ name: a.name, downloadUrl: a.browser_download_url, size: typeof a.size === 'number' ? a.size : 0, ...(typeof a.id === 'number' ? { id: a.id } : {}) }]
           : [],
       ),
     }];

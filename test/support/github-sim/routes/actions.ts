@@ -148,6 +148,17 @@ function latestRelease(ctx: RouteContext): Reply {
   return stable[0] ? json(200, releaseJson(ctx, ctx.repo, stable[0])) : notFound();
 }
 
+/** An asset's facts, or its bytes with `Accept: application/octet-stream` (GitHub redirects to them; the sim serves them directly). */
+function releaseAsset(ctx: RouteContext): Reply {
+  const id = Number(ctx.params.id);
+  const release = visibleReleases(ctx).find((r) => r.assets.some((a) => a.id === id));
+  const asset = release?.assets.find((a) => a.id === id);
+  if (!release || !asset) return notFound();
+  if (ctx.headers.get('accept')?.includes('application/octet-stream')) return { status: 200, bytes: asset.content };
+  const facts = releaseJson(ctx, ctx.repo, release) as { assets: { id: number }[] };
+  return json(200, facts.assets.find((a) => a.id === id));
+}
+
 const P = '/repos/:owner/:repo';
 export const actionRoutes: Route[] = [
   route('GET', `${P}/collaborators/:username/permission`, 'repo-read', collaboratorPermission),
@@ -169,6 +180,7 @@ export const actionRoutes: Route[] = [
     const release = visibleReleases(ctx).find((r) => r.tagName === ctx.params.tag);
     return release ? json(200, releaseJson(ctx, ctx.repo, release)) : notFound();
   }),
+  route('GET', `${P}/releases/assets/:id`, 'repo-read', releaseAsset),
   route('GET', `${P}/releases/:id`, 'repo-read', (ctx) => {
     const release = visibleReleases(ctx).find((r) => r.id === Number(ctx.params.id));
     return release ? json(200, releaseJson(ctx, ctx.repo, release)) : notFound();
