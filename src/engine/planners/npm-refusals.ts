@@ -1,7 +1,7 @@
 // Dependency specs npm must not be run on: git (npm would spawn git, past the address guard) and paths leaving the project.
 import { posix } from 'node:path';
 import { DEPENDENCY_TYPES } from '../../managers/npm/index.js';
-import { LineIndex } from '../../managers/dockerfile/mapped.js';
+import { LineIndex } from '../../managers/line-index.js';
 import { getMember, parseJsonWithRanges, type JsonNode } from '../../managers/npm/json-ranges.js';
 import type { LocatedError } from '../../types.js';
 import { dirOf } from '../language/shared.js';

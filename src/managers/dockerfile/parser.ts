@@ -2,7 +2,8 @@
 import { ParseError } from '../../types.js';
 import { LimitError, MAX_DOCKERFILE_INSTRUCTIONS, MAX_INSTRUCTION_CHARS } from '../limits.js';
 import { type InstructionHead, mayHaveHeredocs, parseInstructionHead } from './instruction.js';
-import { LineIndex, MappedBuilder } from './mapped.js';
+import { LineIndex } from '../line-index.js';
+import { MappedBuilder } from './mapped.js';
 import { buildStages } from './stages.js';
 import type { Directive, DockerfileProblem, Heredoc, Instruction, MappedText, ParsedDockerfile } from './types.js';
 import { ExpansionBudget } from './variables.js';

@@ -2,7 +2,7 @@
 import semverLib from 'semver';
 import type { Dependency, DependencyChange, ExtractResult, Manager } from '../../types.js';
 import { ParseError, UpdateError } from '../../types.js';
-import { LineIndex } from '../dockerfile/mapped.js';
+import { LineIndex } from '../line-index.js';
 import { MAX_DEPENDENCIES_PER_FILE } from '../limits.js';
 import { getMember, parseJsonWithRanges, type JsonNode } from './json-ranges.js';
 import { NPM_LOCKFILES, PNPM_WORKSPACE, UNSUPPORTED_LOCKFILES } from './lockfiles.js';
