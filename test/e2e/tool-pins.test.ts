@@ -5,6 +5,7 @@ import type { AppStack } from '../support/app-stack.js';
 import { pushImage } from '../support/oci-push.js';
 import { freePort } from '../support/ports.js';
 import { DashboardRepo, OWNER, REPO, startProductionStack, uniqueName } from './dashboard-support.js';
+import { gosuInstall, OLD_SUM } from '../support/gosu-fixture.js';
 
 const registryHost = inject('registryHost');
 const sha256 = (bytes: Buffer | string) => createHash('sha256').update(bytes).digest('hex');
@@ -31,7 +32,6 @@ afterAll(async () => {
   await stack.stop();
 });
 
-const OLD = (n: number) => String(n).repeat(64);
 
 it('opens exactly one PR with the base image update and the tool version with its checksums', async () => {
   const name = uniqueName('base');
@@ -39,17 +39,7 @@ it('opens exactly one PR with the base image update and the tool version with it
   const next = await pushImage(`http://${registryHost}`, name, '1.1');
   const repo = new DashboardRepo(stack);
   await repo.install({
-    Dockerfile: `FROM ${registryHost}/${name}:1.0@${old.digest}
-ENV GOSU_VERSION 1.17
-RUN set -eux; \\
-	dpkgArch="$(dpkg --print-architecture)"; \\
-	case "$dpkgArch" in \\
-		amd64) sha256='${OLD(1)}' ;; \\
-		arm64) sha256='${OLD(2)}' ;; \\
-	esac; \\
-	curl -fsSL -o /usr/local/bin/gosu "https://github.com/tianon/gosu/releases/download/$GOSU_VERSION/gosu-$dpkgArch"; \\
-	echo "$sha256 */usr/local/bin/gosu" | sha256sum -c -
-`,
+    Dockerfile: `FROM ${registryHost}/${name}:1.0@${old.digest}\n${gosuInstall()}`,
   });
   const pulls = repo.openPulls();
   expect(pulls).toHaveLength(1);
@@ -60,7 +50,7 @@ RUN set -eux; \\
   // The checksums now match the bytes the release serves for 1.18.
   expect(dockerfile).toContain(`amd64) sha256='${sha256(binary('gosu 1.18 amd64'))}' ;;`);
   expect(dockerfile).toContain(`arm64) sha256='${sha256(binary('gosu 1.18 arm64'))}' ;;`);
-  expect(dockerfile).not.toContain(OLD(1));
+  expect(dockerfile).not.toContain(OLD_SUM(1));
 
   const body = pr.body ?? '';
   expect(body).toContain(`${name}:1.1`);

@@ -11,21 +11,11 @@ import type { GitHub, RepoRef } from '../../src/github/types.js';
 import { silentLogger } from '../../src/types.js';
 import { startSimServer, type GitHubSim, type SimServer } from '../support/github-sim/index.js';
 import { signedSim, simProbot } from '../support/github-sim/testing.js';
+import { gosuInstall } from '../support/gosu-fixture.js';
 
 const sha256 = (bytes: Buffer | string) => createHash('sha256').update(bytes).digest('hex');
 const binary = (what: string) => Buffer.from(`${what} ${'x'.repeat(300)}\n`);
-const OLD = (n: number) => String(n).repeat(64);
-const dockerfile = (tool: string) => `FROM scratch
-ENV GOSU_VERSION 1.17
-RUN set -eux; \\
-	dpkgArch="$(dpkg --print-architecture)"; \\
-	case "$dpkgArch" in \\
-		amd64) sha256='${OLD(1)}' ;; \\
-		arm64) sha256='${OLD(2)}' ;; \\
-	esac; \\
-	curl -fsSL -o /usr/local/bin/gosu "https://github.com/acme/${tool}/releases/download/$GOSU_VERSION/gosu-$dpkgArch"; \\
-	echo "$sha256 */usr/local/bin/gosu" | sha256sum -c -
-`;
+const dockerfile = (tool: string) => `FROM scratch\n${gosuInstall(`acme/${tool}`)}`;
 
 let sim: GitHubSim;
 let simServer: SimServer;
