@@ -1,4 +1,5 @@
 // Shared contracts between managers, datasources, versioning and the engine. No I/O here.
+import type { LanguageSupport } from './managers/language-support.js';
 
 /** A half-open range of UTF-16 offsets into a file's text: text.slice(start, end). */
 export interface TextRange {
@@ -63,6 +64,8 @@ export interface Manager {
    * extract(text, file) of this very text. Throws UpdateError when the change cannot be written.
    */
   update(text: string, dep: Dependency, change: DependencyChange): string;
+  /** Language managers: how the generic language planner reads and moves their dependencies. */
+  language?: LanguageSupport;
 }
 
 export class UpdateError extends Error {
@@ -88,6 +91,53 @@ export interface Versioning {
   isValid(version: string): boolean;
   /** negative if a < b, 0 if equal, positive if a > b. Both must be valid. */
   compare(a: string, b: string): number;
+  /** False for pre-releases (and, per scheme, dev or unstable builds). */
+  isStable(version: string): boolean;
+  /** How big the step from `from` to `to` is: 'major', 'minor' or 'patch'. Both valid, to > from. */
+  updateType(from: string, to: string): 'major' | 'minor' | 'patch';
+  /** Schemes with ranges: whether `version` satisfies `range` as the ecosystem's tool reads it. */
+  matches?(version: string, range: string): boolean;
+  /** Schemes with ranges: `range` rewritten in its own style to admit `version`, or null when it cannot be. */
+  bumpRange?(range: string, version: string): string | null;
+}
+
+/** One published version of a package, module or image, as a datasource reports it. */
+export interface Release {
+  version: string;
+  /** ISO 8601 publish time, for the release-age rule. */
+  publishedAt?: string;
+  /** The deprecation message, when the registry marks the version deprecated. */
+  deprecated?: string;
+  /** Withdrawn by its publisher (PyPI's yanked, a Go `retract`). */
+  yanked?: boolean;
+}
+
+/** Every release of one package, newest or oldest first (callers sort with the versioning). */
+export interface ReleaseList<R extends Release = Release> {
+  name: string;
+  releases: R[];
+  /** The source repository (https), where release notes are looked up. */
+  sourceUrl?: string;
+  homepage?: string;
+}
+
+/** Where one lookup goes: chosen by the repository's files within the app's policy. */
+export interface LookupOptions {
+  /** Registry, index or proxy base URLs to ask, in order; the datasource's default when absent. */
+  registryUrls?: readonly string[];
+  /** The repository's config file governing the lookup (an .npmrc), path and text. */
+  configFile?: { path: string; text: string };
+}
+
+/** Where versions of one kind of dependency come from. One per folder under src/datasources. */
+export interface Datasource<R extends Release = Release> {
+  /** The name dependencies carry in `Dependency.datasource`: 'npm', 'pypi', 'go'... */
+  name: string;
+  /** The `Versioning` its versions follow unless a manager says otherwise. */
+  defaultVersioning: string;
+  /** OSV's name for the ecosystem ('npm', 'PyPI', 'Go'), when OSV covers it. */
+  osvEcosystem?: string;
+  getReleases(name: string, options?: LookupOptions): Promise<ReleaseList<R>>;
 }
 
 export interface Logger {

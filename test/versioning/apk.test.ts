@@ -28,7 +28,7 @@ describe("apk ordering: apk-tools' version table", () => {
   });
 
   it.each(matchRows)('%s %s %s', (version, op, target) => {
-    expect(apk.matches(version, op as ApkOperator, target)).toBe(true);
+    expect(apk.matchesOperator(version, op as ApkOperator, target)).toBe(true);
   });
 
   it.each(validityRows)('validity of %s', (row) => {

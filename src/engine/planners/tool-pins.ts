@@ -252,14 +252,9 @@ function comparableValue(value: string, source: ToolSource): string {
 }
 
 function isStable(versioning: Versioning, value: string): boolean {
-  if (!versioning.isValid(value)) return false;
-  if (versioning === loose) return loose.isStable(value);
-  if (versioning === semver) return semver.isStable(value);
-  if (versioning === pep440) return !/(a|b|rc|dev)\d*/i.test(value);
-  return true;
+  return versioning.isValid(value) && versioning.isStable(value);
 }
 
 function updateTypeOf(versioning: Versioning, from: string, to: string): UpdateType {
-  if (versioning === semver) return semver.getMajor(from) !== semver.getMajor(to) ? 'major' : 'minor';
-  return loose.isValid(from) && loose.isValid(to) ? loose.updateType(from, to) : 'minor';
+  return versioning.isValid(from) && versioning.isValid(to) ? versioning.updateType(from, to) : 'minor';
 }

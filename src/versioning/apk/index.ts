@@ -1,5 +1,6 @@
 // Alpine package versions ordered like apk-tools (`apk version -t`), plus its `~` fuzzy match.
 import type { Versioning } from '../../types.js';
+import { leadingNumbers, updateTypeByNumbers } from '../update-type.js';
 
 // Token kinds in the order apk allows them to follow each other; the order is also what decides
 // a comparison when one version has a token where the other has something else.
@@ -195,10 +196,21 @@ export function matches(version: string, op: ApkOperator, target: string): boole
   return op === '!~' ? !holds : holds;
 }
 
+/** apk marks pre-releases with `_alpha`, `_beta`, `_pre` or `_rc` after the numbers. */
+export function isStable(version: string): boolean {
+  return isValid(version) && !/_(alpha|beta|pre|rc)\d*/.test(version);
+}
+
+export function updateType(from: string, to: string): 'major' | 'minor' | 'patch' {
+  return updateTypeByNumbers(leadingNumbers(from), leadingNumbers(to));
+}
+
 export const apk = {
   name: 'apk',
   isValid,
   compare,
+  isStable,
+  updateType,
   matchesFuzzy,
-  matches,
+  matchesOperator: matches,
 } satisfies Versioning & Record<string, unknown>;

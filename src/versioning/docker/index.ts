@@ -109,5 +109,6 @@ export const docker = {
   getMinor,
   getPatch,
   getUpdateType,
+  updateType: getUpdateType,
   pickUpdates,
 } satisfies Versioning & Record<string, unknown>;

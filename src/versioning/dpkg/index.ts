@@ -1,5 +1,6 @@
 // Debian package versions ordered exactly like `dpkg --compare-versions`.
 import type { Versioning } from '../../types.js';
+import { leadingNumbers, updateTypeByNumbers } from '../update-type.js';
 
 export interface DebianVersion {
   epoch: number;
@@ -113,6 +114,13 @@ export const dpkg = {
   },
   compare(a: string, b: string): number {
     return compareParsed(mustParse(a), mustParse(b));
+  },
+  /** Debian marks pre-releases with `~` (`1.0~rc1-1` sorts before `1.0-1`). */
+  isStable(version: string): boolean {
+    return parseVersion(version) !== null && !version.includes('~');
+  },
+  updateType(from: string, to: string): 'major' | 'minor' | 'patch' {
+    return updateTypeByNumbers(leadingNumbers(mustParse(from).upstream), leadingNumbers(mustParse(to).upstream));
   },
   parseVersion,
   /** The upstream version without epoch and revision (`1:2.3-4` → `2.3`). */

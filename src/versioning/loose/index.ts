@@ -46,4 +46,4 @@ export function updateType(from: string, to: string): 'major' | 'minor' | 'patch
   return (a[1] ?? 0) !== (b[1] ?? 0) ? 'minor' : 'patch';
 }
 
-export const loose: Versioning & { isStable: typeof isStable; updateType: typeof updateType } = { name: 'loose', isValid, compare, isStable, updateType };
+export const loose = { name: 'loose', isValid, compare, isStable, updateType } satisfies Versioning;

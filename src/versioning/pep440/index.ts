@@ -1,6 +1,7 @@
 // Python (PEP 440) versions and specifiers, on top of `@renovatebot/pep440`.
 import * as pep440Lib from '@renovatebot/pep440';
 import type { Versioning } from '../../types.js';
+import { leadingNumbers, updateTypeByNumbers } from '../update-type.js';
 
 export function isValid(version: string): boolean {
   return pep440Lib.valid(version) !== null;
@@ -25,11 +26,18 @@ export function satisfies(version: string, specifier: string): boolean {
   return pep440Lib.satisfies(version, specifier);
 }
 
+/** By the release segment, the epoch ignored (`1!2.3.post1` → [2, 3]). */
+export function updateType(from: string, to: string): 'major' | 'minor' | 'patch' {
+  const release = (v: string) => leadingNumbers(v.trim().replace(/^v/i, '').replace(/^\d+!/, ''));
+  return updateTypeByNumbers(release(from), release(to));
+}
+
 export const pep440 = {
   name: 'pep440',
   isValid,
   compare,
   isStable,
+  updateType,
   isValidSpecifier,
   satisfies,
 } satisfies Versioning & Record<string, unknown>;

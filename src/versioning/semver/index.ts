@@ -66,13 +66,21 @@ export function bumpRange(range: string, newVersion: string): string | null {
   return null;
 }
 
+export function updateType(from: string, to: string): 'major' | 'minor' | 'patch' {
+  const diff = semverLib.diff(from, to);
+  if (diff === 'major' || diff === 'premajor') return 'major';
+  return diff === 'minor' || diff === 'preminor' ? 'minor' : 'patch';
+}
+
 export const semver = {
   name: 'semver',
   isValid,
   compare,
   isStable,
+  updateType,
   isValidRange,
   satisfies,
+  matches: satisfies,
   bumpRange,
   getMajor,
 } satisfies Versioning & Record<string, unknown>;

@@ -1,0 +1,42 @@
+// The contract of a lockfile regenerator: which lockfile an update needs rewritten, and the run that rewrites it.
+import type { PlannedUpdate } from '../engine/types.js';
+import type { LocatedError, Logger } from '../types.js';
+
+/** What every artifact updater is given: the app's settings and policy, never the repository's environment. */
+export interface ArtifactContext {
+  /** Reads a repository file as scanned (undefined when absent). */
+  readFile(path: string): Promise<string | undefined>;
+  /**
+   * The app's own settings by name (FRESHEN_NPMRC, PIP_INDEX_URL, GOPROXY, GONOSUMDB...): the CLI
+   * passes its process env, the app a narrow map. Never copied into a child's environment whole.
+   */
+  settings: Readonly<Record<string, string | undefined>>;
+  /** Hosts (host or host:port) that may be plain HTTP or private: FRESHEN_INSECURE_REGISTRIES. */
+  insecureRegistries: readonly string[];
+  /** Per child run; default 300 s. */
+  timeoutMs?: number;
+  log: Logger;
+}
+
+export interface LockfileOutcome {
+  lockFile: string;
+  /** The regenerated lockfile (and any other file the tool rewrote, e.g. go.sum beside go.mod), or an error. */
+  files?: Map<string, string>;
+  error?: LocatedError;
+}
+
+/**
+ * One per lockfile format (package-lock.json, yarn.lock, pnpm-lock.yaml, poetry.lock, go.sum),
+ * registered in src/artifacts/index.ts. It runs the ecosystem's own tool in a temporary copy
+ * through runTool (src/artifacts/child.ts): all or nothing per lockfile.
+ */
+export interface ArtifactUpdater {
+  name: string;
+  /** The lockfile this update makes stale (repository path), or undefined when it is not this updater's. */
+  lockfileOf(update: PlannedUpdate): string | undefined;
+  /**
+   * Regenerates `lockFile` for `updates` (all of which named it). `files` holds the manifests as
+   * already rewritten by the updates; anything else is read with ctx.readFile.
+   */
+  regenerate(lockFile: string, updates: PlannedUpdate[], files: ReadonlyMap<string, string>, ctx: ArtifactContext): Promise<LockfileOutcome>;
+}
