@@ -2,7 +2,7 @@
 import { budgetSettingsFromEnv, registryBudget, RequestBudget, type HostBudget } from '../budget/index.js';
 import { DEFAULT_TTLS, RedisLookupCache, scopeFor, sharedImageFactsCache, sharedMirrorFiles, sharedNpm, sharedOsInfoCache, sharedPypi, type CacheTtls, type LookupCache } from '../cache/index.js';
 import type { ServiceEnv } from '../config/env.js';
-import { configuredPlanners } from '../config/apply.js';
+import { scanPlanners } from '../config/compose.js';
 import type { NpmDatasource } from '../datasources/npm/index.js';
 import { DEFAULT_OSV_URL, OsvClient } from '../datasources/osv/index.js';
 import type { PypiDatasource } from '../datasources/pypi/index.js';
@@ -10,11 +10,8 @@ import { DEFAULT_RELEASE_DATA_URLS, MemoryFirstSeenStore, MemoryImageFactsCache,
 import type { ReleaseDataUrls } from '../insight/end-of-life.js';
 import { createOciClient } from '../datasources/oci/index.js';
 import { packageIndexes } from '../engine/planners/os-pins.js';
-import { languagePlanners, type ReleaseNotesSource } from '../engine/language/index.js';
+import type { ReleaseNotesSource } from '../engine/language/index.js';
 import { anonymousGitHubReleases, type GitHubReleaseSource } from '../datasources/github-releases/index.js';
-import { createNpmDatasource } from '../datasources/npm/index.js';
-import { createPypiDatasource } from '../datasources/pypi/index.js';
-import { createToolPinsPlanner, versionList } from '../engine/planners/tool-pins.js';
 import type { RepoRef } from '../github/types.js';
 import { createHttpClient, type HttpResponseEvent } from '../http/index.js';
 import { connectRedis, keyPrefixFor, type RedisTarget } from './redis-connection.js';
@@ -68,20 +65,15 @@ export function registryScanContext(
     const mirrorFiles = cache ? sharedMirrorFiles(cache, repo.installationId, ttls.mirrorFileSeconds) : undefined;
     const jobIndexes = mirrorFiles ? { debian: indexes.debian.withShared(mirrorFiles), alpine: indexes.alpine.withShared(mirrorFiles) } : indexes;
     const languageEnv = hooks.languageEnv ?? { FRESHEN_NPMRC: env.FRESHEN_NPMRC, PIP_INDEX_URL: env.PIP_INDEX_URL };
-    const npm = cache ? (direct: NpmDatasource) => sharedNpm(direct, cache, repo.installationId, ttls.tagListSeconds) : undefined;
-    const pypi = cache ? (direct: PypiDatasource) => sharedPypi(direct, cache, repo.installationId, ttls.tagListSeconds) : undefined;
-    // Tools a Dockerfile downloads: npm and PyPI read as the language planners read them (app settings, shared cache).
-    const npmTools = createNpmDatasource({ appNpmrc: languageEnv.FRESHEN_NPMRC, vars: languageEnv, insecureRegistries: env.FRESHEN_INSECURE_REGISTRIES, log });
-    const pypiTools = (pypi ?? ((direct: PypiDatasource) => direct))(createPypiDatasource({ http }));
-    const tools = createToolPinsPlanner({
-      github: hooks.toolReleases?.(repo) ?? anonymousGitHubReleases(http),
-      http,
-      npmVersions: async (name) => versionList(await (npm ? npm(npmTools) : npmTools).getPackage(name)),
-      pypiVersions: async (name) => versionList(await pypiTools.getProject(name, languageEnv.PIP_INDEX_URL)),
-    });
-    const language = languagePlanners({ env: languageEnv, insecureRegistries: env.FRESHEN_INSECURE_REGISTRIES, http, ...(npm ? { npm } : {}), ...(pypi ? { pypi } : {}), tools: [tools], ...(hooks.releaseNotes ? { releaseNotes: hooks.releaseNotes(repo) } : {}) });
-    const planners = configuredPlanners(config, {
-      images, indexes: jobIndexes, language, ...(osInfoCache ? { osInfoCache } : {}),
+    const shared = cache ? {
+      npm: (direct: NpmDatasource) => sharedNpm(direct, cache, repo.installationId, ttls.tagListSeconds),
+      pypi: (direct: PypiDatasource) => sharedPypi(direct, cache, repo.installationId, ttls.tagListSeconds),
+    } : undefined;
+    const planners = scanPlanners(config, {
+      settings: languageEnv, insecureRegistries: env.FRESHEN_INSECURE_REGISTRIES, http, log, ...(shared ? { shared } : {}),
+      toolReleases: hooks.toolReleases?.(repo) ?? anonymousGitHubReleases(http),
+      ...(hooks.releaseNotes ? { releaseNotes: hooks.releaseNotes(repo) } : {}),
+      images, indexes: jobIndexes, ...(osInfoCache ? { osInfoCache } : {}),
       insight: { firstSeen, factsCache: imageFacts, ...(osv ? { osv } : {}), ...(endOfLife ? { endOfLife } : {}) },
     });
     const artifacts = { settings: languageEnv, insecureRegistries: env.FRESHEN_INSECURE_REGISTRIES, log };
