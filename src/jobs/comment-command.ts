@@ -6,8 +6,8 @@ import { loadRepoConfig } from '../github/repo-config-loader.js';
 import { pullRequestInfo, reactTo, replyOn } from '../github/rebuild-ports.js';
 import type { GitHub, RepoRef } from '../github/types.js';
 import type { Logger } from '../types.js';
-import { enqueueRebuild, enqueueRepoScan, type CommentCommandJobData, type FreshenQueue, type RepoJobData } from './jobs.js';
-import { RepoMemory } from './memory.js';
+import { enqueueRebuild, enqueueRepoScan, type CommentCommandJobData, type FreshenQueue, type RepoJobData } from '../queue/jobs.js';
+import { RepoMemory } from '../github/repo-memory.js';
 import { buildRepoStatus, rebuildStores, refreshStatusIssue, type StatusDeps } from './repo-status.js';
 import type { Redis } from 'ioredis';
 

@@ -13,8 +13,8 @@ import { rebuildStatusImages } from '../rebuild/status.js';
 import { upsertStatusIssue, type HeldStatus, type PendingUpdate, type RepoStatus, type StatusImage, type UpsertResult } from '../rebuild/status-issue.js';
 import type { FloatingBaseImage, RepoRef as RebuildRepoRef } from '../rebuild/types.js';
 import type { UnmaintainedBase } from '../insight/unmaintained.js';
-import { schedulerId, type FreshenQueue } from './jobs.js';
-import { repoSchedulerId } from './schedule.js';
+import { schedulerId, type FreshenQueue } from '../queue/jobs.js';
+import { repoSchedulerId } from '../queue/schedule.js';
 
 /** What the last scan (or rebuild) saw; the ledger and ignore list are read fresh when rendering. */
 export interface StatusSnapshot {

@@ -17,7 +17,7 @@ import { createPypiDatasource } from '../datasources/pypi/index.js';
 import { createToolPinsPlanner, versionList } from '../engine/planners/tool-pins.js';
 import type { RepoRef } from '../github/types.js';
 import { createHttpClient, type HttpResponseEvent } from '../http/index.js';
-import { connectRedis, keyPrefixFor, type RedisTarget } from './redis-connection.js';
+import { connectRedis, keyPrefixFor, type RedisTarget } from '../queue/redis-connection.js';
 import { repositoryCredentials } from './registry-credentials.js';
 import type { ScanContextFactory } from './scan-repo.js';
 

@@ -6,19 +6,19 @@ import { scrubSecrets, withJobFields, type JobFields } from '../observability/lo
 import type { Logger } from '../types.js';
 import { budgetSettingsFromEnv, type BudgetSettings } from '../budget/index.js';
 import type { PlannedUpdate } from '../engine/types.js';
-import { budgetedGitHub, writeGate, type WriteBudget } from './budgets.js';
-import { RateLimitedError, rateLimitWaitMs } from './errors.js';
+import { budgetedGitHub, writeGate, type WriteBudget } from '../jobs/budgets.js';
+import { RateLimitedError, rateLimitWaitMs } from '../budget/errors.js';
 import { repoSchedule } from '../config/repo-config.js';
-import { runCommentCommands } from './comment-command.js';
+import { runCommentCommands } from '../jobs/comment-command.js';
 import {
   QUEUE_NAME, addRebuild, addRepoScan, enqueueRepoScan, rebuildJobId, scanJobId, type CommentCommandJobData, type FreshenQueue, type InstallationJobData, type JobData, type JobName,
   type PrClosedJobData, type RepoJobData, type WorkflowRunJobData,
 } from './jobs.js';
-import { recordDeclinedPr } from './pr-closed.js';
+import { recordDeclinedPr } from '../jobs/pr-closed.js';
 import { clearTriggers, triggeredSince } from './run-again.js';
-import { rebuildRepository } from './rebuild-repo.js';
-import { recordWorkflowRun } from './workflow-run.js';
-import { scanRepository, type ScanContextFactory } from './scan-repo.js';
+import { rebuildRepository } from '../jobs/rebuild-repo.js';
+import { recordWorkflowRun } from '../jobs/workflow-run.js';
+import { scanRepository, type ScanContextFactory } from '../jobs/scan-repo.js';
 import { reposWithOwnSchedule, syncRepoSchedule } from './schedule.js';
 
 export interface WorkerDeps {
