@@ -5,7 +5,3 @@ export { RedisLookupCache, type RedisCacheOptions } from './redis.js';
 export { lookupKey, scopeFor, type CacheScope } from './keys.js';
 export { revalidatingLookup, type ConditionalAnswer, type Validated } from './revalidate.js';
 export { sharedOsInfoCache } from './os-info.js';
-export { sharedImageFactsCache } from '../insight/image-facts-cache.js';
-export { sharedPypi } from '../datasources/pypi/cache.js';
-export { sharedNpm } from '../datasources/npm/cache.js';
-export { sharedMirrorFiles } from '../datasources/mirror-files-cache.js';

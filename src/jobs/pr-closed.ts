@@ -4,7 +4,7 @@ import { readBranch, deleteBranch } from '../github/git-writer.js';
 import type { GitHub, RepoRef } from '../github/types.js';
 import { parseMarker } from '../render/pr.js';
 import type { Logger } from '../types.js';
-import type { PrClosedJobData } from '../queue/jobs.js';
+import type { PrClosedJobData } from './job-data.js';
 import { RepoMemory } from '../github/repo-memory.js';
 
 export async function recordDeclinedPr(

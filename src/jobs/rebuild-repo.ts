@@ -13,7 +13,7 @@ import { runRebuild, type RebuildOutcome } from '../rebuild/run.js';
 import { defaultRebuildSettings, type FloatingBaseImage } from '../rebuild/types.js';
 import type { Dependency, Logger } from '../types.js';
 import { rateLimitWaitMs } from '../budget/errors.js';
-import type { RepoJobData } from '../queue/jobs.js';
+import type { RepoJobData } from './job-data.js';
 import { rebuildRepoRef, rebuildStores, recordCurrentDigests, refreshStatusIssue, type StatusDeps } from './repo-status.js';
 import type { ScanContextFactory } from './scan-repo.js';
 

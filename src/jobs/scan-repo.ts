@@ -19,7 +19,7 @@ import type { GitHub, RepoRef } from '../github/types.js';
 import { heldNote } from '../render/pr.js';
 import type { LocatedError, Logger } from '../types.js';
 import type { WriteBudget } from './budgets.js';
-import type { FreshenQueue, RepoJobData } from '../queue/jobs.js';
+import type { JobQueue, RepoJobData } from './job-data.js';
 import { RateLimitedError } from '../budget/errors.js';
 import { RepoMemory } from '../github/repo-memory.js';
 import { rebuildImagesOf, scheduledRebuild } from './rebuild-repo.js';
@@ -41,7 +41,7 @@ export interface RepoScanDeps {
   scanContext: ScanContextFactory;
   redis: Redis;
   /** For the next scheduled run shown on the status issue. */
-  queue: FreshenQueue;
+  queue: JobQueue;
   log: Logger;
   /** Called with the valid config, e.g. to keep the repository's own schedule in step. */
   onConfig?: (data: RepoJobData, config: RepoConfig) => Promise<void>;

@@ -15,6 +15,7 @@ import {
   type PrClosedJobData, type RepoJobData, type WorkflowRunJobData,
 } from './jobs.js';
 import { recordDeclinedPr } from '../jobs/pr-closed.js';
+import { jobQueue } from './job-queue.js';
 import { clearTriggers, triggeredSince } from './run-again.js';
 import { rebuildRepository } from '../jobs/rebuild-repo.js';
 import { recordWorkflowRun } from '../jobs/workflow-run.js';
@@ -133,11 +134,13 @@ function scrubbed(err: unknown, secrets: readonly string[]): unknown {
 }
 
 async function dispatch(deps: WorkerDeps, job: Job<JobData, unknown, JobName>): Promise<unknown> {
+  // The job services see the queue only through JobQueue.
+  const services = { ...deps, queue: jobQueue(deps.queue) };
   switch (job.name) {
     case 'scan-repo':
       return scanRepository(
         {
-          ...deps,
+          ...services,
           // Nightly by default when any image follows the rebuild process.
           onConfig: (data, config) =>
             syncRepoSchedule(deps.queue, deps.redis, data, { schedule: repoSchedule(config, data.repoId), timezone: config.timezone }),
@@ -147,13 +150,13 @@ async function dispatch(deps: WorkerDeps, job: Job<JobData, unknown, JobName>): 
     case 'scan-installation':
       return fanOut(deps, job.data as InstallationJobData);
     case 'pr-closed':
-      return recordDeclinedPr(deps, job.data as PrClosedJobData);
+      return recordDeclinedPr(services, job.data as PrClosedJobData);
     case 'rebuild-repo':
-      return rebuildRepository(deps, job.data as RepoJobData);
+      return rebuildRepository(services, job.data as RepoJobData);
     case 'comment-command':
-      return runCommentCommands(deps, job.data as CommentCommandJobData);
+      return runCommentCommands(services, job.data as CommentCommandJobData);
     case 'workflow-run':
-      return recordWorkflowRun(deps, job.data as WorkflowRunJobData);
+      return recordWorkflowRun(services, job.data as WorkflowRunJobData);
     default:
       throw new Error(`unknown job kind ${String(job.name)}`);
   }
