@@ -12,7 +12,7 @@ import { packageIndexes, parseOsMirrors } from './engine/planners/os-pins.js';
 import type { FileSource, ScanContext, ScanOptions } from './engine/types.js';
 import { createHttpClient } from './http/index.js';
 import { MemoryFirstSeenStore, releaseDataSource } from './insight/index.js';
-import { repositoryCredentials } from './queue/registry-credentials.js';
+import { repositoryCredentials } from './jobs/registry-credentials.js';
 import type { Dependency, LocatedError } from './types.js';
 import { silentLogger } from './types.js';
 

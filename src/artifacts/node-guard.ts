@@ -1,4 +1,4 @@
-// The SSRF guard for the npm CLI child process: a preload script refusing non-public addresses.
+// The SSRF guard for Node tool child processes (npm, yarn, pnpm): a preload script refusing non-public addresses.
 
 /**
  * npm runs as a child process with its own HTTP stack, so our guarded agent cannot reach it. This

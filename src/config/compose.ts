@@ -1,9 +1,8 @@
 // The one composition of a scan's planners, for the CLI and the app alike: datasources from the registry, the language planner, tool pins, release notes, then OS pins and insight as the config asks.
 import { createDatasources, type DatasourceDeps } from '../datasources/index.js';
-import type { GitHubReleaseSource } from '../datasources/github-releases/index.js';
 import { releaseNotesPlanner, type ReleaseNotesSource } from '../engine/language/index.js';
 import { languagePlanner } from '../engine/planners/language.js';
-import { createToolPinsPlanner, type VersionList } from '../engine/planners/tool-pins.js';
+import { createToolPinsPlanner, type ToolPinsPlannerOptions, type VersionList } from '../engine/planners/tool-pins.js';
 import type { Planner } from '../engine/types.js';
 import type { HttpClient } from '../http/index.js';
 import type { Datasource, Logger } from '../types.js';
@@ -22,7 +21,7 @@ export interface ScanParts extends Omit<PlannerParts, 'language'> {
   /** The app's shared lookup cache, where a datasource has one. */
   shared?: DatasourceDeps['shared'];
   /** GitHub releases and tags of tools Dockerfiles download. */
-  toolReleases: GitHubReleaseSource;
+  toolReleases: ToolPinsPlannerOptions['github'];
   /** Without it (the CLI), no release notes are looked up. */
   releaseNotes?: ReleaseNotesSource;
 }

@@ -2,7 +2,7 @@
 import { readFileSync } from 'node:fs';
 import { z } from 'zod';
 import { DEFAULT_RELEASE_DATA_URLS } from '../insight/end-of-life.js';
-import { parseHostList, type RedisTarget } from '../queue/redis-connection.js';
+import { parseHostList, type RedisTarget } from '../cache/redis-connection.js';
 
 const logLevels = ['trace', 'debug', 'info', 'warn', 'error', 'fatal', 'silent'] as const;
 

@@ -3,7 +3,7 @@ import { applyUpdatesWithArtifacts, touchedFiles, type ArtifactOptions } from '.
 import type { PlannedUpdate } from '../engine/types.js';
 import { branchFor } from '../config/groups.js';
 import type { RepoConfig } from '../config/repo-config.js';
-import type { RepoMemory } from '../queue/memory.js';
+import type { RepoMemory } from './repo-memory.js';
 import {
   HELD_BACK, needsSecurityLabel, proposalKey, renderBody, renderCommitMessage, renderHandsOffComment, renderObsoleteComment, renderTitle, toProposed,
   type ProposedUpdate,

@@ -1,8 +1,8 @@
 // npm package versions in the shared lookup cache: one registry request per package and period for the whole fleet.
-import { packumentUrl, registryOf, sendsCredentials, type NpmDatasource, type NpmPackage } from '../datasources/npm/index.js';
-import { getOrLoadReadable } from './checked.js';
-import { lookupKey, scopeFor, urlKeyPart } from './keys.js';
-import type { LookupCache } from './types.js';
+import { packumentUrl, registryOf, sendsCredentials, type NpmDatasource, type NpmPackage } from './index.js';
+import { getOrLoadReadable } from '../../cache/checked.js';
+import { lookupKey, scopeFor, urlKeyPart } from '../../cache/keys.js';
+import type { LookupCache } from '../../cache/types.js';
 
 /**
  * An answer npm needed credentials for (a token or password for that registry in the npmrc

@@ -1,8 +1,8 @@
 // PyPI project metadata in the shared lookup cache: one index request per project and period for the whole fleet.
-import type { PypiDatasource, PypiProject } from '../datasources/pypi/index.js';
-import { DEFAULT_INDEX_URL } from '../datasources/pypi/index.js';
-import { lookupKey, scopeFor, urlHasCredentials, urlKeyPart } from './keys.js';
-import type { LookupCache } from './types.js';
+import type { PypiDatasource, PypiProject } from './index.js';
+import { DEFAULT_INDEX_URL } from './index.js';
+import { lookupKey, scopeFor, urlHasCredentials, urlKeyPart } from '../../cache/keys.js';
+import type { LookupCache } from '../../cache/types.js';
 
 export function sharedPypi(pypi: PypiDatasource, cache: LookupCache, installationId: number | undefined, ttlSeconds: number): PypiDatasource {
   return {

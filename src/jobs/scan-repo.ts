@@ -10,7 +10,7 @@ import { ignoredDependencyNames, isUpdateIgnored } from '../commands/ignore-stor
 import { dashboardSnapshot, heldByPrLimit, heldBySchedule, repeatabilityOf } from '../dashboard/from-scan.js';
 import { DashboardRequests } from '../dashboard/issue.js';
 import { updateKey } from '../dashboard/render.js';
-import { clearConfigProblems, reportConfigProblems } from '../github/config-report.js';
+import { clearConfigProblems, reportConfigProblems } from './config-report.js';
 import { reconcilePrs, type LifecycleResult } from '../github/lifecycle.js';
 import { listOpenFreshenPrs } from '../github/pulls.js';
 import { loadRepoConfig } from '../github/repo-config-loader.js';
@@ -19,9 +19,9 @@ import type { GitHub, RepoRef } from '../github/types.js';
 import { heldNote } from '../render/pr.js';
 import type { LocatedError, Logger } from '../types.js';
 import type { WriteBudget } from './budgets.js';
-import type { FreshenQueue, RepoJobData } from './jobs.js';
-import { RateLimitedError } from './errors.js';
-import { RepoMemory } from './memory.js';
+import type { JobQueue, RepoJobData } from './job-data.js';
+import { RateLimitedError } from '../budget/errors.js';
+import { RepoMemory } from '../github/repo-memory.js';
 import { rebuildImagesOf, scheduledRebuild } from './rebuild-repo.js';
 import { rebuildStores, refreshStatusIssue, saveSnapshot } from './repo-status.js';
 import { statusSnapshot } from './status-snapshot.js';
@@ -41,7 +41,7 @@ export interface RepoScanDeps {
   scanContext: ScanContextFactory;
   redis: Redis;
   /** For the next scheduled run shown on the status issue. */
-  queue: FreshenQueue;
+  queue: JobQueue;
   log: Logger;
   /** Called with the valid config, e.g. to keep the repository's own schedule in step. */
   onConfig?: (data: RepoJobData, config: RepoConfig) => Promise<void>;

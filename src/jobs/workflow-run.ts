@@ -2,7 +2,7 @@
 import type { GitHub, RepoRef } from '../github/types.js';
 import { onWorkflowRunCompleted, type WorkflowRunOutcome } from '../rebuild/workflow-run.js';
 import type { Logger } from '../types.js';
-import type { WorkflowRunJobData } from './jobs.js';
+import type { WorkflowRunJobData } from './job-data.js';
 import { rebuildStores, refreshStatusIssue, type StatusDeps } from './repo-status.js';
 
 export interface WorkflowRunJobDeps extends StatusDeps {

@@ -5,7 +5,7 @@ import { RedisLookupCache } from '../cache/index.js';
 import type { PlannedUpdate } from '../engine/types.js';
 import { conditionalReads } from '../github/conditional.js';
 import type { GitHub } from '../github/types.js';
-import { RateLimitedError } from './errors.js';
+import { RateLimitedError } from '../budget/errors.js';
 
 /** Wraps the installation client factory; every client shares the Redis ledgers of all workers. */
 export function budgetedGitHub(

@@ -4,10 +4,10 @@ import type { Context } from 'probot';
 import { collaboratorPermission, reactTo, replyOn } from '../github/rebuild-ports.js';
 import type { GitHub, RepoRef } from '../github/types.js';
 import { enqueueCommentCommand, type FreshenQueue } from '../queue/jobs.js';
-import { commentSkipReason, parseCommentEvent } from './event.js';
-import { acknowledgeComment } from './handle.js';
-import { parseCommands } from './parse.js';
-import { RefusalReplies } from './refusal-replies.js';
+import { commentSkipReason, parseCommentEvent } from '../commands/event.js';
+import { acknowledgeComment } from '../commands/handle.js';
+import { parseCommands } from '../commands/parse.js';
+import { RefusalReplies } from '../commands/refusal-replies.js';
 
 /**
  * Only new comments by people, with a command at the start of a line outside code and quotes.

@@ -1,6 +1,10 @@
 // The engine's per-job context in production: an OCI client with the app's credentials for the repository's registries.
 import { budgetSettingsFromEnv, registryBudget, RequestBudget, type HostBudget } from '../budget/index.js';
-import { DEFAULT_TTLS, RedisLookupCache, scopeFor, sharedImageFactsCache, sharedMirrorFiles, sharedNpm, sharedOsInfoCache, sharedPypi, type CacheTtls, type LookupCache } from '../cache/index.js';
+import { DEFAULT_TTLS, RedisLookupCache, scopeFor, sharedOsInfoCache, type CacheTtls, type LookupCache } from '../cache/index.js';
+import { sharedMirrorFiles } from '../datasources/mirror-files-cache.js';
+import { sharedNpm } from '../datasources/npm/cache.js';
+import { sharedPypi } from '../datasources/pypi/cache.js';
+import { sharedImageFactsCache } from '../insight/image-facts-cache.js';
 import type { ServiceEnv } from '../config/env.js';
 import { scanPlanners } from '../config/compose.js';
 import type { NpmDatasource } from '../datasources/npm/index.js';
@@ -14,7 +18,7 @@ import type { ReleaseNotesSource } from '../engine/language/index.js';
 import { anonymousGitHubReleases, type GitHubReleaseSource } from '../datasources/github-releases/index.js';
 import type { RepoRef } from '../github/types.js';
 import { createHttpClient, type HttpResponseEvent } from '../http/index.js';
-import { connectRedis, keyPrefixFor, type RedisTarget } from './redis-connection.js';
+import { connectRedis, keyPrefixFor, type RedisTarget } from '../cache/redis-connection.js';
 import { repositoryCredentials } from './registry-credentials.js';
 import type { ScanContextFactory } from './scan-repo.js';
 

@@ -13,8 +13,7 @@ import { rebuildStatusImages } from '../rebuild/status.js';
 import { upsertStatusIssue, type HeldStatus, type PendingUpdate, type RepoStatus, type StatusImage, type UpsertResult } from '../rebuild/status-issue.js';
 import type { FloatingBaseImage, RepoRef as RebuildRepoRef } from '../rebuild/types.js';
 import type { UnmaintainedBase } from '../insight/unmaintained.js';
-import { schedulerId, type FreshenQueue } from './jobs.js';
-import { repoSchedulerId } from './schedule.js';
+import type { JobQueue } from './job-data.js';
 
 /** What the last scan (or rebuild) saw; the ledger and ignore list are read fresh when rendering. */
 export interface StatusSnapshot {
@@ -71,15 +70,14 @@ export async function recordCurrentDigests(redis: Redis, repoId: number, digests
 }
 
 /** When the next scheduled scan runs: the repository's own scheduler, else its installation's. */
-export async function nextRun(queue: FreshenQueue, repo: RepoRef): Promise<Date | null> {
-  const own = await queue.getJobScheduler(repoSchedulerId(repo.repoId));
-  const scheduler = own ?? (await queue.getJobScheduler(schedulerId(repo.installationId)));
+export async function nextRun(queue: JobQueue, repo: RepoRef): Promise<Date | null> {
+  const scheduler = await queue.scanScheduler(repo);
   return scheduler?.next ? new Date(scheduler.next) : null;
 }
 
 export interface StatusDeps {
   redis: Redis;
-  queue: FreshenQueue;
+  queue: JobQueue;
 }
 
 export async function buildRepoStatus(deps: StatusDeps, repo: RepoRef): Promise<RepoStatus> {
@@ -113,9 +111,8 @@ export async function buildRepoStatus(deps: StatusDeps, repo: RepoRef): Promise<
 }
 
 /** The scan schedule in force, as written: the repository's own, else its installation's. */
-export async function scanSchedule(queue: FreshenQueue, repo: RepoRef): Promise<string | undefined> {
-  const own = await queue.getJobScheduler(repoSchedulerId(repo.repoId));
-  const scheduler = own ?? (await queue.getJobScheduler(schedulerId(repo.installationId)));
+export async function scanSchedule(queue: JobQueue, repo: RepoRef): Promise<string | undefined> {
+  const scheduler = await queue.scanScheduler(repo);
   if (!scheduler?.pattern) return undefined;
   return `\`${scheduler.pattern}\` (${scheduler.tz ?? 'UTC'})`;
 }

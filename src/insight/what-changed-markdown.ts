@@ -1,8 +1,8 @@
 // Markdown for "what changed inside this image": created, version, revision, compare link, package diff.
-import type { ImageFacts } from '../insight/image-facts.js';
-import { packageLinks } from '../insight/links.js';
-import type { PackageChange, PackageDiff } from '../insight/package-diff.js';
-import type { InstalledPackage } from '../insight/installed-packages.js';
+import type { ImageFacts } from './image-facts.js';
+import { packageLinks } from './links.js';
+import type { PackageChange, PackageDiff } from './package-diff.js';
+import type { InstalledPackage } from './installed-packages.js';
 
 export interface WhatChangedInput {
   platform: string;

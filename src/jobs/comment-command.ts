@@ -6,15 +6,15 @@ import { loadRepoConfig } from '../github/repo-config-loader.js';
 import { pullRequestInfo, reactTo, replyOn } from '../github/rebuild-ports.js';
 import type { GitHub, RepoRef } from '../github/types.js';
 import type { Logger } from '../types.js';
-import { enqueueRebuild, enqueueRepoScan, type CommentCommandJobData, type FreshenQueue, type RepoJobData } from './jobs.js';
-import { RepoMemory } from './memory.js';
+import type { CommentCommandJobData, JobQueue, RepoJobData } from './job-data.js';
+import { RepoMemory } from '../github/repo-memory.js';
 import { buildRepoStatus, rebuildStores, refreshStatusIssue, type StatusDeps } from './repo-status.js';
 import type { Redis } from 'ioredis';
 
 export interface CommentJobDeps extends StatusDeps {
   github: (installationId: number) => Promise<GitHub>;
   redis: Redis;
-  queue: FreshenQueue;
+  queue: JobQueue;
   log: Logger;
 }
 
@@ -35,11 +35,11 @@ export async function runCommentCommands(deps: CommentJobDeps, data: CommentComm
     react: (content) => reactTo(gh, repo, data.commentId, content),
     reply: (body) => replyOn(gh, repo, data.issueNumber, body),
     getPullRequest: () => pullRequestInfo(gh, repo, data.issueNumber),
-    enqueueRebuild: () => enqueueRebuild(deps.queue, jobData),
-    enqueueScan: () => enqueueRepoScan(deps.queue, jobData),
+    enqueueRebuild: () => deps.queue.enqueueRebuild(jobData),
+    enqueueScan: () => deps.queue.enqueueRepoScan(jobData),
     async regeneratePr(prNumber) {
       await new RepoMemory(deps.redis, data.repoId).requestRegenerate(prNumber);
-      await enqueueRepoScan(deps.queue, jobData);
+      await deps.queue.enqueueRepoScan(jobData);
     },
     getStatus: () => buildRepoStatus(deps, repo),
     statusChanged: async () => {

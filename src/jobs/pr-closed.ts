@@ -4,8 +4,8 @@ import { readBranch, deleteBranch } from '../github/git-writer.js';
 import type { GitHub, RepoRef } from '../github/types.js';
 import { parseMarker } from '../render/pr.js';
 import type { Logger } from '../types.js';
-import type { PrClosedJobData } from './jobs.js';
-import { RepoMemory } from './memory.js';
+import type { PrClosedJobData } from './job-data.js';
+import { RepoMemory } from '../github/repo-memory.js';
 
 export async function recordDeclinedPr(
   deps: { github: (installationId: number) => Promise<GitHub>; redis: Redis; log: Logger },

@@ -1,10 +1,10 @@
 // An invalid config is shown in the Errors section of the repository's dashboard issue; nothing else changes until it is fixed.
 import { CONFIG_PATH, configErrorOf, repoProcess, type ConfigProblem, type RepoConfig } from '../config/repo-config.js';
-import type { RepoMemory } from '../queue/memory.js';
-import { loadSnapshot, refreshStatusIssue, saveSnapshot, type StatusDeps, type StatusSnapshot } from '../queue/repo-status.js';
+import type { RepoMemory } from '../github/repo-memory.js';
+import { loadSnapshot, refreshStatusIssue, saveSnapshot, type StatusDeps, type StatusSnapshot } from './repo-status.js';
 import { STATUS_MARKER, type UpsertResult } from '../rebuild/status-issue.js';
-import { statusIssuePort } from './rebuild-ports.js';
-import type { GitHub, RepoRef } from './types.js';
+import { statusIssuePort } from '../github/rebuild-ports.js';
+import type { GitHub, RepoRef } from '../github/types.js';
 
 /**
  * Keeps what the last valid scan saw and replaces its errors with the config's problems. The

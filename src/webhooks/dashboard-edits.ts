@@ -4,8 +4,8 @@ import type { Context } from 'probot';
 import { refusalText } from '../commands/permission.js';
 import { RefusalReplies } from '../commands/refusal-replies.js';
 import { enqueueRepoScan, type FreshenQueue } from '../queue/jobs.js';
-import { DashboardRequests } from './issue.js';
-import { handleDashboardEdit, type DashboardEditOutcome } from './ticks.js';
+import { DashboardRequests } from '../dashboard/issue.js';
+import { handleDashboardEdit, type DashboardEditOutcome } from '../dashboard/ticks.js';
 
 export type IssueEditedHandler = (context: Context<'issues.edited'>) => Promise<DashboardEditOutcome | void>;
 

@@ -12,8 +12,8 @@ import { publishedBaseReader, type PublishedImageSource } from '../rebuild/publi
 import { runRebuild, type RebuildOutcome } from '../rebuild/run.js';
 import { defaultRebuildSettings, type FloatingBaseImage } from '../rebuild/types.js';
 import type { Dependency, Logger } from '../types.js';
-import { rateLimitWaitMs } from './errors.js';
-import type { RepoJobData } from './jobs.js';
+import { rateLimitWaitMs } from '../budget/errors.js';
+import type { RepoJobData } from './job-data.js';
 import { rebuildRepoRef, rebuildStores, recordCurrentDigests, refreshStatusIssue, type StatusDeps } from './repo-status.js';
 import type { ScanContextFactory } from './scan-repo.js';
 

@@ -1,9 +1,9 @@
 // OS package mirror answers (Release files, index checksums, index bytes) in the shared lookup cache: a fleet downloads each index once.
 import { createHash } from 'node:crypto';
-import type { SharedMirrorFiles } from '../datasources/index-fetch.js';
-import { getOrLoadReadable } from './checked.js';
-import { lookupKey, scopeFor, urlHasCredentials, urlKeyPart } from './keys.js';
-import type { LookupCache } from './types.js';
+import type { SharedMirrorFiles } from './index-fetch.js';
+import { getOrLoadReadable } from '../cache/checked.js';
+import { lookupKey, scopeFor, urlHasCredentials, urlKeyPart } from '../cache/keys.js';
+import type { LookupCache } from '../cache/types.js';
 
 /** Compressed index files up to this size are shared (Debian's largest, main for amd64, is about 9 MB). */
 export const MAX_SHARED_FILE_BYTES = 32 * 1024 * 1024;
