@@ -52,8 +52,8 @@ async function moveNote(update: PlannedUpdate, dep: Dependency | undefined, file
     return fixed.length > 0 ? `${move}: ${listClaims(fixed)} — ${fixed.length === 1 ? 'it disagreed' : 'they disagreed'} with the current base image and will agree with the new one` : null;
   }
   const already = off.every((c) => !agrees(c.constraint, before.release));
-  const subject = off.length === 1 ? 'it' : 'they';
-  return `${move}: ${listClaims(off)} — ${already ? `${subject} disagree with the current base image and will with the new one too` : `${subject} will disagree with the new base image`}`;
+  const subject = off.length === 1 ? 'it disagrees' : 'they disagree';
+  return `${move}: ${listClaims(off)} — ${already ? `${subject} with the current base image and will with the new one too` : `${off.length === 1 ? 'it' : 'they'} will disagree with the new base image`}`;
 }
 
 function sameRelease(a: BaseRuntime, b: BaseRuntime): boolean {
