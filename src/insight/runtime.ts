@@ -123,8 +123,13 @@ class RuntimeFiles {
   }
 }
 
-/** `a/b/Dockerfile` → `a/b`, `a`, `` (the root). */
-function parentDirs(file: string): string[] {
-  const parts = file.split('/').slice(0, -1).slice(0, MAX_PARENT_DIRS);
-  return [...parts.map((_, i) => parts.slice(0, parts.length - i).join('/')), ''];
+/** `a/b/Dockerfile` → `a/b`, `a`, `` (the root): the nearest MAX_PARENT_DIRS folders, then the root. */
+export function parentDirs(file: string): string[] {
+  const dirs: string[] = [];
+  let dir = file.slice(0, Math.max(0, file.lastIndexOf('/')));
+  while (dir && dirs.length < MAX_PARENT_DIRS) {
+    dirs.push(dir);
+    dir = dir.slice(0, Math.max(0, dir.lastIndexOf('/')));
+  }
+  return [...dirs, ''];
 }

@@ -4,7 +4,7 @@ import { scan } from '../../src/engine/index.js';
 import type { FileSource, ImageLookup, PlannedUpdate } from '../../src/engine/types.js';
 import { agrees, baseRuntime } from '../../src/insight/runtime-agreement.js';
 import { RUNTIME_FILES, poetryToPep440, type Language } from '../../src/insight/runtime-files.js';
-import { runtimePlanner } from '../../src/insight/runtime.js';
+import { parentDirs, runtimePlanner } from '../../src/insight/runtime.js';
 import { humanScan } from '../../src/cli-scan-summary.js';
 import { silentLogger } from '../../src/types.js';
 
@@ -137,6 +137,11 @@ function notesOf(updates: PlannedUpdate[], to: string): string[] | undefined {
 }
 
 describe('runtime planner', () => {
+  it('looks in the Dockerfile folder, then each parent, then the root', () => {
+    expect(parentDirs('services/api/Dockerfile')).toEqual(['services/api', 'services', '']);
+    expect(parentDirs('Dockerfile')).toEqual(['']);
+  });
+
   it('notes on node:22 → node:24 that .nvmrc and engines.node will disagree', async () => {
     const result = await plan({ Dockerfile: 'FROM node:22\n', '.nvmrc': '22\n', 'package.json': '{"name":"a","engines":{"node":"^22"}}\n' });
     expect(result.errors).toEqual([]);
