@@ -49,11 +49,13 @@ async function moveNote(update: PlannedUpdate, dep: Dependency | undefined, file
   const move = `${inlineCode(withoutDigest(update.from))} → ${inlineCode(withoutDigest(update.to))}`;
   if (off.length === 0) {
     const fixed = claims.filter((c) => !agrees(c.constraint, before.release));
-    return fixed.length > 0 ? `${move}: ${listClaims(fixed)} — ${fixed.length === 1 ? 'it disagreed' : 'they disagreed'} with the current base image and will agree with the new one` : null;
+    return fixed.length > 0 ? `${move}: ${listClaims(fixed)} — ${fixed.length === 1 ? 'it disagrees' : 'they disagree'} with the current base image; the new one agrees` : null;
   }
   const already = off.every((c) => !agrees(c.constraint, before.release));
-  const subject = off.length === 1 ? 'it disagrees' : 'they disagree';
-  return `${move}: ${listClaims(off)} — ${already ? `${subject} with the current base image and will with the new one too` : `${off.length === 1 ? 'it' : 'they'} will disagree with the new base image`}`;
+  const outcome = already
+    ? `${off.length === 1 ? 'it disagrees' : 'they disagree'} with the current base image and will with the new one too`
+    : `${off.length === 1 ? 'it' : 'they'} will disagree with the new base image`;
+  return `${move}: ${listClaims(off)} — ${outcome}`;
 }
 
 function sameRelease(a: BaseRuntime, b: BaseRuntime): boolean {

@@ -190,7 +190,7 @@ describe('runtime planner', () => {
 
     const behind = await plan({ Dockerfile: 'FROM golang:1.21\n', 'go.mod': 'module example.com/x\n\ngo 1.22.3\ntoolchain go1.22.5\n' });
     expect(notesOf(behind.updates, 'golang:1.23')).toEqual([
-      '`golang:1.21` → `golang:1.23`: `go.mod` go says `1.22.3` and `go.mod` toolchain says `go1.22.5` — they disagreed with the current base image and will agree with the new one',
+      '`golang:1.21` → `golang:1.23`: `go.mod` go says `1.22.3` and `go.mod` toolchain says `go1.22.5` — they disagree with the current base image; the new one agrees',
     ]);
     const dep = behind.dependencies.find((d) => d.manager === 'dockerfile')!;
     expect(dep.extra?.runtimeDisagreement).toEqual({
