@@ -1,8 +1,5 @@
 // Whether a runtime file's version agrees with a language base image's tag (`node:22`, `python:3.12-slim`, `golang:1.22`).
-import { parseTag } from '../versioning/docker/index.js';
-import { compare as looseCompare } from '../versioning/loose/index.js';
-import { satisfies as pep440Satisfies } from '../versioning/pep440/index.js';
-import { satisfies as semverSatisfies } from '../versioning/semver/index.js';
+import { docker, loose, pep440, semver } from '../versioning/index.js';
 import type { Constraint, Language } from './runtime-files.js';
 
 /** A base image that is a language's own, and the versions its tag stands for. */
@@ -26,7 +23,7 @@ export function languageOfImage(depName: string): Language | null {
 /** null for a tag that names no release (`lts-alpine`, `latest`), a prerelease (`3.14.0rc1`) or no tag. */
 export function baseRuntime(depName: string, tag: string | null): BaseRuntime | null {
   const language = languageOfImage(depName);
-  const parsed = language && tag ? parseTag(tag) : null;
+  const parsed = language && tag ? docker.parseTag(tag) : null;
   if (!language || !parsed || parsed.prefix !== '' || parsed.prerelease !== undefined || parsed.release.length > 3) return null;
   return { language, release: parsed.release };
 }
@@ -44,8 +41,8 @@ const MAX_MENTIONED = 32;
  */
 export function agrees(constraint: Constraint, release: readonly number[]): boolean {
   try {
-    if (constraint.kind === 'minimum') return looseCompare(pad(release, FAR).join('.'), constraint.version) >= 0;
-    const satisfies = constraint.versioning === 'semver' ? semverSatisfies : pep440Satisfies;
+    if (constraint.kind === 'minimum') return loose.compare(pad(release, FAR).join('.'), constraint.version) >= 0;
+    const satisfies = constraint.versioning === 'semver' ? semver.satisfies : pep440.satisfies;
     const candidates = familyCandidates(release, constraint.anyOf);
     return constraint.anyOf.some((range) => candidates.some((version) => satisfies(version, range)));
   } catch {

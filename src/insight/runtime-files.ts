@@ -2,8 +2,7 @@
 import { parse as parseToml } from 'smol-toml';
 import { MAX_NESTING } from '../managers/limits.js';
 import { getMember, parseJsonWithRanges } from '../managers/npm/json-ranges.js';
-import { isValidSpecifier } from '../versioning/pep440/index.js';
-import { isValidRange } from '../versioning/semver/index.js';
+import { pep440, semver } from '../versioning/index.js';
 
 export type Language = 'node' | 'python' | 'go';
 
@@ -83,7 +82,7 @@ export function enginesNode(text: string): Omit<RuntimeClaim, 'file'>[] {
   const node = getMember(getMember(root, 'engines'), 'node');
   if (node?.kind !== 'string') return [];
   const range = node.value.trim();
-  if (range === '' || range.length > MAX_RANGE_CHARS || !isValidRange(range)) return [];
+  if (range === '' || range.length > MAX_RANGE_CHARS || !semver.isValidRange(range)) return [];
   return [{ field: 'engines.node', says: range, constraint: { kind: 'range', versioning: 'semver', anyOf: [range] } }];
 }
 
@@ -98,7 +97,7 @@ export function pyprojectPython(text: string): Omit<RuntimeClaim, 'file'>[] {
   }
   const claims: Omit<RuntimeClaim, 'file'>[] = [];
   const requires = tableAt(doc, ['project'])?.['requires-python'];
-  if (typeof requires === 'string' && requires.trim() && requires.length <= MAX_RANGE_CHARS && isValidSpecifier(requires.trim())) {
+  if (typeof requires === 'string' && requires.trim() && requires.length <= MAX_RANGE_CHARS && pep440.isValidSpecifier(requires.trim())) {
     claims.push({ field: 'requires-python', says: requires.trim(), constraint: { kind: 'range', versioning: 'pep440', anyOf: [requires.trim()] } });
   }
   const poetry = tableAt(doc, ['tool', 'poetry', 'dependencies'])?.python;
@@ -135,7 +134,7 @@ export function poetryToPep440(constraint: string): string[] | null {
       specifiers.push(converted);
     }
     const specifier = specifiers.join(',');
-    if (!isValidSpecifier(specifier)) return null;
+    if (!pep440.isValidSpecifier(specifier)) return null;
     alternatives.push(specifier);
   }
   return alternatives.length > 0 ? alternatives : null;

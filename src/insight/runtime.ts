@@ -2,7 +2,7 @@
 import { isIgnored } from '../engine/scan.js';
 import type { PlannedUpdate, Planner, PlanState, ScanContext } from '../engine/types.js';
 import { MAX_FILE_BYTES } from '../managers/limits.js';
-import { inlineCode } from '../render/markdown-safe.js';
+import { inlineCode } from '../markdown-safe.js';
 import type { Dependency } from '../types.js';
 import { agrees, baseRuntime, type BaseRuntime } from './runtime-agreement.js';
 import { RUNTIME_FILES, type Language, type RuntimeClaim } from './runtime-files.js';

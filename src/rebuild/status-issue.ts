@@ -3,7 +3,7 @@ import { withoutUserInfoIn } from '../http/url.js';
 import type { ProcessName } from './process.js';
 import type { RepoRef } from './types.js';
 import type { UnmaintainedBase } from '../insight/unmaintained.js';
-import { inlineCode } from '../render/markdown-safe.js';
+import { inlineCode } from '../markdown-safe.js';
 import { unmaintainedNote } from '../render/unmaintained.js';
 
 export const STATUS_MARKER = '<!-- freshen:status -->';
