@@ -1,5 +1,8 @@
-// Every lockfile regenerator Freshen runs. Adding a lockfile format is one folder and one line here.
+// Every lockfile Freshen regenerates, one registration line each.
+import { npmArtifacts } from './npm/index.js';
 import type { ArtifactUpdater } from './types.js';
 import { yarnArtifacts } from './yarn/index.js';
 
-export const artifactUpdaters: ArtifactUpdater[] = [yarnArtifacts];
+export type { ArtifactContext, ArtifactUpdater, LockfileOutcome } from './types.js';
+
+export const artifactUpdaters: readonly ArtifactUpdater[] = [npmArtifacts, yarnArtifacts];

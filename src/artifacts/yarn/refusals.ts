@@ -4,7 +4,7 @@ import { getMember, parseJsonWithRanges, type JsonNode } from '../../managers/np
 import { LineIndex } from '../../managers/line-index.js';
 import type { YarnLock } from '../../managers/yarn/index.js';
 import type { LocatedError } from '../../types.js';
-import { GIT_REASON, isGitSpec, leavesProject, specRefusal } from '../../engine/planners/npm-refusals.js';
+import { GIT_REASON, isGitSpec, leavesProject, specRefusal } from '../npm/refusals.js';
 
 const EXEC_REASON = 'an exec: dependency: yarn would run a script of the repository to build it';
 /** Berry's git forms beyond npm's: `name@git…#commit=`, `https://host/x.git`. */
