@@ -5,6 +5,7 @@ import type { CurrentVersion, LanguageSupport } from '../language-support.js';
 import type { JsArtifactFacts } from './js-lockfile.js';
 import type { NpmDependencyExtra } from './index.js';
 import { JsProjects } from './projects.js';
+import { yarnFlavour, yarnrcAsNpmrc } from '../yarn/index.js';
 
 // One JsProjects per scan: the planner hands every dependency the same texts map.
 const projectsByTexts = new WeakMap<ReadonlyMap<string, string>, JsProjects>();
@@ -29,7 +30,11 @@ export const npmLanguage: LanguageSupport = {
     return version ? { version, range, locked: locked !== undefined } : null;
   },
   lookup(dep, texts) {
-    const npmrc = projectsOf(texts).projectOf(dep.file).npmrc;
+    const project = projectsOf(texts).projectOf(dep.file);
+    // Berry reads its registries from .yarnrc.yml, never .npmrc.
+    const yarnrc = project.format?.tool === 'yarn' && yarnFlavour(texts.get(project.lockFile!)!) === 'berry' ? project.configFiles.find((p) => /(^|\/)\.yarnrc\.yml$/.test(p)) : undefined;
+    if (yarnrc) return { configFile: { path: yarnrc, text: yarnrcAsNpmrc(texts.get(yarnrc)!, yarnrc) } };
+    const npmrc = project.npmrc;
     return npmrc ? { configFile: { path: npmrc, text: texts.get(npmrc)! } } : {};
   },
   artifact(dep, current, target, texts) {

@@ -1,8 +1,9 @@
 // The JavaScript lockfile formats Freshen reads and regenerates: one registration line each.
 import type { JsLockfile } from './js-lockfile.js';
 import { npmLockfile } from './npm-lockfile.js';
+import { yarnLockfile } from '../yarn/index.js';
 
-export const jsLockfiles: readonly JsLockfile[] = [npmLockfile];
+export const jsLockfiles: readonly JsLockfile[] = [npmLockfile, yarnLockfile];
 
 /** Every JavaScript lockfile name Freshen knows of, regenerated or not. */
 export const ALL_JS_LOCKFILES = ['npm-shrinkwrap.json', 'package-lock.json', 'yarn.lock', 'pnpm-lock.yaml', 'bun.lock', 'bun.lockb'] as const;
