@@ -84,7 +84,7 @@ export function registryScanContext(
       images, indexes: jobIndexes, language, ...(osInfoCache ? { osInfoCache } : {}),
       insight: { firstSeen, factsCache: imageFacts, ...(osv ? { osv } : {}), ...(endOfLife ? { endOfLife } : {}) },
     });
-    const artifacts = { vars: languageEnv, insecureRegistries: env.FRESHEN_INSECURE_REGISTRIES, ...(languageEnv.FRESHEN_NPMRC ? { appNpmrc: languageEnv.FRESHEN_NPMRC } : {}) };
+    const artifacts = { settings: languageEnv, insecureRegistries: env.FRESHEN_INSECURE_REGISTRIES, log };
     return { images, log, planners, artifacts, configErrors };
   };
 }

@@ -31,7 +31,7 @@ import { statusSnapshot } from './status-snapshot.js';
  * `artifacts` are the app's settings for regenerating lockfiles (FRESHEN_NPMRC), never written to the repo.
  */
 export type ScanContextFactory = (input: { repo: RepoRef; config: RepoConfig; log: Logger }) => ScanContext & {
-  artifacts?: Pick<ArtifactOptions, 'appNpmrc' | 'vars'>;
+  artifacts?: Pick<ArtifactOptions, 'settings' | 'insecureRegistries' | 'log'>;
   /** What the config asked that the app refused (a credential named for a host it is not for): the dashboard's Errors. */
   configErrors?: LocatedError[];
 };

@@ -3,7 +3,7 @@ import { execFile } from 'node:child_process';
 import { constants } from 'node:fs';
 import { access, mkdir, symlink, writeFile } from 'node:fs/promises';
 import { delimiter, isAbsolute, join } from 'node:path';
-import { NPM_CHILD_GUARD } from './npm-child-guard.js';
+import { NPM_CHILD_GUARD } from '../node-guard.js';
 
 export interface NpmChildOptions {
   /** Hosts (host or host:port) npm may reach at private addresses: FRESHEN_INSECURE_REGISTRIES. */

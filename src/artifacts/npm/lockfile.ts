@@ -4,11 +4,12 @@ import { tmpdir } from 'node:os';
 import { basename, dirname, join } from 'node:path';
 import { NpmrcError, npmOptionsFrom, redactSecrets, secretsOf, sendsCredentials, toNpmrc, type NpmOptions } from '../../datasources/npm/index.js';
 import { HostPolicy } from '../../http/address-guard.js';
+import type { JsArtifactFacts } from '../../managers/npm/js-lockfile.js';
+import type { PlannedUpdate } from '../../engine/types.js';
 import type { LocatedError } from '../../types.js';
-import type { PlannedUpdate } from '../types.js';
-import { prepareNpmChild, runNpm, type NpmChildOptions } from './npm-child.js';
-import { npmRefusal } from './npm-refusals.js';
-import type { NpmUpdateFacts } from './npm.js';
+import type { LockfileOutcome } from '../types.js';
+import { prepareNpmChild, runNpm, type NpmChildOptions } from './child.js';
+import { npmRefusal } from './refusals.js';
 
 export interface NpmLockfileOptions extends NpmChildOptions {
   readFile(path: string): Promise<string | undefined>;
@@ -17,15 +18,9 @@ export interface NpmLockfileOptions extends NpmChildOptions {
   timeoutMs?: number;
 }
 
-export interface LockfileOutcome {
-  lockFile: string;
-  /** The new lockfile text, or undefined when npm failed (then `error` says why). */
-  text?: string;
-  error?: LocatedError;
-}
-
-export function npmFactsOf(update: PlannedUpdate): NpmUpdateFacts | undefined {
-  return update.manager === 'npm' ? (update.extra?.npm as NpmUpdateFacts | undefined) : undefined;
+/** The lockfile facts of a package.json update, when its project has a lockfile. */
+export function jsFactsOf(update: PlannedUpdate): JsArtifactFacts | undefined {
+  return update.manager === 'npm' ? (update.extra?.artifact as JsArtifactFacts | undefined) : undefined;
 }
 
 /** npm's complaint, short: the `npm error` lines (else the tail), secrets and temp paths removed. */
@@ -41,9 +36,9 @@ export function trimNpmError(output: string, secrets: readonly string[], tempDir
  * unchanged ones are read with `readFile`. Returns the new lockfile or a located error.
  */
 export async function regenerateLockfile(updates: PlannedUpdate[], files: ReadonlyMap<string, string>, options: NpmLockfileOptions): Promise<LockfileOutcome> {
-  const facts = npmFactsOf(updates[0]!)!;
-  const { project } = facts;
-  const lockFile = project.lockFile!;
+  const project = jsFactsOf(updates[0]!)!;
+  const lockFile = project.lockFile;
+  const npmrcPath = project.configFiles.find((p) => p === '.npmrc' || p.endsWith('/.npmrc'));
   const fail = (message: string): LockfileOutcome => ({ lockFile, error: { file: lockFile, message } });
   const texts = new Map<string, string>();
   for (const path of [...project.packageFiles, lockFile]) {
@@ -51,10 +46,10 @@ export async function regenerateLockfile(updates: PlannedUpdate[], files: Readon
     if (text === undefined) return fail(`${path}: could not be read for the lockfile update`);
     texts.set(path, text);
   }
-  const repoNpmrc = project.npmrc ? await options.readFile(project.npmrc) : undefined;
+  const repoNpmrc = npmrcPath ? await options.readFile(npmrcPath) : undefined;
   let npmOptions: NpmOptions;
   try {
-    npmOptions = npmOptionsFrom({ repoNpmrc, ...(project.npmrc ? { repoNpmrcPath: project.npmrc } : {}), appNpmrc: options.appNpmrc, vars: options.vars });
+    npmOptions = npmOptionsFrom({ repoNpmrc, ...(npmrcPath ? { repoNpmrcPath: npmrcPath } : {}), appNpmrc: options.appNpmrc, vars: options.vars });
   } catch (err) {
     if (err instanceof NpmrcError) return { lockFile, error: { ...err.located, message: `${err.message}; ${lockFile} left as it is` } };
     throw err;
@@ -73,7 +68,7 @@ export async function regenerateLockfile(updates: PlannedUpdate[], files: Readon
     // Freshen writes npm's settings itself: registries and credentials only, never the repository's file.
     await writeFile(join(dir, 'project', '.npmrc'), toNpmrc(npmOptions), { mode: 0o600 });
     const child = await prepareNpmChild(dir, options);
-    const lockOnly = [...new Set(updates.map(npmFactsOf).filter((f) => f?.lockfileOnly).map((f) => f!.key))];
+    const lockOnly = [...new Set(updates.map(jsFactsOf).filter((f) => f?.lockfileOnly).map((f) => f!.key))];
     const common = ['--package-lock-only', '--ignore-scripts', '--no-audit', '--no-fund'];
     // In-range updates need `npm update <names>` (install keeps locked versions that still satisfy).
     const args = lockOnly.length ? ['update', ...lockOnly, ...common] : ['install', ...common];
@@ -83,7 +78,7 @@ export async function regenerateLockfile(updates: PlannedUpdate[], files: Readon
     const text = await readFile(join(dir, 'project', basename(lockFile)), 'utf8');
     const wrong = versionMismatch(text, updates);
     if (wrong) return fail(wrong);
-    return { lockFile, text };
+    return { lockFile, files: new Map([[lockFile, text]]) };
   } finally {
     await rm(dir, { recursive: true, force: true });
   }
@@ -117,7 +112,7 @@ function plainHttpCredentials(options: NpmOptions, insecure: readonly string[], 
 function versionMismatch(lockText: string, updates: PlannedUpdate[]): string | undefined {
   const packages = (JSON.parse(lockText) as { packages?: Record<string, { version?: string }> }).packages ?? {};
   for (const update of updates) {
-    const facts = npmFactsOf(update)!;
+    const facts = jsFactsOf(update)!;
     const versions = Object.entries(packages).filter(([path]) => path === `node_modules/${facts.key}` || path.endsWith(`/node_modules/${facts.key}`)).map(([, e]) => e.version);
     if (!versions.includes(facts.newVersion)) {
       return `npm resolved ${facts.key} to ${versions.join(', ') || 'nothing'} instead of ${facts.newVersion}; lockfile not updated`;

@@ -4,7 +4,7 @@ import { DEPENDENCY_TYPES } from '../../managers/npm/index.js';
 import { LineIndex } from '../../managers/line-index.js';
 import { getMember, parseJsonWithRanges, type JsonNode } from '../../managers/npm/json-ranges.js';
 import type { LocatedError } from '../../types.js';
-import { dirOf } from '../language/shared.js';
+import { dirOf } from '../../managers/paths.js';
 
 const GIT_SCHEME = /^(git(\+[a-z]+)?|ssh):/i;
 const HOSTED_GIT = /^(github|gitlab|bitbucket|gist|sourcehut):/i;

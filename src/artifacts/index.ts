@@ -1,0 +1,7 @@
+// Every lockfile Freshen regenerates, one registration line each.
+import { npmArtifacts } from './npm/index.js';
+import type { ArtifactUpdater } from './types.js';
+
+export type { ArtifactContext, ArtifactUpdater, LockfileOutcome } from './types.js';
+
+export const artifactUpdaters: readonly ArtifactUpdater[] = [npmArtifacts];
