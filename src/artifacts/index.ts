@@ -1,7 +1,8 @@
 // Every lockfile Freshen regenerates, one registration line each.
 import { npmArtifacts } from './npm/index.js';
+import { poetryArtifacts } from './poetry/index.js';
 import type { ArtifactUpdater } from './types.js';
 
 export type { ArtifactContext, ArtifactUpdater, LockfileOutcome } from './types.js';
 
-export const artifactUpdaters: readonly ArtifactUpdater[] = [npmArtifacts];
+export const artifactUpdaters: readonly ArtifactUpdater[] = [npmArtifacts, poetryArtifacts];

@@ -1,13 +1,14 @@
 // What the language planner needs from Poetry: the locked version, the sources to ask in Poetry's order, and the lockfile facts.
 import type { CurrentVersion, LanguageSupport } from '../language-support.js';
 import type { Dependency, LookupOptions } from '../../types.js';
+import { withAppCredentials } from '../pip/language.js';
 import { ParseError } from '../../types.js';
 import { matches, parseConstraint } from '../../versioning/poetry/index.js';
 import * as pep440 from '../../versioning/pep440/index.js';
 import { lockedVersions } from './lock.js';
 import type { PoetrySource } from './pyproject.js';
 
-/** PyPI as a source list names it; the datasource asks the app's index (PIP_INDEX_URL) for it. */
+/** PyPI, when the app names no index of its own (PIP_INDEX_URL). */
 export const PYPI_SIMPLE_URL = 'https://pypi.org/simple';
 
 /** Attached as `update.extra.artifact`: what the poetry.lock updater needs. */
@@ -70,19 +71,25 @@ export function lowestAllowed(constraint: string): string | null {
   return lows.sort(pep440.compare).at(-1) ?? null;
 }
 
-function lookup(dep: Dependency): LookupOptions {
+/**
+ * Poetry's sources in the order it asks them, PyPI standing for the app's index (PIP_INDEX_URL, else
+ * PyPI). The app's credentials go only to URLs on its own index's origin, as for pip.
+ */
+function lookup(dep: Dependency, _texts: ReadonlyMap<string, string>, settings: Readonly<Record<string, string | undefined>>): LookupOptions {
   const { sources = [], source } = (dep.extra ?? {}) as Extra;
-  const urlOf = (s: PoetrySource) => s.url ?? PYPI_SIMPLE_URL;
+  const appIndex = settings.PIP_INDEX_URL;
+  const pypi = appIndex ?? PYPI_SIMPLE_URL;
+  const urlOf = (s: PoetrySource) => withAppCredentials(s.url ?? pypi, appIndex);
   if (source) {
     const named = sources.find((s) => s.name.toLowerCase() === source.toLowerCase());
     if (!named) throw new Error(`source "${source}" is not declared in [[tool.poetry.source]]`);
     return { registryUrls: [urlOf(named)] };
   }
-  if (sources.length === 0) return {};
+  if (sources.length === 0) return appIndex ? { registryUrls: [appIndex] } : {};
   const of = (priority: PoetrySource['priority']) => sources.filter((s) => s.priority === priority).map(urlOf);
   // Poetry asks PyPI too unless a source replaces it (a default one, or one standing for PyPI itself).
-  const pypi = sources.some((s) => s.priority === 'default' || !s.url) ? [] : [PYPI_SIMPLE_URL];
-  return { registryUrls: [...new Set([...of('default'), ...of('primary'), ...pypi, ...of('secondary'), ...of('supplemental')])] };
+  const withPypi = sources.some((s) => s.priority === 'default' || !s.url) ? [] : [pypi];
+  return { registryUrls: [...new Set([...of('default'), ...of('primary'), ...withPypi, ...of('secondary'), ...of('supplemental')])] };
 }
 
 export const poetryLanguage: LanguageSupport = {
