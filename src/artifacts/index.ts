@@ -1,8 +1,9 @@
 // Every lockfile Freshen regenerates, one registration line each.
 import { npmArtifacts } from './npm/index.js';
+import { poetryArtifacts } from './poetry/index.js';
 import type { ArtifactUpdater } from './types.js';
 import { yarnArtifacts } from './yarn/index.js';
 
 export type { ArtifactContext, ArtifactUpdater, LockfileOutcome } from './types.js';
 
-export const artifactUpdaters: readonly ArtifactUpdater[] = [npmArtifacts, yarnArtifacts];
+export const artifactUpdaters: readonly ArtifactUpdater[] = [npmArtifacts, yarnArtifacts, poetryArtifacts];
