@@ -22,15 +22,22 @@ import { connectRedis, keyPrefixFor, type RedisTarget } from '../cache/redis-con
 import { repositoryCredentials } from './registry-credentials.js';
 import type { ScanContextFactory } from './scan-repo.js';
 
+/** The app's settings the ecosystems read (datasources, artifact updaters); nothing else of the environment reaches them. */
+export const ECOSYSTEM_SETTINGS = ['FRESHEN_NPMRC', 'PIP_INDEX_URL', 'GOPROXY', 'GOSUMDB', 'GONOSUMDB', 'GOPRIVATE', 'GONOPROXY', 'GONOSUMCHECK', 'FRESHEN_TOOLS_DIR'] as const;
+
+function ecosystemSettings(env: Partial<Record<(typeof ECOSYSTEM_SETTINGS)[number], string | undefined>>): Record<string, string | undefined> {
+  return Object.fromEntries(ECOSYSTEM_SETTINGS.map((name) => [name, env[name]]));
+}
+
 /** Repository configs name credentials; only the app's environment holds the secrets. */
 export function registryScanContext(
-  env: Pick<ServiceEnv, 'FRESHEN_INSECURE_REGISTRIES' | 'FRESHEN_REGISTRY_CREDENTIALS'> & Partial<Pick<ServiceEnv, 'redis' | 'REDIS_URL' | 'FRESHEN_REDIS_PREFIX' | 'FRESHEN_OSV_URL' | 'FRESHEN_NPMRC' | 'PIP_INDEX_URL' | 'FRESHEN_DEBIAN_RELEASES_URL' | 'FRESHEN_ALPINE_RELEASES_URL'>>,
+  env: Pick<ServiceEnv, 'FRESHEN_INSECURE_REGISTRIES' | 'FRESHEN_REGISTRY_CREDENTIALS'> & Partial<Pick<ServiceEnv, 'redis' | 'REDIS_URL' | 'FRESHEN_REDIS_PREFIX' | 'FRESHEN_OSV_URL' | 'FRESHEN_NPMRC' | 'PIP_INDEX_URL' | (typeof ECOSYSTEM_SETTINGS)[number] | 'FRESHEN_DEBIAN_RELEASES_URL' | 'FRESHEN_ALPINE_RELEASES_URL'>>,
   hooks: { onResponse?: (event: HttpResponseEvent) => void; cache?: LookupCache; ttls?: CacheTtls; hostBudget?: HostBudget;
     /** GitHub lookups for release notes (the app's cached adapter in src/github/release-notes.ts). */
     releaseNotes?: (repo: RepoRef) => ReleaseNotesSource;
     /** GitHub releases and tags of tools Dockerfiles download (the app's cached adapter in src/github/tool-releases.ts); default: the public API, anonymously. */
     toolReleases?: (repo: RepoRef) => GitHubReleaseSource;
-    /** What npm and pip settings see (and `${NAME}` in an .npmrc resolves against); default: env's FRESHEN_NPMRC and PIP_INDEX_URL only. */
+    /** What the ecosystems see (and `${NAME}` in an .npmrc resolves against); default: ECOSYSTEM_SETTINGS of env only. */
     languageEnv?: Record<string, string | undefined>;
     /** When releases were first seen (minimumReleaseAge); default Redis when REDIS_URL is set, else memory. */
     firstSeen?: FirstSeenStore;
@@ -68,7 +75,7 @@ export function registryScanContext(
     // Per job: a mirror URL with credentials in it keeps its answers to this installation.
     const mirrorFiles = cache ? sharedMirrorFiles(cache, repo.installationId, ttls.mirrorFileSeconds) : undefined;
     const jobIndexes = mirrorFiles ? { debian: indexes.debian.withShared(mirrorFiles), alpine: indexes.alpine.withShared(mirrorFiles) } : indexes;
-    const languageEnv = hooks.languageEnv ?? { FRESHEN_NPMRC: env.FRESHEN_NPMRC, PIP_INDEX_URL: env.PIP_INDEX_URL };
+    const languageEnv = hooks.languageEnv ?? ecosystemSettings(env);
     const shared = cache ? {
       npm: (direct: NpmDatasource) => sharedNpm(direct, cache, repo.installationId, ttls.tagListSeconds),
       pypi: (direct: PypiDatasource) => sharedPypi(direct, cache, repo.installationId, ttls.tagListSeconds),
