@@ -1,5 +1,10 @@
-// Every lockfile regenerator, by lockfile format. Adding one is a folder and a line here.
+// Every lockfile Freshen regenerates, one registration line each.
 import { goSumUpdater } from './gomod/index.js';
+import { npmArtifacts } from './npm/index.js';
+import { poetryArtifacts } from './poetry/index.js';
 import type { ArtifactUpdater } from './types.js';
+import { yarnArtifacts } from './yarn/index.js';
 
-export const artifactUpdaters: ArtifactUpdater[] = [goSumUpdater];
+export type { ArtifactContext, ArtifactUpdater, LockfileOutcome } from './types.js';
+
+export const artifactUpdaters: readonly ArtifactUpdater[] = [npmArtifacts, yarnArtifacts, poetryArtifacts, goSumUpdater];

@@ -5,8 +5,7 @@ import type { Datasource, Logger, Release, ReleaseList } from '../../types.js';
 import { silentLogger } from '../../types.js';
 import { compare, getMajor, isCanonical, isIncompatible, isPseudoVersion, isStable } from '../../versioning/go/index.js';
 import { isModulePath, nextMajorPaths, versionFitsPath } from '../../versioning/go/module-path.js';
-import { indexCredentials } from '../pypi/index.js';
-import { fetchedDirectly, GoProxySettingError, parseGoProxy, type GoProxy } from './proxy-settings.js';
+import { fetchedDirectly, GoProxySettingError, parseGoProxy, proxyCredentials, type GoProxy } from './proxy-settings.js';
 import { hasOwnGoMod, readRetractions } from './retract.js';
 
 export { DEFAULT_GOPROXY, GoProxySettingError, matchesPrefixPatterns, parseGoProxy, type GoProxy, type GoProxySettings } from './proxy-settings.js';
@@ -64,8 +63,8 @@ export function createGoDatasource(options: GoDatasourceOptions): Datasource<GoR
   }
 
   async function get(proxy: GoProxy, path: string): Promise<HttpResponse> {
-    const { index, authorization } = indexCredentials(proxy.url);
-    return http.request(`${index}/${path}`, authorization ? { headers: { authorization } } : {});
+    const { base, authorization } = proxyCredentials(proxy.url);
+    return http.request(`${base}/${path}`, authorization ? { headers: { authorization } } : {});
   }
 
   /** Asks the proxies in order, as the go command does; null when every one says 404/410. */

@@ -83,3 +83,23 @@ export function fetchedDirectly(settings: Readonly<Record<string, string | undef
   if (!matchesPrefixPatterns(noProxy, path)) return undefined;
   return settings.GONOPROXY !== undefined ? 'GONOPROXY' : 'GOPRIVATE';
 }
+
+/**
+ * `https://user:token@proxy/` → the URL without them and the Basic header they stand for, as the
+ * go command sends it. The header goes only to that origin: the HTTP client drops it on a redirect elsewhere.
+ */
+export function proxyCredentials(proxyUrl: string): { base: string; authorization?: string } {
+  const url = new URL(proxyUrl);
+  if (url.username === '' && url.password === '') return { base: proxyUrl };
+  const decode = (text: string) => {
+    try {
+      return decodeURIComponent(text);
+    } catch {
+      return text;
+    }
+  };
+  const userPass = `${decode(url.username)}:${decode(url.password)}`;
+  url.username = '';
+  url.password = '';
+  return { base: url.href.replace(/\/+$/, ''), authorization: `Basic ${Buffer.from(userPass).toString('base64')}` };
+}

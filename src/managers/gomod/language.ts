@@ -41,9 +41,8 @@ export const goModLanguage: LanguageSupport<GoRelease> = {
     return { version: dep.currentValue, locked: true };
   },
 
-  newValue(dep, _current, target) {
-    return target.modulePath && target.modulePath !== dep.depName ? null : target.version;
-  },
+  // A new major path's version is proposed only to be held (see held): go.mod never gets it on the old path.
+  newValue: (_dep, _current, target) => target.version,
 
   held(dep, target) {
     if (target.modulePath && target.modulePath !== dep.depName) return `new major module path ${target.modulePath}: change the import paths by hand`;

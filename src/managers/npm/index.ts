@@ -5,14 +5,16 @@ import { ParseError, UpdateError } from '../../types.js';
 import { LineIndex } from '../line-index.js';
 import { MAX_DEPENDENCIES_PER_FILE } from '../limits.js';
 import { getMember, parseJsonWithRanges, type JsonNode } from './json-ranges.js';
-import { NPM_LOCKFILES, PNPM_WORKSPACE, UNSUPPORTED_LOCKFILES } from './lockfiles.js';
+import { ALL_JS_LOCKFILES } from './lockfile-formats.js';
+import { npmLanguage } from './language.js';
+import { PNPM_WORKSPACE } from './lockfiles.js';
 
 const MANAGER = 'npm';
 export const DEPENDENCY_TYPES = ['dependencies', 'devDependencies', 'optionalDependencies', 'peerDependencies'] as const;
 export type DependencyType = (typeof DEPENDENCY_TYPES)[number];
 
 const PACKAGE_JSON = /(^|\/)package\.json$/;
-const COMPANIONS = new Set<string>([...NPM_LOCKFILES, ...UNSUPPORTED_LOCKFILES, PNPM_WORKSPACE, '.npmrc']);
+const COMPANIONS = new Set<string>([...ALL_JS_LOCKFILES, PNPM_WORKSPACE, '.npmrc', '.yarnrc.yml']);
 const NPM_LOCKFILE = /(^|\/)(package-lock|npm-shrinkwrap)\.json$/;
 const baseName = (path: string) => path.slice(path.lastIndexOf('/') + 1);
 
@@ -135,4 +137,5 @@ export const npmManager: Manager = {
   matches: (path) => !inNodeModules(path) && (PACKAGE_JSON.test(path) || COMPANIONS.has(baseName(path))),
   extract,
   update,
+  language: npmLanguage,
 };

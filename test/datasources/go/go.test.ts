@@ -1,6 +1,6 @@
 // The Go module proxy datasource against a loopback proxy: tags, release times, case encoding, retractions, next majors, GOPROXY rules.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { datasourceFactories } from '../../../src/datasources/index.js';
+import { datasourceRegistry, osvEcosystemOf } from '../../../src/datasources/index.js';
 import { createGoDatasource, escapeModulePath, matchesPrefixPatterns, parseGoProxy, sourceUrlOf } from '../../../src/datasources/go/index.js';
 import { BlockedHostError, createHttpClient, type HttpClient } from '../../../src/http/index.js';
 import type { Logger } from '../../../src/types.js';
@@ -141,8 +141,8 @@ describe('Go module proxy lookups', () => {
   });
 
   it('is registered as the go datasource', () => {
-    const ds = datasourceFactories.go!({ http, settings: {} });
-    expect([ds.name, ds.defaultVersioning, ds.osvEcosystem]).toEqual(['go', 'go', 'Go']);
+    const ds = datasourceRegistry.go!.create({ http, settings: {}, insecureRegistries: [] });
+    expect([ds.name, ds.defaultVersioning, ds.osvEcosystem, osvEcosystemOf('go')]).toEqual(['go', 'go', 'Go', 'Go']);
   });
 });
 

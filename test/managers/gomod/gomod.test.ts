@@ -107,7 +107,6 @@ describe('go.mod language support', () => {
     expect(language.held!(single, release('v1.1.0'), texts)).toBe('v1.1.0 is excluded in go.mod (line 15)');
     expect(language.held!(single, release('v1.2.0'), texts)).toBeUndefined();
     expect(language.held!(single, release('v2.0.0', { modulePath: 'example.com/single/v2' }), texts)).toBe('new major module path example.com/single/v2: change the import paths by hand');
-    expect(language.newValue!(single, { version: 'v1.0.0', locked: true }, release('v2.0.0', { modulePath: 'example.com/single/v2' }), go)).toBeNull();
     const pseudo = dep('example.com/pseudo');
     expect(language.held!(pseudo, release('v0.1.0-rc.1'), texts)).toMatch(/pseudo-version; it moves only to a newer tagged release/);
     expect(language.held!(pseudo, release('v0.1.0'), texts)).toBeUndefined();
