@@ -57,7 +57,22 @@ function versionSkip(version: string): string | undefined {
   return isValid(version) ? 'not a canonical Go version (go mod tidy writes vX.Y.Z)' : 'not a Go module version';
 }
 
+// `<module> <version>[/go.mod] <algorithm>:<base64>`: go.sum is read so it travels with go.mod, never updated here.
+const GO_SUM_LINE = /^[^\s]+ [^\s]+ [a-z0-9]+:[A-Za-z0-9+/]+=*$/;
+
+/** go.sum has no dependencies of its own; a line Go would refuse is reported (the first only). */
+function checkGoSum(text: string, file: string): ExtractResult {
+  let line = 0;
+  for (const raw of text.split('\n')) {
+    line++;
+    const entry = raw.replace(/\r$/, '');
+    if (entry !== '' && !GO_SUM_LINE.test(entry)) return { deps: [], errors: [{ file, line, message: `not a go.sum line: ${excerpt(entry)}` }] };
+  }
+  return { deps: [], errors: [] };
+}
+
 function extract(text: string, file: string): ExtractResult {
+  if (file === 'go.sum' || file.endsWith('/go.sum')) return checkGoSum(text, file);
   const parsed = parseGoMod(text);
   const errors: LocatedError[] = parsed.errors.map((e) => ({ file, line: e.line, message: e.message }));
   const replaces: Replace[] = [];
@@ -125,7 +140,7 @@ function update(text: string, dep: Dependency, change: DependencyChange): string
 
 export const goModManager: Manager = {
   name: MANAGER,
-  matches: (path) => path === 'go.mod' || path.endsWith('/go.mod'),
+  matches: (path) => /(^|\/)go\.(mod|sum)$/.test(path),
   extract,
   update,
   language: goModLanguage,

@@ -153,3 +153,12 @@ describe('go.mod hostile input', () => {
     }
   });
 });
+
+describe('go.sum', () => {
+  it('is read beside go.mod (so it travels with it) with no dependencies of its own; a bad line is located', () => {
+    expect(goModManager.matches('services/api/go.sum')).toBe(true);
+    expect(goModManager.matches('go.summary')).toBe(false);
+    expect(goModManager.extract('example.com/a v1.0.0 h1:abc+/=\r\nexample.com/a v1.0.0/go.mod h1:def=\n', 'go.sum')).toEqual({ deps: [], errors: [] });
+    expect(goModManager.extract('example.com/a v1.0.0 h1:abc=\nrm -rf /\n', 'x/go.sum').errors).toEqual([{ file: 'x/go.sum', line: 2, message: 'not a go.sum line: rm -rf /' }]);
+  });
+});
