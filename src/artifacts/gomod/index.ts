@@ -42,7 +42,15 @@ function childGoProxy(settings: ArtifactContext['settings']): { value: string; u
   }
   if (parsed.proxies.length === 0) return parsed.off ? 'GOPROXY setting is off: go.sum is not regenerated' : 'GOPROXY setting lists no proxy Freshen uses (direct never is)';
   const value = parsed.proxies.map((p, i) => `${p.url}${i === parsed.proxies.length - 1 ? '' : p.fallBackOnError ? '|' : ','}`).join('');
-  const passwords = parsed.proxies.map((p) => decodeURIComponent(new URL(p.url).password)).filter(Boolean);
+  const password = (url: string) => {
+    const raw = new URL(url).password;
+    try {
+      return decodeURIComponent(raw);
+    } catch {
+      return raw;
+    }
+  };
+  const passwords = parsed.proxies.flatMap((p) => [password(p.url), new URL(p.url).password]).filter(Boolean);
   return { value, urls: parsed.proxies.map((p) => p.url), passwords };
 }
 
