@@ -3,6 +3,7 @@ import pLimit from 'p-limit';
 import type { OsvQuery, Vulnerability } from '../datasources/osv/index.js';
 import type { PlannedUpdate, Planner, PlanState, ScanContext } from '../engine/types.js';
 import { osvEcosystemOf } from '../datasources/index.js';
+import type { PackageUpdateFacts } from '../engine/language/shared.js';
 import { osEcosystem } from './ecosystems.js';
 import { dependencyOf } from './platforms.js';
 import type { WhatChanged } from './what-changed.js';
@@ -96,9 +97,14 @@ function changesOf(state: PlanState, update: PlannedUpdate): PackageChangeQuery[
   }
   const dep = dependencyOf(state, update);
   const ecosystem = dep ? osvEcosystemOf(dep.datasource) : undefined;
-  if (!dep || !ecosystem || !dep.currentValue || !update.newValue) return [];
-  if (!isExactVersion(dep.currentValue) || !isExactVersion(update.newValue)) return [];
-  return [{ update, ecosystem, name: dep.depName, before: [dep.currentValue], after: [update.newValue] }];
+  if (!dep || !ecosystem) return [];
+  // The installed versions (a lockfile's, not a range) where the language planner knew them.
+  const facts = update.extra?.package as PackageUpdateFacts | undefined;
+  const [before, after] = facts ? [facts.fromVersion, facts.toVersion] : [dep.currentValue, update.newValue];
+  if (!before || !after || !isExactVersion(before) || !isExactVersion(after)) return [];
+  // OSV writes Go module versions without Go's `v`.
+  const osvVersion = (v: string) => (ecosystem === 'Go' ? v.replace(/^v/, '') : v);
+  return [{ update, ecosystem, name: facts?.name ?? dep.depName, before: [osvVersion(before)], after: [osvVersion(after)] }];
 }
 
 /** A version, not a range: `1.2.3`, `2.0.0rc1`; not `^1.2`, `>=2,<3`. */

@@ -108,6 +108,25 @@ describe('vulnerabilities fixed by an image update', () => {
     expect(asked).toEqual(['PyPI jinja2 2.11.2', 'PyPI jinja2 2.11.3', 'npm lodash 4.17.20', 'npm lodash 4.17.21']);
   });
 
+  it('asks by the installed versions the language planner knew (a range in package.json, Go without its v)', async () => {
+    const deps = [
+      { manager: 'npm', datasource: 'npm', file: 'package.json', line: 3, depName: 'lodash', currentValue: '^4.17.0', currentDigest: null },
+      { manager: 'gomod', datasource: 'go', file: 'go.mod', line: 5, depName: 'example.com/greet', currentValue: 'v1.0.0', currentDigest: null },
+    ];
+    const facts = (i: number, from: string, to: string) => ({ package: { datasource: deps[i]!.datasource, name: deps[i]!.depName, fromVersion: from, toVersion: to } });
+    const state: PlanState = {
+      dependencies: deps, texts: new Map(), held: [], errors: [], options: {},
+      updates: [
+        { manager: 'npm', file: 'package.json', line: 3, depName: 'lodash', from: '4.17.20', to: '4.17.21', updateType: 'patch', newValue: '^4.17.0', newDigest: null, depIndex: 0, extra: facts(0, '4.17.20', '4.17.21') },
+        { manager: 'gomod', file: 'go.mod', line: 5, depName: 'example.com/greet', from: 'v1.0.0', to: 'v1.1.0', updateType: 'minor', newValue: 'v1.1.0', newDigest: null, depIndex: 0, extra: facts(1, 'v1.0.0', 'v1.1.0') },
+      ],
+    };
+    await securityPlanner({ osv: osvClient() }).plan(state, { images: createOciClient(), log: silentLogger });
+    expect((state.updates[0]!.extra?.vulnerabilitiesFixed as FixedVulnerability[]).map((v) => v.id)).toEqual(['GHSA-35jh-r3h4-6jhm']);
+    const asked = osv.batches.at(-1)!.map((q) => `${q.package.ecosystem} ${q.package.name} ${q.version}`).sort();
+    expect(asked).toEqual(['Go example.com/greet 1.0.0', 'Go example.com/greet 1.1.0', 'npm lodash 4.17.20', 'npm lodash 4.17.21']);
+  });
+
   it('follows OSV result pages', async () => {
     const paged = await startOsvFake(
       ['A', 'B', 'C'].map((id) => ({ id: `OSV-${id}`, ecosystem: 'npm', name: 'x', versions: ['1.0.0'] })),
