@@ -1,0 +1,32 @@
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, writeFileSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { it } from 'vitest';
+import { publish, startVerdaccio } from '../support/verdaccio.js';
+
+it('explore', async () => {
+  const v = await startVerdaccio();
+  await publish(v, 'lib-a', '1.0.0');
+  await publish(v, 'lib-c', '1.0.0');
+  await publish(v, 'lib-b', '1.0.0', { dependencies: { 'lib-a': '^1.0.0' } });
+  const dir = mkdtempSync(join(tmpdir(), 'x-'));
+  writeFileSync(join(dir, 'package.json'), JSON.stringify({ name: 'root', private: true, packageManager: 'pnpm@9.1.0', dependencies: { 'lib-a': 'catalog:', 'lib-c': '^1.0.0' } }));
+  writeFileSync(join(dir, 'pnpm-workspace.yaml'), "packages:\n  - 'apps/*'\ncatalog:\n  lib-a: ^1.0.0\ncatalogs:\n  old:\n    lib-b: ^1.0.0\n");
+  execFileSync('mkdir', ['-p', join(dir, 'apps/web')]);
+  writeFileSync(join(dir, 'apps/web/package.json'), JSON.stringify({ name: 'web', dependencies: { 'lib-b': 'catalog:old', 'root': 'workspace:*' } }));
+  writeFileSync(join(dir, '.npmrc'), `registry=${v.url}/\n//${v.host}/:_authToken=${v.token}\n`);
+  const pnpm = join(process.cwd(), 'node_modules/pnpm/bin/pnpm.cjs');
+  const env = { PATH: process.env.PATH!, HOME: dir, npm_config_store_dir: join(dir, '.store'), npm_config_manage_package_manager_versions: 'false' };
+  const run = (args: string[]) => { try { console.log(args.join(' '), execFileSync(process.execPath, [pnpm, ...args], { cwd: dir, env, encoding: 'utf8', stdio: 'pipe' })); } catch (e) { console.log('FAILED', args.join(' '), (e as any).stdout, (e as any).stderr); } };
+  run(['install', '--lockfile-only', '--ignore-scripts']);
+  await publish(v, 'lib-a', '1.1.0');
+  await publish(v, 'lib-c', '1.1.0');
+  await publish(v, 'lib-c', '1.2.0');
+  run(['update', 'lib-a', 'lib-c@1.1.0', '--lockfile-only', '--ignore-scripts', '--no-save', '-r']);
+  console.log(readFileSync(join(dir, 'pnpm-lock.yaml'), 'utf8'));
+  console.log(readFileSync(join(dir, 'pnpm-workspace.yaml'), 'utf8'));
+  console.log(readFileSync(join(dir, 'package.json'), 'utf8'));
+  run(['install', '--frozen-lockfile', '--ignore-scripts']);
+  await v.stop();
+}, 120_000);
