@@ -45,7 +45,8 @@ function entryOf(node: Node | null, lock: PnpmLock): { specifier?: string; versi
   return { specifier: scalarText(mapGet(node, 'specifier', lock.doc)), version: scalarText(mapGet(node, 'version', lock.doc)) };
 }
 
-function lockedVersion(lockText: string, lockFile: string, packageFile: string, key: string, range: string): string | undefined {
+/** The importer entry of `key` in the package.json at `packageFile`, in whichever dependency section holds it. */
+function importerEntry(lockText: string, lockFile: string, packageFile: string, key: string): { specifier?: string; version?: string } | undefined {
   const lock = readPnpmLock(lockText);
   if (lock.major !== undefined && lock.major < 5) throw new ParseError(`lockfileVersion ${lock.major} is older than pnpm 7 writes; not read`, 1);
   const id = importerId(lockFile, packageFile);
@@ -55,19 +56,33 @@ function lockedVersion(lockText: string, lockFile: string, packageFile: string, 
   if (!importers && id !== '.') return undefined;
   for (const section of SECTIONS) {
     const entry = entryOf(dig(lock.doc, ...(importers ? ['importers', id] : []), section, key), lock);
-    if (!entry?.version) continue;
-    // A specifier other than the range written: the lockfile is stale for this dependency.
-    if (entry.specifier !== undefined && entry.specifier !== range && !range.startsWith('npm:') && entry.specifier !== `npm:${range}`) return undefined;
-    return versionOfReference(entry.version);
+    if (entry?.version) return entry;
   }
   return undefined;
 }
 
-/** The version a pnpm-workspace.yaml catalog entry is locked at (`catalogs.<catalog>.<name>`, lockfile v9), when its specifier is `range`. */
-export function catalogLockedVersion(lockText: string, catalog: string, name: string, range: string): string | undefined {
+/** The version locked for `key` of `packageFile`, whatever its specifier (to check a regenerated lockfile). */
+export function importerVersion(lockText: string, lockFile: string, packageFile: string, key: string): string | undefined {
+  const entry = importerEntry(lockText, lockFile, packageFile, key);
+  return entry?.version === undefined ? undefined : versionOfReference(entry.version);
+}
+
+function lockedVersion(lockText: string, lockFile: string, packageFile: string, key: string, range: string): string | undefined {
+  const entry = importerEntry(lockText, lockFile, packageFile, key);
+  if (entry?.version === undefined) return undefined;
+  // A specifier other than the range written: the lockfile is stale for this dependency.
+  if (entry.specifier !== undefined && entry.specifier !== range && !entry.specifier.endsWith(`@${range}`)) return undefined;
+  return versionOfReference(entry.version);
+}
+
+/**
+ * The version a pnpm-workspace.yaml catalog entry is locked at (`catalogs.<catalog>.<name>`, lockfile
+ * v9), when its specifier is `range` (any specifier when range is undefined).
+ */
+export function catalogLockedVersion(lockText: string, catalog: string, name: string, range?: string): string | undefined {
   const lock = readPnpmLock(lockText);
   const entry = entryOf(dig(lock.doc, 'catalogs', catalog, name), lock);
-  if (!entry?.version || (entry.specifier !== undefined && entry.specifier !== range)) return undefined;
+  if (!entry?.version || (range !== undefined && entry.specifier !== undefined && entry.specifier !== range)) return undefined;
   return versionOfReference(entry.version);
 }
 

@@ -1,0 +1,137 @@
+// Regenerates pnpm-lock.yaml with real pnpm in a temporary copy: Freshen's own .npmrc, no scripts, no pnpmfile, the address guard; all or nothing.
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { PlannedUpdate } from '../../engine/types.js';
+import type { JsArtifactFacts } from '../../managers/npm/js-lockfile.js';
+import { specRefusal } from '../../engine/planners/npm-refusals.js';
+import { secretsOf } from '../../datasources/npm/config.js';
+import { catalogLockedVersion, importerVersion, PNPM_LOCK } from '../../managers/pnpm/lockfile.js';
+import type { LocatedError } from '../../types.js';
+import { runTool, writeTree } from '../child.js';
+import type { ArtifactContext, ArtifactUpdater, LockfileOutcome } from '../types.js';
+import { pnpmConfig } from './config.js';
+import { pnpmFor } from './tool.js';
+
+/** Facts of a pnpm update; catalog entries of pnpm-workspace.yaml carry their catalog's name too. */
+export type PnpmFacts = JsArtifactFacts & { catalog?: string };
+
+export function pnpmFactsOf(update: PlannedUpdate): PnpmFacts | undefined {
+  const facts = update.extra?.artifact as PnpmFacts | undefined;
+  return facts?.tool === 'pnpm' ? facts : undefined;
+}
+
+const baseName = (path: string) => path.slice(path.lastIndexOf('/') + 1);
+const DEPENDENCY_SECTIONS = ['dependencies', 'devDependencies', 'optionalDependencies', 'peerDependencies'];
+
+/** Specs pnpm would fetch with git or read from outside the project: refused before pnpm runs. */
+function packageRefusal(path: string, text: string, root: string): LocatedError | undefined {
+  let manifest: Record<string, unknown>;
+  try {
+    manifest = JSON.parse(text) as Record<string, unknown>;
+  } catch (err) {
+    return { file: path, message: `invalid JSON: ${(err as Error).message}` };
+  }
+  const fromDir = path.slice(root ? root.length + 1 : 0).split('/').slice(0, -1).join('/');
+  const pnpmField = manifest.pnpm as Record<string, unknown> | undefined;
+  const maps = [...DEPENDENCY_SECTIONS.map((s) => manifest[s]), pnpmField?.overrides];
+  for (const map of maps) {
+    if (!map || typeof map !== 'object') continue;
+    for (const [name, spec] of Object.entries(map)) {
+      const refused = typeof spec === 'string' ? specRefusal(spec, fromDir) : undefined;
+      if (refused) return { file: path, depName: name, message: `${name}: ${refused}` };
+    }
+  }
+  return undefined;
+}
+
+/** pnpm may resolve another version than proposed (a newer one appeared): then nothing is written. */
+function versionMismatch(lockText: string, lockFile: string, updates: PlannedUpdate[]): string | undefined {
+  for (const update of updates) {
+    const facts = pnpmFactsOf(update)!;
+    const found = facts.catalog !== undefined
+      ? catalogLockedVersion(lockText, facts.catalog, facts.packageName)
+      : importerVersion(lockText, lockFile, update.file, facts.key);
+    if (found !== facts.newVersion) return `pnpm resolved ${facts.key} to ${found ?? 'nothing'} instead of ${facts.newVersion}; ${lockFile} not updated`;
+  }
+  return undefined;
+}
+
+/** The arguments for one run: `update` for in-range moves (install keeps what still satisfies), else `install`. */
+function pnpmArgs(updates: PlannedUpdate[], workspace: boolean, dir: string): string[] {
+  const lockOnly = updates.map((u) => pnpmFactsOf(u)!).filter((f) => f.lockfileOnly);
+  const names = [...new Set(lockOnly.map((f) => (f.key === f.packageName ? `${f.key}@${f.newVersion}` : f.key)))];
+  const command = names.length ? ['update', ...names, '--no-save', ...(workspace ? ['--recursive'] : [])] : ['install', '--no-frozen-lockfile'];
+  return [
+    ...command,
+    '--lockfile-only', '--ignore-scripts', '--ignore-pnpmfile',
+    '--store-dir', join(dir, 'store'), '--cache-dir', join(dir, 'cache'),
+    '--config.manage-package-manager-versions=false', '--config.side-effects-cache=false', '--config.update-notifier=false',
+    '--reporter=append-only',
+  ];
+}
+
+async function regenerate(lockFile: string, updates: PlannedUpdate[], files: ReadonlyMap<string, string>, ctx: ArtifactContext): Promise<LockfileOutcome> {
+  const facts = pnpmFactsOf(updates[0]!)!;
+  const fail = (error: LocatedError): LockfileOutcome => ({ lockFile, error: { ...error, message: `${error.message}; ${lockFile} left as it is` } });
+  const texts = new Map<string, string>();
+  for (const path of [...facts.packageFiles, lockFile, ...facts.configFiles]) {
+    const text = files.get(path) ?? (await ctx.readFile(path));
+    if (text === undefined && !facts.configFiles.includes(path)) return fail({ file: path, message: 'could not be read for the lockfile update' });
+    if (text !== undefined) texts.set(path, text);
+  }
+  for (const path of facts.packageFiles) {
+    const refused = packageRefusal(path, texts.get(path)!, facts.root);
+    if (refused) return fail(refused);
+  }
+  const npmrcPath = facts.configFiles.find((p) => baseName(p) === '.npmrc');
+  const workspacePath = facts.configFiles.find((p) => baseName(p) === 'pnpm-workspace.yaml');
+  const config = pnpmConfig({
+    ...(npmrcPath ? { npmrcPath, npmrcText: texts.get(npmrcPath) } : {}),
+    ...(workspacePath ? { workspacePath, workspaceText: texts.get(workspacePath) } : {}),
+    appNpmrc: ctx.settings.FRESHEN_NPMRC?.replace(/\\n/g, '\n'),
+    vars: ctx.settings,
+    insecureRegistries: ctx.insecureRegistries,
+  });
+  if ('file' in config) return fail(config);
+  let program;
+  try {
+    program = await pnpmFor(facts.packageManager, ctx);
+  } catch (err) {
+    return fail({ file: facts.packageFiles.find((p) => p === (facts.root ? `${facts.root}/package.json` : 'package.json')) ?? lockFile, message: (err as Error).message });
+  }
+  const dir = await mkdtemp(join(tmpdir(), 'freshen-pnpm-'));
+  try {
+    const rel = (path: string) => path.slice(facts.root ? facts.root.length + 1 : 0);
+    // Only the manifests and the lockfile are copied: no .pnpmfile.cjs, patches or scripts come along.
+    const project = new Map([...facts.packageFiles, lockFile].map((p) => [rel(p), texts.get(p)!]));
+    project.set('.npmrc', config.npmrc);
+    if (config.workspace !== undefined) project.set('pnpm-workspace.yaml', config.workspace);
+    await writeTree(join(dir, 'project'), project);
+    const args = pnpmArgs(updates, config.workspace !== undefined, dir);
+    const result = await runTool({
+      command: process.execPath,
+      args: [program.script, ...args],
+      cwd: join(dir, 'project'),
+      tempDir: dir,
+      env: { npm_config_userconfig: join(dir, 'user-npmrc'), XDG_CONFIG_HOME: join(dir, 'config'), XDG_DATA_HOME: join(dir, 'data'), XDG_CACHE_HOME: join(dir, 'cache') },
+      programs: ['node'],
+      nodeGuard: { allowedHosts: ctx.insecureRegistries },
+      timeoutMs: ctx.timeoutMs ?? 300_000,
+      secrets: secretsOf(config.options),
+    });
+    if (!result.ok) return fail({ file: lockFile, message: `pnpm ${program.version} ${args[0]} failed: ${result.output.split(dir).join('.')}` });
+    const text = await readFile(join(dir, 'project', PNPM_LOCK), 'utf8');
+    const wrong = versionMismatch(text, lockFile, updates);
+    if (wrong) return { lockFile, error: { file: lockFile, message: wrong } };
+    return { lockFile, files: new Map([[lockFile, text]]) };
+  } finally {
+    await rm(dir, { recursive: true, force: true });
+  }
+}
+
+export const pnpmArtifacts: ArtifactUpdater = {
+  name: 'pnpm',
+  lockfileOf: (update) => pnpmFactsOf(update)?.lockFile,
+  regenerate,
+};
