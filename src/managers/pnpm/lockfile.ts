@@ -31,10 +31,10 @@ export function versionOfReference(reference: string): string | undefined {
   const peers = spec.indexOf('(');
   if (peers >= 0) spec = spec.slice(0, peers);
   if (/^(link|file|workspace):/.test(spec)) return undefined;
-  const path = /^\/((?:@[^/@]+\/)?[^/@]+)[@/]([^/@]+)$/.exec(spec);
+  const path = /^\/((?:@[^/@]+\/)?[^/@]+)[@/](.+)$/.exec(spec);
+  const peerless = (path?.[2] ?? spec).split('_')[0]!;
   const alias = /^((?:@[^/@]+\/)?[^/@]+)@([^/@]+)$/.exec(spec);
-  let version = path?.[2] ?? alias?.[2] ?? spec;
-  version = version.split('_')[0]!;
+  const version = path || semver.valid(peerless) === peerless ? peerless : (alias?.[2] ?? spec);
   return semver.valid(version) === version ? version : undefined;
 }
 
