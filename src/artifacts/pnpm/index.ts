@@ -67,6 +67,8 @@ function pnpmArgs(updates: PlannedUpdate[], workspace: boolean, dir: string): st
     '--lockfile-only', '--ignore-scripts', '--ignore-pnpmfile',
     '--store-dir', join(dir, 'store'), '--cache-dir', join(dir, 'cache'),
     '--config.manage-package-manager-versions=false', '--config.side-effects-cache=false', '--config.update-notifier=false',
+    // One quick retry: enough for a hiccup, and a refused host fails in seconds, not minutes.
+    '--config.fetch-retries=1', '--config.fetch-retry-mintimeout=1000', '--config.fetch-retry-maxtimeout=3000',
     '--reporter=append-only',
   ];
 }
