@@ -123,6 +123,9 @@ export function pnpmConfig(input: PnpmConfigInput): PnpmConfig | LocatedError {
     const line = (err as { line?: number }).line;
     return located((err as { file?: string }).file ?? npmrcPath, (err as Error).message, line);
   }
+  // pnpm expands `${NAME}` itself, and ignores the whole file when it cannot: a setting still holding one (a token
+  // the operator did not provide) is left out, so the rest stands and nothing is expanded from pnpm's environment.
+  options = Object.fromEntries(Object.entries(options).filter(([key, value]) => !`${key}${value}`.includes('${')));
   const refused = plainHttpCredentials(options, input.insecureRegistries, npmrcPath);
   if (refused) return refused;
   const npmrc = toNpmrc(options) + pnpmSettings(input.npmrcText).map((line) => `${line}\n`).join('');

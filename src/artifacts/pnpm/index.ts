@@ -6,9 +6,10 @@ import type { PlannedUpdate } from '../../engine/types.js';
 import type { JsArtifactFacts } from '../../managers/npm/js-lockfile.js';
 import { specRefusal } from '../../engine/planners/npm-refusals.js';
 import { secretsOf } from '../../datasources/npm/config.js';
+import { firstAnchorLine } from '../../managers/pnpm/lock-yaml.js';
 import { catalogLockedVersion, importerVersion, PNPM_LOCK } from '../../managers/pnpm/lockfile.js';
 import type { LocatedError } from '../../types.js';
-import { runTool, writeTree } from '../child.js';
+import { checkToolUrls, runTool, writeTree } from '../child.js';
 import type { ArtifactContext, ArtifactUpdater, LockfileOutcome } from '../types.js';
 import { pnpmConfig } from './config.js';
 import { pnpmFor } from './tool.js';
@@ -24,22 +25,35 @@ export function pnpmFactsOf(update: PlannedUpdate): PnpmFacts | undefined {
 const baseName = (path: string) => path.slice(path.lastIndexOf('/') + 1);
 const DEPENDENCY_SECTIONS = ['dependencies', 'devDependencies', 'optionalDependencies', 'peerDependencies'];
 
-/** Specs pnpm would fetch with git or read from outside the project: refused before pnpm runs. */
-function packageRefusal(path: string, text: string, root: string): LocatedError | undefined {
+/** The dependency specs of a package.json and its `pnpm.overrides`, by name; null when it is not JSON. */
+function specsOf(text: string): [string, string][] | Error {
   let manifest: Record<string, unknown>;
   try {
     manifest = JSON.parse(text) as Record<string, unknown>;
   } catch (err) {
-    return { file: path, message: `invalid JSON: ${(err as Error).message}` };
+    return err as Error;
   }
-  const fromDir = path.slice(root ? root.length + 1 : 0).split('/').slice(0, -1).join('/');
   const pnpmField = manifest.pnpm as Record<string, unknown> | undefined;
   const maps = [...DEPENDENCY_SECTIONS.map((s) => manifest[s]), pnpmField?.overrides];
-  for (const map of maps) {
-    if (!map || typeof map !== 'object') continue;
-    for (const [name, spec] of Object.entries(map)) {
-      const refused = typeof spec === 'string' ? specRefusal(spec, fromDir) : undefined;
-      if (refused) return { file: path, depName: name, message: `${name}: ${refused}` };
+  return maps.flatMap((map) => (map && typeof map === 'object' ? Object.entries(map).filter((e): e is [string, string] => typeof e[1] === 'string') : []));
+}
+
+/**
+ * Specs pnpm would fetch with git or read from outside the project, and tarball URLs on hosts the
+ * policy refuses: refused before pnpm runs (pnpm's own guard would refuse them too, after minutes of retries).
+ */
+async function packageRefusal(path: string, text: string, root: string, insecure: readonly string[]): Promise<LocatedError | undefined> {
+  const specs = specsOf(text);
+  if (specs instanceof Error) return { file: path, message: `invalid JSON: ${specs.message}` };
+  const fromDir = path.slice(root ? root.length + 1 : 0).split('/').slice(0, -1).join('/');
+  for (const [name, spec] of specs) {
+    const refused = specRefusal(spec, fromDir);
+    if (refused) return { file: path, depName: name, message: `${name}: ${refused}` };
+    if (!/^https?:/i.test(spec)) continue;
+    try {
+      await checkToolUrls([spec], insecure);
+    } catch (err) {
+      return { file: path, depName: name, message: `${name}: ${(err as Error).message}` };
     }
   }
   return undefined;
@@ -67,8 +81,6 @@ function pnpmArgs(updates: PlannedUpdate[], workspace: boolean, dir: string): st
     '--lockfile-only', '--ignore-scripts', '--ignore-pnpmfile',
     '--store-dir', join(dir, 'store'), '--cache-dir', join(dir, 'cache'),
     '--config.manage-package-manager-versions=false', '--config.side-effects-cache=false', '--config.update-notifier=false',
-    // One quick retry: enough for a hiccup, and a refused host fails in seconds, not minutes.
-    '--config.fetch-retries=1', '--config.fetch-retry-mintimeout=1000', '--config.fetch-retry-maxtimeout=3000',
     '--reporter=append-only',
   ];
 }
@@ -82,8 +94,10 @@ async function regenerate(lockFile: string, updates: PlannedUpdate[], files: Rea
     if (text === undefined && !facts.configFiles.includes(path)) return fail({ file: path, message: 'could not be read for the lockfile update' });
     if (text !== undefined) texts.set(path, text);
   }
+  const anchorLine = firstAnchorLine(texts.get(lockFile)!);
+  if (anchorLine !== undefined) return fail({ file: lockFile, line: anchorLine, message: 'a YAML anchor or alias, which pnpm never writes in its lockfile: pnpm is not run on it' });
   for (const path of facts.packageFiles) {
-    const refused = packageRefusal(path, texts.get(path)!, facts.root);
+    const refused = await packageRefusal(path, texts.get(path)!, facts.root, ctx.insecureRegistries);
     if (refused) return fail(refused);
   }
   const npmrcPath = facts.configFiles.find((p) => baseName(p) === '.npmrc');
@@ -116,7 +130,10 @@ async function regenerate(lockFile: string, updates: PlannedUpdate[], files: Rea
       args: [program.script, ...args],
       cwd: join(dir, 'project'),
       tempDir: dir,
-      env: { npm_config_userconfig: join(dir, 'user-npmrc'), XDG_CONFIG_HOME: join(dir, 'config'), XDG_DATA_HOME: join(dir, 'data'), XDG_CACHE_HOME: join(dir, 'cache') },
+      env: {
+        // One quick retry: enough for a hiccup, and a refused host fails in seconds, not minutes.
+        npm_config_fetch_retries: '1', npm_config_fetch_retry_mintimeout: '1000', npm_config_fetch_retry_maxtimeout: '3000',
+        npm_config_userconfig: join(dir, 'user-npmrc'), XDG_CONFIG_HOME: join(dir, 'config'), XDG_DATA_HOME: join(dir, 'data'), XDG_CACHE_HOME: join(dir, 'cache') },
       programs: ['node'],
       nodeGuard: { allowedHosts: ctx.insecureRegistries },
       timeoutMs: ctx.timeoutMs ?? 300_000,

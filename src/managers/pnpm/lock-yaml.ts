@@ -93,3 +93,17 @@ export function lineOfNode(text: string, node: Node | null): number | undefined 
   for (let i = text.indexOf('\n'); i !== -1 && i < at; i = text.indexOf('\n', i + 1)) line++;
   return line;
 }
+
+/**
+ * The line of the first YAML anchor or alias, which pnpm never writes in a lockfile: one in a
+ * repository's file is refused before pnpm parses it (aliases can expand a small file enormously).
+ * The lexer alone is run: linear in the text.
+ */
+export function firstAnchorLine(text: string): number | undefined {
+  let line = 1;
+  for (const token of new Lexer().lex(text)) {
+    if (token[0] === '&' || token[0] === '*') return line;
+    for (let i = token.indexOf('\n'); i !== -1; i = token.indexOf('\n', i + 1)) line++;
+  }
+  return undefined;
+}
