@@ -7,7 +7,7 @@ import type { Logger } from '../src/types.js';
 import { createProbotApp, installationClients } from '../src/github/client.js';
 import { createQueue, memoryConnectionOptions } from '../src/queue/jobs.js';
 import { limitHeapGrowth } from '../src/queue/heap.js';
-import { registryScanContext } from '../src/queue/scan-context.js';
+import { registryScanContext } from '../src/jobs/scan-context.js';
 import { startWorker, stopWorker } from '../src/queue/worker.js';
 
 const env = loadEnv();

@@ -4,8 +4,8 @@ import type { Context, Probot } from 'probot';
 import { managedPath } from './engine/index.js';
 import { groupFromBranch } from './config/groups.js';
 import { CONFIG_PATH } from './config/repo-config.js';
-import { commentCommandHandler } from './commands/webhook.js';
-import { dashboardEditHandler, type IssueEditedHandler } from './dashboard/webhook.js';
+import { commentCommandHandler } from './webhooks/comment-commands.js';
+import { dashboardEditHandler, type IssueEditedHandler } from './webhooks/dashboard-edits.js';
 import { enqueuePrClosed, enqueueRepoScan, enqueueWorkflowRun, type FreshenQueue } from './queue/jobs.js';
 import { removeAllSchedules, upsertInstallationSchedule } from './queue/schedule.js';
 

@@ -1,22 +1,18 @@
 // The CLI's side of `.github/freshen.yml`: `freshen config check`, and the config applied to extract and scan as the app applies it.
-import { configuredPlanners, configuredScanOptions } from './config/apply.js';
+import { configuredScanOptions } from './config/apply.js';
 import { readConfigFile } from './config/config-file.js';
 import { registryCredentialsFromEnv } from './config/env.js';
 import { isIgnored } from './engine/index.js';
 import { configErrorOf, formatConfigProblem, type ConfigProblem, type RepoConfig } from './config/repo-config.js';
 import { createImageLookup } from './datasources/oci/index.js';
 import { OsvClient } from './datasources/osv/index.js';
-import { anonymousGitHubReleases, PUBLIC_GITHUB_API } from './datasources/github-releases/index.js';
-import { createNpmDatasource } from './datasources/npm/index.js';
-import { createPypiDatasource } from './datasources/pypi/index.js';
-import { createToolPinsPlanner, versionList } from './engine/planners/tool-pins.js';
-import type { Planner } from './engine/types.js';
-import { languagePlanners } from './engine/language/index.js';
+import { anonymousGitHubReleases, PUBLIC_GITHUB_API, type GitHubReleaseSource } from './datasources/github-releases/index.js';
+import { scanPlanners } from './config/compose.js';
 import { packageIndexes, parseOsMirrors } from './engine/planners/os-pins.js';
 import type { FileSource, ScanContext, ScanOptions } from './engine/types.js';
 import { createHttpClient } from './http/index.js';
 import { MemoryFirstSeenStore, releaseDataSource } from './insight/index.js';
-import { repositoryCredentials } from './queue/registry-credentials.js';
+import { repositoryCredentials } from './jobs/registry-credentials.js';
 import type { Dependency, LocatedError } from './types.js';
 import { silentLogger } from './types.js';
 
@@ -90,10 +86,13 @@ export function cliScanSetup(config: RepoConfig, env: NodeJS.ProcessEnv, flags: 
   const osvUrl = env.FRESHEN_OSV_URL && env.FRESHEN_OSV_URL !== 'off' ? env.FRESHEN_OSV_URL : undefined;
   const osv = osvUrl ? new OsvClient(createHttpClient({ insecureHosts: [new URL(osvUrl).host] }), osvUrl) : undefined;
   const endOfLife = cliReleaseData(env);
-  const planners = configuredPlanners(applied, {
+  const planners = scanPlanners(applied, {
+    settings: env,
+    insecureRegistries: insecureHosts,
+    http: createHttpClient({ insecureHosts }),
+    toolReleases: cliToolReleases(env, insecureHosts),
     images,
     indexes: packageIndexes(createHttpClient({ insecureHosts, maxBodyBytes: 256 * 1024 ** 2 })),
-    language: [...languagePlanners({ env, insecureRegistries: insecureHosts }), cliToolPins(env, insecureHosts)],
     // Layer reads and OSV cost time and network: only when asked.
     insight: { firstSeen: new MemoryFirstSeenStore(), skipWhatChanged: !flags.whatChanged && !osv, ...(osv ? { osv } : {}), ...(endOfLife ? { endOfLife } : {}) },
   });
@@ -116,10 +115,10 @@ function cliReleaseData(env: NodeJS.ProcessEnv) {
 }
 
 /**
- * Tool versions a Dockerfile downloads: GitHub read anonymously from FRESHEN_GITHUB_API (default the
- * public API; its host may be private or plain HTTP, as for a GitHub Enterprise server), npm and PyPI as the language planners read them.
+ * GitHub releases of tools a Dockerfile downloads, read anonymously from FRESHEN_GITHUB_API (default
+ * the public API; its host may be private or plain HTTP, as for a GitHub Enterprise server).
  */
-function cliToolPins(env: NodeJS.ProcessEnv, insecureHosts: string[]): Planner {
+function cliToolReleases(env: NodeJS.ProcessEnv, insecureHosts: string[]): GitHubReleaseSource {
   const api = env.FRESHEN_GITHUB_API || PUBLIC_GITHUB_API;
   let apiHost: string;
   try {
@@ -128,12 +127,5 @@ function cliToolPins(env: NodeJS.ProcessEnv, insecureHosts: string[]): Planner {
     throw new CliSetupError(`FRESHEN_GITHUB_API: "${api}" is not a URL`);
   }
   const http = createHttpClient({ insecureHosts: env.FRESHEN_GITHUB_API ? [...insecureHosts, apiHost] : insecureHosts });
-  const npm = createNpmDatasource({ appNpmrc: env.FRESHEN_NPMRC, vars: env, insecureRegistries: insecureHosts });
-  const pypi = createPypiDatasource({ http });
-  return createToolPinsPlanner({
-    github: anonymousGitHubReleases(http, api),
-    http,
-    npmVersions: async (name) => versionList(await npm.getPackage(name)),
-    pypiVersions: async (name) => versionList(await pypi.getProject(name, env.PIP_INDEX_URL)),
-  });
+  return anonymousGitHubReleases(http, api);
 }

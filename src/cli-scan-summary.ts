@@ -1,6 +1,7 @@
 // The human `freshen scan` report: what was checked, what failed, the updates, then what is up to date.
 import type { PlannedUpdate } from './engine/types.js';
 import type { UnmaintainedBase } from './insight/unmaintained.js';
+import { listClaims, type RuntimeDisagreement } from './insight/runtime.js';
 import { endOfLifeText } from './render/unmaintained.js';
 import { renderTable } from './text-table.js';
 import type { Dependency, LocatedError } from './types.js';
@@ -16,7 +17,7 @@ export interface ScanReport {
 }
 
 export function humanScan(report: ScanReport): string {
-  return [checkedLine(report.dependencies), failedSection(report.errors), unmaintainedSection(report.dependencies), updatesTable(report), heldSection(report.held), upToDateLine(report)]
+  return [checkedLine(report.dependencies), failedSection(report.errors), unmaintainedSection(report.dependencies), runtimeSection(report.dependencies), updatesTable(report), heldSection(report.held), upToDateLine(report)]
     .filter(Boolean)
     .join('\n');
 }
@@ -46,6 +47,15 @@ function unmaintainedSection(deps: Dependency[]): string {
     return [`  ${d.file}:${d.line} ${d.reference ?? d.depName}: image built ${base.created.slice(0, 10)}, while ${newer}${eol}`];
   });
   return lines.length > 0 ? `No longer maintained (${lines.length}):\n${lines.join('\n')}\n` : '';
+}
+
+/** Language bases that their own .nvmrc, requires-python or go.mod already disagree with. */
+function runtimeSection(deps: Dependency[]): string {
+  const lines = deps.flatMap((d) => {
+    const off = d.extra?.runtimeDisagreement as RuntimeDisagreement | undefined;
+    return off ? [`  ${d.file}:${d.line} ${off.image}: ${listClaims(off.files, (text) => text)}`] : [];
+  });
+  return lines.length > 0 ? `Runtime files disagree with the base image (${lines.length}):\n${lines.join('\n')}\n` : '';
 }
 
 function updatesTable({ updates, applied }: ScanReport): string {

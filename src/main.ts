@@ -22,9 +22,9 @@ import { createMetrics, type FreshenMetrics } from './observability/metrics.js';
 import { countedScanContext, operations } from './observability/operate.js';
 import { createQueue, memoryConnectionOptions } from './queue/jobs.js';
 import { limitHeapGrowth } from './queue/heap.js';
-import { connectRedis, keyPrefixFor } from './queue/redis-connection.js';
-import type { ScanContextFactory } from './queue/scan-repo.js';
-import { registryScanContext } from './queue/scan-context.js';
+import { connectRedis, keyPrefixFor } from './cache/redis-connection.js';
+import type { ScanContextFactory } from './jobs/scan-repo.js';
+import { registryScanContext } from './jobs/scan-context.js';
 import { startWorker, stopWorker } from './queue/worker.js';
 
 export interface Running {

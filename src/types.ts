@@ -154,3 +154,6 @@ export const silentLogger: Logger = {
   warn() {},
   error() {},
 };
+
+/** The repository's Freshen config file (read by config/, named in PR bodies and issues). */
+export const CONFIG_PATH = '.github/freshen.yml';

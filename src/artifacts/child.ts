@@ -5,7 +5,7 @@ import { access, mkdir, symlink, writeFile } from 'node:fs/promises';
 import { delimiter, dirname, isAbsolute, join } from 'node:path';
 import { HostPolicy, portOf, resolveAllowedAddress, systemLookup, unbracket, type DnsLookup } from '../http/address-guard.js';
 import { withoutUserInfoIn } from '../http/url.js';
-import { NPM_CHILD_GUARD } from '../engine/planners/npm-child-guard.js';
+import { NPM_CHILD_GUARD } from './node-guard.js';
 
 export interface ToolRun {
   /** The program, by absolute path or as the worker's PATH finds it. */

@@ -1,5 +1,10 @@
-// Every lockfile regenerator Freshen runs. Adding a lockfile format is one folder and one line here.
+// Every lockfile Freshen regenerates, one registration line each.
+import { npmArtifacts } from './npm/index.js';
 import { pnpmArtifacts } from './pnpm/index.js';
+import { poetryArtifacts } from './poetry/index.js';
 import type { ArtifactUpdater } from './types.js';
+import { yarnArtifacts } from './yarn/index.js';
 
-export const artifactUpdaters: ArtifactUpdater[] = [pnpmArtifacts];
+export type { ArtifactContext, ArtifactUpdater, LockfileOutcome } from './types.js';
+
+export const artifactUpdaters: readonly ArtifactUpdater[] = [npmArtifacts, yarnArtifacts, pnpmArtifacts, poetryArtifacts];

@@ -1,6 +1,6 @@
 // Paces GitHub per installation across all workers: content-generating requests under GitHub's limits, pauses on its signals.
 import type { GitHub } from '../github/types.js';
-import { RateLimitedError } from '../queue/errors.js';
+import { RateLimitedError } from './errors.js';
 import { pauseFromHeaders } from './headers.js';
 import type { BatchReservation, RequestBudget } from './ledger.js';
 import type { RedisSemaphore } from './semaphore.js';

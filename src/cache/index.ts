@@ -5,7 +5,3 @@ export { RedisLookupCache, type RedisCacheOptions } from './redis.js';
 export { lookupKey, scopeFor, type CacheScope } from './keys.js';
 export { revalidatingLookup, type ConditionalAnswer, type Validated } from './revalidate.js';
 export { sharedOsInfoCache } from './os-info.js';
-export { sharedImageFactsCache } from './image-facts.js';
-export { sharedPypi } from './pypi.js';
-export { sharedNpm } from './npm.js';
-export { sharedMirrorFiles } from './mirror-files.js';

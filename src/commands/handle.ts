@@ -2,7 +2,7 @@
 import type { RebuildGate } from '../rebuild/gate.js';
 import { renderStatusSections, type RepoStatus } from '../rebuild/status-issue.js';
 import type { RepoRef } from '../rebuild/types.js';
-import { inlineCode, neutraliseMentions } from '../render/markdown-safe.js';
+import { inlineCode, neutraliseMentions } from '../markdown-safe.js';
 import type { IgnoreStore } from './ignore-store.js';
 import type { Command } from './parse.js';
 import { checkCommandPermission, WHO_CAN_RUN, type FetchPermission } from './permission.js';

@@ -1,5 +1,5 @@
 // Finds Freshen commands in a comment: only at the start of a line, never in code blocks, quotes or HTML comments.
-import { inlineCode } from '../render/markdown-safe.js';
+import { inlineCode } from '../markdown-safe.js';
 
 export type Command =
   | { kind: 'rebuild'; image: string | null; line: number }

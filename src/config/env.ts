@@ -2,7 +2,7 @@
 import { readFileSync } from 'node:fs';
 import { z } from 'zod';
 import { DEFAULT_RELEASE_DATA_URLS } from '../insight/end-of-life.js';
-import { parseHostList, type RedisTarget } from '../queue/redis-connection.js';
+import { parseHostList, type RedisTarget } from '../cache/redis-connection.js';
 
 const logLevels = ['trace', 'debug', 'info', 'warn', 'error', 'fatal', 'silent'] as const;
 
@@ -114,6 +114,19 @@ const envSchema = z.object({
   FRESHEN_NPMRC: z.string().min(1).optional().transform((text) => text?.replace(/\\n/g, '\n')),
   /** The Python package index used when a requirements file names none (default: the public index). */
   PIP_INDEX_URL: z.url({ protocol: /^https?$/ }).optional(),
+  /**
+   * Go module proxies (a comma or pipe list, as Go reads GOPROXY); `direct` and `off` entries are
+   * never used: Freshen reaches modules only through a proxy, never through a VCS.
+   */
+  GOPROXY: z.string().min(1).optional(),
+  /** Go's checksum database settings, passed to `go` as they are (GOSUMDB, GONOSUMDB, GOPRIVATE, GONOPROXY, GONOSUMCHECK). */
+  GOSUMDB: z.string().min(1).optional(),
+  GONOSUMDB: z.string().min(1).optional(),
+  GOPRIVATE: z.string().min(1).optional(),
+  GONOPROXY: z.string().min(1).optional(),
+  GONOSUMCHECK: z.string().min(1).optional(),
+  /** Where yarn and pnpm versions a repository's `packageManager` names are installed once (default: under the OS temp dir). */
+  FRESHEN_TOOLS_DIR: z.string().min(1).optional(),
   /** Seconds a package repository's GitHub releases and changelog stay cached for release notes. */
   FRESHEN_RELEASE_NOTES_TTL_SECONDS: z.coerce.number().int().min(60).max(7 * 24 * 3600).default(6 * 3600),
   /** Namespace of every Redis key Freshen writes (queue and memory). */

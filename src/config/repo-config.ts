@@ -3,9 +3,9 @@ import { z } from 'zod';
 import { parseDuration } from '../insight/release-age.js';
 import { parseScheduleEntry, scanCronFor, ScheduleError } from '../insight/schedule.js';
 import { rebuildSettingsSchema } from '../rebuild/types.js';
-import type { LocatedError } from '../types.js';
+import { CONFIG_PATH, type LocatedError } from '../types.js';
 
-export const CONFIG_PATH = '.github/freshen.yml';
+export { CONFIG_PATH };
 
 const cronField = /^(\*|\d+(-\d+)?)(\/\d+)?(,(\*|\d+(-\d+)?)(\/\d+)?)*$/;
 

@@ -1,7 +1,7 @@
 // Decides, for one image dependency, which updates to propose from what the registry knows.
 import { formatReference } from '../image/reference.js';
 import type { Dependency, UpdateType } from '../types.js';
-import { docker } from '../versioning/docker/index.js';
+import { docker } from '../versioning/index.js';
 import type { ImageLookup } from './types.js';
 
 export interface ProposedChange {

@@ -1,11 +1,11 @@
 // A package.json locked by yarn, pnpm or bun is never edited: Freshen cannot regenerate that lockfile, and a stale one fails the frozen install.
-import { NPM_LOCKFILES, PNPM_WORKSPACE, UNSUPPORTED_LOCKFILES, workspaceMatcher, workspacePatterns } from '../managers/npm/lockfiles.js';
+import { ALL_JS_LOCKFILES, unsupportedLockfiles } from '../managers/npm/lockfile-formats.js';
+import { PNPM_WORKSPACE, workspaceMatcher, workspacePatterns } from '../managers/npm/lockfiles.js';
 import type { ExtractedFile } from './extract.js';
 import { dirOf, joinPath, selfAndParents } from './language/shared.js';
 
 const LOCKFILE_UNSUPPORTED = 'lockfile-unsupported';
 
-const ALL_LOCKFILES = [...NPM_LOCKFILES, ...UNSUPPORTED_LOCKFILES];
 
 /**
  * Which package.json files must not be edited, and why. `paths` are the repository's files (read
@@ -14,6 +14,7 @@ const ALL_LOCKFILES = [...NPM_LOCKFILES, ...UNSUPPORTED_LOCKFILES];
 export class LockfileGuard {
   /** Per workspace root: whether it claims a directory below it. Parsed and compiled once. */
   private readonly claimsByRoot = new Map<string, (dir: string) => boolean>();
+  private readonly unsupported = unsupportedLockfiles();
 
   constructor(
     private readonly paths: ReadonlySet<string>,
@@ -26,7 +27,7 @@ export class LockfileGuard {
     const parents = selfAndParents(dir);
     // The nearest directory holding any lockfile is the project root (a workspace root for its members),
     // as npm finds it; anything past it is taken as locked there too, on the careful side.
-    const root = parents.find((d) => ALL_LOCKFILES.some((name) => this.paths.has(joinPath(d, name))));
+    const root = parents.find((d) => ALL_JS_LOCKFILES.some((name) => this.paths.has(joinPath(d, name))));
     const nearest = root === undefined ? [] : this.unsupportedIn(root);
     if (nearest.length > 0) return reason(nearest);
     // A workspace member with a package-lock.json of its own is still in its root's yarn.lock or pnpm-lock.yaml.
@@ -38,7 +39,7 @@ export class LockfileGuard {
   }
 
   private unsupportedIn(dir: string): string[] {
-    return UNSUPPORTED_LOCKFILES.map((name) => joinPath(dir, name)).filter((p) => this.paths.has(p));
+    return this.unsupported.map((name) => joinPath(dir, name)).filter((p) => this.paths.has(p));
   }
 
   /** Whether the workspace at `root` lists `dir`; a workspace file that cannot be read claims everything. */

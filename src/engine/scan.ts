@@ -54,7 +54,7 @@ export async function scan(source: FileSource, ctx: ScanContext, options: ScanOp
   if (rateLimited) throw rateLimited;
 
   const texts = new Map(extracted.files.map((f) => [f.file, f.text]));
-  const state: PlanState = { dependencies: extracted.dependencies, texts, updates, held: [], errors, options };
+  const state: PlanState = { dependencies: extracted.dependencies, texts, updates, held: [], errors, options, source };
   for (const planner of ctx.planners ?? []) {
     try {
       await planner.plan(state, ctx);

@@ -35,6 +35,8 @@ export interface PlanState {
   held: HeldUpdate[];
   errors: LocatedError[];
   options: ScanOptions;
+  /** Reads a file no manager lists by its path (a `.nvmrc`); rejects for one that is missing or not a regular file. */
+  source?: Pick<FileSource, 'read'>;
 }
 
 export interface Planner {

@@ -1,9 +1,9 @@
 // Keeps each Freshen PR right: open, regenerate on newer versions or a moved base, hands off, close.
-import { applyUpdatesWithArtifacts, touchedFiles } from '../engine/artifacts.js';
+import { applyUpdatesWithArtifacts, touchedFiles, type ArtifactOptions } from '../engine/artifacts.js';
 import type { PlannedUpdate } from '../engine/types.js';
 import { branchFor } from '../config/groups.js';
 import type { RepoConfig } from '../config/repo-config.js';
-import type { RepoMemory } from '../queue/memory.js';
+import type { RepoMemory } from './repo-memory.js';
 import {
   HELD_BACK, needsSecurityLabel, proposalKey, renderBody, renderCommitMessage, renderHandsOffComment, renderObsoleteComment, renderTitle, toProposed,
   type ProposedUpdate,
@@ -27,7 +27,7 @@ export interface LifecycleInput {
   /** Files the scan could not fully read or look up: PRs touching them are not closed this time. */
   filesWithErrors: Set<string>;
   /** The app's npm credentials for lockfile regeneration (FRESHEN_NPMRC); never written into the repo. */
-  artifacts?: { appNpmrc?: string };
+  artifacts?: Pick<ArtifactOptions, 'settings' | 'insecureRegistries' | 'log'>;
   /** PRs to rewrite even when their proposal and base are unchanged (`/rebuild` on the PR). */
   regenerate?: ReadonlySet<number>;
   /** Updates held back (release age, schedule): a PR proposing one of their dependencies stays as it is. */

@@ -1,6 +1,6 @@
 // The OS of one platform image in a registry: manifest for the platform → layers → os-release and package sources.
 import type { Readable } from 'node:stream';
-import { parsePlatform, selectPlatform, type Manifest } from '../datasources/oci/manifest.js';
+import { parsePlatform, selectPlatform, type Manifest } from './manifest.js';
 import { applyOsMirrors, MemoryOsInfoCache, readOsInfo, type OsInfo, type OsInfoCache } from './os-info.js';
 
 /** The registry calls needed (the OCI client has them). */

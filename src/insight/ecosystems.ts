@@ -23,6 +23,3 @@ export function osEcosystem(distro: string | null, release: string | null): stri
   }
   return null;
 }
-
-/** Datasource name → OSV ecosystem, for language packages. */
-export const LANGUAGE_ECOSYSTEMS: Readonly<Record<string, string>> = { npm: 'npm', pypi: 'PyPI' };

@@ -1,7 +1,7 @@
 // What Freshen knows about one platform image: created time, OCI source/revision/version, installed packages.
 import type { Readable } from 'node:stream';
 import type { ImageConfig, Manifest } from '../datasources/oci/index.js';
-import { parsePlatform, selectPlatform } from '../datasources/oci/manifest.js';
+import { parsePlatform, selectPlatform } from '../image/manifest.js';
 import { readImageFiles, type FileSelection, type ReadLimits } from '../image/layers.js';
 import { INSTALLED_PACKAGES_FILES, OS_INFO_FILES, osInfoFromFiles } from '../image/os-info.js';
 import { installedPackagesFrom, type InstalledPackages } from './installed-packages.js';

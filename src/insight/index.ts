@@ -7,6 +7,7 @@ import type { FirstSeenStore } from './first-seen.js';
 import type { ImageFactsCache, ImageInspector } from './image-facts.js';
 import { multiArchPlanner } from './multi-arch.js';
 import { releaseAgePlanner } from './release-age.js';
+import { runtimePlanner } from './runtime.js';
 import { schedulePlanner } from './schedule.js';
 import { securityPlanner } from './security.js';
 import { unmaintainedPlanner } from './unmaintained.js';
@@ -40,7 +41,7 @@ export interface InsightDeps {
 }
 
 /**
- * multi-arch first (no work on noise), then what changed, then vulnerabilities (they read the package
+ * multi-arch first (no work on noise), then runtime files that disagree with a language base image, then what changed, then vulnerabilities (they read the package
  * diff), then unmaintained bases (they reuse what was read), then release age and schedule (security
  * fixes may bypass both). Language planners that add
  * npm/PyPI updates must run before these.
@@ -48,6 +49,7 @@ export interface InsightDeps {
 export function insightPlanners(settings: InsightSettings, deps: InsightDeps): Planner[] {
   const planners: Planner[] = [];
   if (settings.ignoreUnchangedPlatforms !== false) planners.push(multiArchPlanner({ images: deps.images, platforms: settings.platforms }));
+  planners.push(runtimePlanner());
   if (!deps.skipWhatChanged) planners.push(whatChangedPlanner({ images: deps.images, platforms: settings.platforms, cache: deps.factsCache }));
   if (deps.osv) planners.push(securityPlanner({ osv: deps.osv }));
   if (settings.unmaintainedAfter && settings.unmaintainedAfter !== 'off') {

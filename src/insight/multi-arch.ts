@@ -1,6 +1,6 @@
 // Planner: drops a digest refresh when the index changed only for platforms the repository does not use.
 import type { PlannedUpdate, Planner, PlanState, ScanContext } from '../engine/types.js';
-import { parsePlatform, selectPlatform } from '../datasources/oci/manifest.js';
+import { parsePlatform, selectPlatform } from '../image/manifest.js';
 import type { ImageInspector } from './image-facts.js';
 import { dependencyOf, platformsFor } from './platforms.js';
 

@@ -1,6 +1,5 @@
 // Compares the installed packages of two images: added, removed, upgraded and downgraded.
-import { apk } from '../versioning/apk/index.js';
-import { dpkg } from '../versioning/dpkg/index.js';
+import { apk, dpkg } from '../versioning/index.js';
 import type { InstalledPackage, InstalledPackages, PackageFormat } from './installed-packages.js';
 
 export interface PackageChange {

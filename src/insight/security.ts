@@ -2,7 +2,8 @@
 import pLimit from 'p-limit';
 import type { OsvQuery, Vulnerability } from '../datasources/osv/index.js';
 import type { PlannedUpdate, Planner, PlanState, ScanContext } from '../engine/types.js';
-import { LANGUAGE_ECOSYSTEMS, osEcosystem } from './ecosystems.js';
+import { osvEcosystemOf } from '../datasources/index.js';
+import { osEcosystem } from './ecosystems.js';
 import { dependencyOf } from './platforms.js';
 import type { WhatChanged } from './what-changed.js';
 
@@ -94,7 +95,7 @@ function changesOf(state: PlanState, update: PlannedUpdate): PackageChangeQuery[
     return diff.changedSources.map((s) => ({ update, ecosystem, name: s.source, before: s.before, after: s.after }));
   }
   const dep = dependencyOf(state, update);
-  const ecosystem = dep ? LANGUAGE_ECOSYSTEMS[dep.datasource] : undefined;
+  const ecosystem = dep ? osvEcosystemOf(dep.datasource) : undefined;
   if (!dep || !ecosystem || !dep.currentValue || !update.newValue) return [];
   if (!isExactVersion(dep.currentValue) || !isExactVersion(update.newValue)) return [];
   return [{ update, ecosystem, name: dep.depName, before: [dep.currentValue], after: [update.newValue] }];

@@ -5,7 +5,7 @@ import type { PlannedUpdate, Planner, PlanState, ScanContext } from '../engine/t
 import type { OsInfoCache } from '../image/os-info.js';
 import { readImageOs, type RegistryBlobs } from '../image/registry-os.js';
 import type { Dependency } from '../types.js';
-import { docker } from '../versioning/docker/index.js';
+import { docker } from '../versioning/index.js';
 import type { EndOfLife, EndOfLifeSource } from './end-of-life.js';
 import type { ImageInspector } from './image-facts.js';
 import { dependencyOf, platformsFor } from './platforms.js';

@@ -1,7 +1,7 @@
 // Planner: for each image update, what changed inside the image (facts and the OS package diff).
 import pLimit from 'p-limit';
 import type { PlannedUpdate, Planner, PlanState, ScanContext } from '../engine/types.js';
-import { renderWhatChanged } from '../render/what-changed.js';
+import { renderWhatChanged } from './what-changed-markdown.js';
 import type { Dependency } from '../types.js';
 import { readImageFacts, type ImageFacts, type ImageFactsCache, type ImageInspector } from './image-facts.js';
 import { compareUrl } from './links.js';

@@ -24,8 +24,11 @@ export interface LanguageSupport<R extends Release = Release> {
    * Throws an Error whose message is reported at the dependency's line.
    */
   current(dep: Dependency, texts: ReadonlyMap<string, string>): CurrentVersion | null;
-  /** Where this dependency is looked up (index URLs, the .npmrc governing it); the datasource's default when absent. */
-  lookup?(dep: Dependency, texts: ReadonlyMap<string, string>): LookupOptions;
+  /**
+   * Where this dependency is looked up (index URLs, the .npmrc governing it); the datasource's
+   * default when absent. `settings` are the app's (PIP_INDEX_URL, GOPROXY...), never the repository's.
+   */
+  lookup?(dep: Dependency, texts: ReadonlyMap<string, string>, settings: Readonly<Record<string, string | undefined>>): LookupOptions;
   /**
    * The manifest's new value for `target`. Default: the range rewritten by the versioning's
    * bumpRange (unchanged when it already admits `target`), or `target` itself for a pin. null:

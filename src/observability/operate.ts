@@ -1,7 +1,7 @@
 // What an operator sees of one process: health and readiness, metrics, the queue UI, registry counting.
 import type { IncomingMessage, Server, ServerResponse } from 'node:http';
 import type { Queue } from 'bullmq';
-import type { ScanContextFactory } from '../queue/scan-repo.js';
+import type { ScanContextFactory } from '../jobs/scan-repo.js';
 import { adminQueuesHandler } from './admin.js';
 import { githubAppCheck, healthRoutes, redisCheck, startHealthServer, type ReadinessCheck } from './health.js';
 import { countLookups } from './instrument.js';

@@ -1,52 +1,12 @@
 // The queue, its job kinds and payloads, and how jobs are added (deduplicated by job id, see run-again.ts).
 import { Queue, type JobsOptions } from 'bullmq';
 import type { Redis } from 'ioredis';
-import type { Command } from '../commands/parse.js';
+import type { CommentCommandJobData, InstallationJobData, PrClosedJobData, RepoJobData, WorkflowRunJobData } from '../jobs/job-data.js';
 import { markTriggered } from './run-again.js';
 
 export const QUEUE_NAME = 'freshen';
 
-export interface RepoJobData {
-  installationId: number;
-  repoId: number;
-  owner: string;
-  repo: string;
-  /** Why the scan runs: installed, push, schedule, command... (for logs). */
-  reason: string;
-}
-
-export interface InstallationJobData {
-  installationId: number;
-}
-
-export interface PrClosedJobData {
-  installationId: number;
-  repoId: number;
-  owner: string;
-  repo: string;
-  prNumber: number;
-  branch: string;
-  body: string;
-}
-
-/** Comment commands already acknowledged and allowed (issue 5); the job carries them out and replies. */
-export interface CommentCommandJobData {
-  installationId: number;
-  repoId: number;
-  owner: string;
-  repo: string;
-  issueNumber: number;
-  isPullRequest: boolean;
-  commentId: number;
-  author: string;
-  commands: Command[];
-}
-
-/** A completed `workflow_run` of a dispatch (the fields `onWorkflowRunCompleted` reads). */
-export interface WorkflowRunJobData {
-  installationId: number;
-  payload: Record<string, unknown>;
-}
+export type { CommentCommandJobData, InstallationJobData, PrClosedJobData, RepoJobData, WorkflowRunJobData };
 
 export type JobName = 'scan-repo' | 'scan-installation' | 'pr-closed' | 'rebuild-repo' | 'comment-command' | 'workflow-run';
 export type JobData = RepoJobData | InstallationJobData | PrClosedJobData | CommentCommandJobData | WorkflowRunJobData;

@@ -6,19 +6,20 @@ import { scrubSecrets, withJobFields, type JobFields } from '../observability/lo
 import type { Logger } from '../types.js';
 import { budgetSettingsFromEnv, type BudgetSettings } from '../budget/index.js';
 import type { PlannedUpdate } from '../engine/types.js';
-import { budgetedGitHub, writeGate, type WriteBudget } from './budgets.js';
-import { RateLimitedError, rateLimitWaitMs } from './errors.js';
+import { budgetedGitHub, writeGate, type WriteBudget } from '../jobs/budgets.js';
+import { RateLimitedError, rateLimitWaitMs } from '../budget/errors.js';
 import { repoSchedule } from '../config/repo-config.js';
-import { runCommentCommands } from './comment-command.js';
+import { runCommentCommands } from '../jobs/comment-command.js';
 import {
   QUEUE_NAME, addRebuild, addRepoScan, enqueueRepoScan, rebuildJobId, scanJobId, type CommentCommandJobData, type FreshenQueue, type InstallationJobData, type JobData, type JobName,
   type PrClosedJobData, type RepoJobData, type WorkflowRunJobData,
 } from './jobs.js';
-import { recordDeclinedPr } from './pr-closed.js';
+import { recordDeclinedPr } from '../jobs/pr-closed.js';
+import { jobQueue } from './job-queue.js';
 import { clearTriggers, triggeredSince } from './run-again.js';
-import { rebuildRepository } from './rebuild-repo.js';
-import { recordWorkflowRun } from './workflow-run.js';
-import { scanRepository, type ScanContextFactory } from './scan-repo.js';
+import { rebuildRepository } from '../jobs/rebuild-repo.js';
+import { recordWorkflowRun } from '../jobs/workflow-run.js';
+import { scanRepository, type ScanContextFactory } from '../jobs/scan-repo.js';
 import { reposWithOwnSchedule, syncRepoSchedule } from './schedule.js';
 
 export interface WorkerDeps {
@@ -133,11 +134,13 @@ function scrubbed(err: unknown, secrets: readonly string[]): unknown {
 }
 
 async function dispatch(deps: WorkerDeps, job: Job<JobData, unknown, JobName>): Promise<unknown> {
+  // The job services see the queue only through JobQueue.
+  const services = { ...deps, queue: jobQueue(deps.queue) };
   switch (job.name) {
     case 'scan-repo':
       return scanRepository(
         {
-          ...deps,
+          ...services,
           // Nightly by default when any image follows the rebuild process.
           onConfig: (data, config) =>
             syncRepoSchedule(deps.queue, deps.redis, data, { schedule: repoSchedule(config, data.repoId), timezone: config.timezone }),
@@ -147,13 +150,13 @@ async function dispatch(deps: WorkerDeps, job: Job<JobData, unknown, JobName>): 
     case 'scan-installation':
       return fanOut(deps, job.data as InstallationJobData);
     case 'pr-closed':
-      return recordDeclinedPr(deps, job.data as PrClosedJobData);
+      return recordDeclinedPr(services, job.data as PrClosedJobData);
     case 'rebuild-repo':
-      return rebuildRepository(deps, job.data as RepoJobData);
+      return rebuildRepository(services, job.data as RepoJobData);
     case 'comment-command':
-      return runCommentCommands(deps, job.data as CommentCommandJobData);
+      return runCommentCommands(services, job.data as CommentCommandJobData);
     case 'workflow-run':
-      return recordWorkflowRun(deps, job.data as WorkflowRunJobData);
+      return recordWorkflowRun(services, job.data as WorkflowRunJobData);
     default:
       throw new Error(`unknown job kind ${String(job.name)}`);
   }

@@ -1,6 +1,6 @@
 // The rebuild job: check the floating base images, dispatch one build if needed, tell whoever asked.
 import type { ImageLookup } from '../engine/types.js';
-import { inlineCode } from '../render/markdown-safe.js';
+import { inlineCode } from '../markdown-safe.js';
 import type { Logger } from '../types.js';
 import { silentLogger } from '../types.js';
 import { matchImages, planRebuild, type ImageCheck, type PublishedBaseReader, type RebuildPlan } from './decide.js';

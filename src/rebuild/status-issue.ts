@@ -1,10 +1,9 @@
 // The per-repository status issue: one issue, found again by a hidden marker, edited in place.
-import type { IgnoreEntry } from '../commands/ignore-store.js';
 import { withoutUserInfoIn } from '../http/url.js';
 import type { ProcessName } from './process.js';
 import type { RepoRef } from './types.js';
 import type { UnmaintainedBase } from '../insight/unmaintained.js';
-import { inlineCode } from '../render/markdown-safe.js';
+import { inlineCode } from '../markdown-safe.js';
 import { unmaintainedNote } from '../render/unmaintained.js';
 
 export const STATUS_MARKER = '<!-- freshen:status -->';
@@ -41,12 +40,21 @@ export interface HeldStatus {
   eligibleAt?: string;
 }
 
+/** An ignore as the status shows it (the commands' ignore store keeps these). */
+export interface IgnoredStatus {
+  dependency: string;
+  /** null: every version. */
+  version: string | null;
+  by: string;
+  at: string;
+}
+
 export interface RepoStatus {
   repo: RepoRef;
   images: StatusImage[];
   pendingUpdates?: PendingUpdate[];
   held?: HeldStatus[];
-  ignored: IgnoreEntry[];
+  ignored: IgnoredStatus[];
   lastRun?: Date | null;
   nextRun?: Date | null;
   /** Problems worth seeing: invalid config, a refused dispatch... */
@@ -98,7 +106,7 @@ export function heldList(held: readonly HeldStatus[] | undefined): string {
   return held.map((h) => `- \`${cell(h.depName)}\`: ${cell(h.from)} → ${cell(h.to)} — ${cell(h.reason)}${h.eligibleAt ? ` (from ${when(h.eligibleAt)})` : ''}`).join('\n');
 }
 
-export function ignoredList(entries: readonly IgnoreEntry[]): string {
+export function ignoredList(entries: readonly IgnoredStatus[]): string {
   if (entries.length === 0) return '_Nothing ignored._ Use `/freshen ignore <dependency> [<version>]`.';
   return entries.map((e) => `- ${inlineCode(e.dependency)}${e.version ? ` version ${inlineCode(e.version)}` : ' (all versions)'} — by @${e.by}, ${when(e.at)}`).join('\n');
 }

@@ -1,6 +1,6 @@
 // PR title and body for a group of updates, with a hidden marker recording what the PR proposes.
 import type { HeldUpdate, PlannedUpdate } from '../engine/types.js';
-import { CONFIG_PATH } from '../config/repo-config.js';
+import { CONFIG_PATH } from '../types.js';
 import { withoutUserInfoIn } from '../http/url.js';
 import { assembleBody, GITHUB_BODY_LIMIT, sectionsFor } from './body.js';
 import { leavesUnmaintainedBase, type UnmaintainedBase } from '../insight/unmaintained.js';

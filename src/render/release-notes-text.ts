@@ -1,5 +1,5 @@
 // Another project's release notes, made safe to paste into a PR body: nobody is pinged, `#123` points at that project.
-import { neutraliseMentions } from './markdown-safe.js';
+import { neutraliseMentions } from '../markdown-safe.js';
 
 /**
  * Spans left as written: code spans, inline links (their text only has its mentions neutralised),

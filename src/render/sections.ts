@@ -4,7 +4,7 @@ import { vulnerabilityUrl } from '../insight/links.js';
 import type { FixedVulnerability } from '../insight/security.js';
 import type { WhatChanged } from '../insight/what-changed.js';
 import { neutraliseReleaseNotes, sourceRepository } from './release-notes-text.js';
-import { code } from './what-changed.js';
+import { code } from '../insight/what-changed-markdown.js';
 
 /** A section at three lengths; the body keeps the longest that fits. */
 export interface BodySection {

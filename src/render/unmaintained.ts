@@ -1,7 +1,7 @@
 // How an unmaintained base image is said: in a PR's first sentence, an image's notes, the CLI.
 import type { EndOfLife } from '../insight/end-of-life.js';
 import type { UnmaintainedBase } from '../insight/unmaintained.js';
-import { inlineCode } from './markdown-safe.js';
+import { inlineCode } from '../markdown-safe.js';
 
 const day = (iso: string) => iso.slice(0, 10);
 

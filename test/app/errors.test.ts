@@ -1,6 +1,6 @@
 // Rate limits are recognized from GitHub answers and registry errors; other errors are not.
 import { describe, expect, it } from 'vitest';
-import { rateLimitWaitMs } from '../../src/queue/errors.js';
+import { rateLimitWaitMs } from '../../src/budget/errors.js';
 import { defaultWeeklyCron } from '../../src/queue/schedule.js';
 
 describe('rate limit recognition', () => {

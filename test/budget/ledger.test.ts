@@ -5,8 +5,8 @@ import { afterAll, describe, expect, inject, it } from 'vitest';
 import { pauseFromHeaders, RequestBudget, updateValue, valuePriority } from '../../src/budget/index.js';
 import type { PlannedUpdate } from '../../src/engine/types.js';
 import type { GitHub } from '../../src/github/types.js';
-import { writeGate } from '../../src/queue/budgets.js';
-import { RateLimitedError } from '../../src/queue/errors.js';
+import { writeGate } from '../../src/jobs/budgets.js';
+import { RateLimitedError } from '../../src/budget/errors.js';
 
 const redisUrl = inject('redisUrl');
 const connections: Redis[] = [];

@@ -2,8 +2,9 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { Redis } from 'ioredis';
 import { afterAll, afterEach, describe, expect, inject, it } from 'vitest';
-import { MemoryLookupCache, RedisLookupCache, sharedMirrorFiles } from '../../src/cache/index.js';
-import { MAX_SHARED_FILE_BYTES } from '../../src/cache/mirror-files.js';
+import { MemoryLookupCache, RedisLookupCache } from '../../src/cache/index.js';
+import { sharedMirrorFiles } from '../../src/datasources/mirror-files-cache.js';
+import { MAX_SHARED_FILE_BYTES } from '../../src/datasources/mirror-files-cache.js';
 import { AlpineIndex } from '../../src/datasources/alpine/index.js';
 import { DebianIndex, type FetchIndexFile } from '../../src/datasources/debian/index.js';
 import { plainFetchIndex, startOsMirror, type MirrorSpec, type OsMirror } from '../support/os-mirror.js';

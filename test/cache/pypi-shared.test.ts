@@ -2,7 +2,8 @@
 import { randomBytes } from 'node:crypto';
 import { Redis } from 'ioredis';
 import { afterAll, beforeAll, expect, inject, it } from 'vitest';
-import { RedisLookupCache, sharedPypi } from '../../src/cache/index.js';
+import { RedisLookupCache } from '../../src/cache/index.js';
+import { sharedPypi } from '../../src/datasources/pypi/cache.js';
 import { createPypiDatasource } from '../../src/datasources/pypi/index.js';
 import { createHttpClient } from '../../src/http/index.js';
 import { startPypiIndex, type PypiIndex } from '../support/pypi-index.js';

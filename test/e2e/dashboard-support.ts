@@ -4,7 +4,7 @@ import { loadEnv } from '../../src/config/env.js';
 import { installationClients } from '../../src/github/client.js';
 import { installationReleaseNotes, installationToolReleases } from '../../src/main.js';
 import { enqueueRepoScan } from '../../src/queue/jobs.js';
-import { registryScanContext } from '../../src/queue/scan-context.js';
+import { registryScanContext } from '../../src/jobs/scan-context.js';
 import { installOneRepo, startAppStack, type AppStack } from '../support/app-stack.js';
 import type { GitHubSimOptions } from '../support/github-sim/index.js';
 import { appKeys } from '../support/github-sim/testing.js';

@@ -3,7 +3,7 @@ import { randomBytes } from 'node:crypto';
 import { afterEach, expect, inject, it } from 'vitest';
 import { enqueueRepoScan, rebuildJobId, scanJobId } from '../../src/queue/jobs.js';
 import { runAgainKey } from '../../src/queue/run-again.js';
-import type { ScanContextFactory } from '../../src/queue/scan-repo.js';
+import type { ScanContextFactory } from '../../src/jobs/scan-repo.js';
 import { queuedJobs } from '../support/app-harness.js';
 import { installOneRepo, runsOwed, startAppStack, testScanContext, type AppStack } from '../support/app-stack.js';
 import { pushIndex } from '../support/oci-push.js';

@@ -84,7 +84,7 @@ afterAll(async () => {
 
 describe('a package.json whose lockfile Freshen cannot regenerate', () => {
   it.each([
-    ['yarn.lock', () => ({ 'package.json': app(), 'yarn.lock': yarnLock(), '.npmrc': npmrc() })],
+    ['bun.lock', () => ({ 'package.json': app(), 'bun.lock': yarnLock(), '.npmrc': npmrc() })],
     ['pnpm-lock.yaml', () => ({ 'package.json': app(), 'pnpm-lock.yaml': pnpmLock('.'), '.npmrc': npmrc() })],
   ])('%s: extract says why; scan --write leaves every file as it was', async (lockfile, files) => {
     const dir = tempCheckout('freshen-lockguard-', files());
@@ -105,7 +105,7 @@ describe('a package.json whose lockfile Freshen cannot regenerate', () => {
 
   it('workspace members under a yarn or pnpm root are left alone too, even with a package-lock.json of their own', async () => {
     const yarn = tempCheckout('freshen-lockguard-', {
-      'package.json': json({ name: 'mono', private: true, workspaces: { packages: ['packages/*'] } }), 'yarn.lock': yarnLock(), '.npmrc': npmrc(),
+      'package.json': json({ name: 'mono', private: true, workspaces: { packages: ['packages/*'] } }), 'bun.lock': yarnLock(), '.npmrc': npmrc(),
       'packages/web/package.json': app('web'),
       // A stray lockfile from `npm install` in the member: npm would regenerate it, yarn.lock would still go stale.
       'packages/api/package.json': app('api'), 'packages/api/package-lock.json': json({ name: 'api', lockfileVersion: 3, packages: { '': {}, 'node_modules/guard-lib': { version: '1.0.0' } } }),
@@ -124,8 +124,8 @@ describe('a package.json whose lockfile Freshen cannot regenerate', () => {
     }
     const extracted = await cli(['extract', yarn, '--json']);
     expect(extracted.json.dependencies.map((d: { file: string; skipReason?: string }) => [d.file, d.skipReason])).toEqual([
-      ['packages/api/package.json', reason('yarn.lock')],
-      ['packages/web/package.json', reason('yarn.lock')],
+      ['packages/api/package.json', reason('bun.lock')],
+      ['packages/web/package.json', reason('bun.lock')],
     ]);
   }, 120_000);
 });

@@ -31,17 +31,17 @@ function memory(files: Record<string, string>, unreadable: string[] = []): FileS
 
 describe('which package.json files Freshen leaves alone', () => {
   it.each<[string, Record<string, string>, string | undefined]>([
-    ['yarn.lock beside it', { 'package.json': app(), 'yarn.lock': YARN_LOCK }, reason('yarn.lock')],
+    ['bun.lock beside it', { 'package.json': app(), 'bun.lock': YARN_LOCK }, reason('bun.lock')],
     ['pnpm-lock.yaml beside it', { 'package.json': app(), 'pnpm-lock.yaml': PNPM_LOCK }, reason('pnpm-lock.yaml')],
     ['bun.lock beside it', { 'package.json': app(), 'bun.lock': '{}' }, reason('bun.lock')],
     ['bun.lockb beside it', { 'package.json': app(), 'bun.lockb': '\u0000bun' }, reason('bun.lockb')],
-    ['yarn.lock and pnpm-lock.yaml', { 'package.json': app(), 'yarn.lock': YARN_LOCK, 'pnpm-lock.yaml': PNPM_LOCK }, reason('yarn.lock and pnpm-lock.yaml')],
-    // npm regenerates package-lock.json, but yarn.lock would still go stale.
-    ['package-lock.json and yarn.lock', { 'package.json': app(), 'package-lock.json': lock, 'yarn.lock': YARN_LOCK }, reason('yarn.lock')],
+    ['bun.lock and pnpm-lock.yaml', { 'package.json': app(), 'bun.lock': YARN_LOCK, 'pnpm-lock.yaml': PNPM_LOCK }, reason('pnpm-lock.yaml and bun.lock')],
+    // npm regenerates package-lock.json, but bun.lock would still go stale.
+    ['package-lock.json and bun.lock', { 'package.json': app(), 'package-lock.json': lock, 'bun.lock': YARN_LOCK }, reason('bun.lock')],
     ['package-lock.json only', { 'package.json': app(), 'package-lock.json': lock }, undefined],
     ['npm-shrinkwrap.json only', { 'package.json': app(), 'npm-shrinkwrap.json': lock }, undefined],
     ['no lockfile at all: package.json alone goes stale nowhere', { 'package.json': app() }, undefined],
-    ['a yarn.lock in another directory', { 'package.json': app(), 'docs/yarn.lock': YARN_LOCK, 'docs/package.json': app() }, undefined],
+    ['a bun.lock in another directory', { 'package.json': app(), 'docs/bun.lock': YARN_LOCK, 'docs/package.json': app() }, undefined],
   ])('%s', (_name, files, expected) => {
     expect(reasonIn(files, 'package.json')).toBe(expected);
   });
@@ -53,14 +53,14 @@ describe('which package.json files Freshen leaves alone', () => {
     expect(reasonIn(files, 'api/package.json')).toBeUndefined();
   });
 
-  it('a workspace member is locked by the root yarn.lock or pnpm-lock.yaml, even with a package-lock.json of its own', () => {
+  it('a workspace member is locked by the root bun.lock or pnpm-lock.yaml, even with a package-lock.json of its own', () => {
     const yarn = {
-      'package.json': json({ private: true, workspaces: ['packages/*'] }), 'yarn.lock': YARN_LOCK,
+      'package.json': json({ private: true, workspaces: ['packages/*'] }), 'bun.lock': YARN_LOCK,
       'packages/a/package.json': app(), 'packages/b/package.json': app(), 'packages/b/package-lock.json': lock,
       'tools/gen/package.json': app(), 'tools/gen/package-lock.json': lock,
     };
-    expect(reasonIn(yarn, 'packages/a/package.json')).toBe(reason('yarn.lock'));
-    expect(reasonIn(yarn, 'packages/b/package.json')).toBe(reason('yarn.lock'));
+    expect(reasonIn(yarn, 'packages/a/package.json')).toBe(reason('bun.lock'));
+    expect(reasonIn(yarn, 'packages/b/package.json')).toBe(reason('bun.lock'));
     // Not a member, and npm regenerates its own lockfile: Freshen updates it.
     expect(reasonIn(yarn, 'tools/gen/package.json')).toBeUndefined();
 
@@ -76,31 +76,31 @@ describe('which package.json files Freshen leaves alone', () => {
 
   it('a workspace file that cannot be read claims every package below it', () => {
     const files = {
-      'package.json': '{"workspaces": [', 'yarn.lock': YARN_LOCK,
+      'package.json': '{"workspaces": [', 'bun.lock': YARN_LOCK,
       'packages/a/package.json': app(), 'packages/a/package-lock.json': lock,
     };
-    expect(reasonIn(files, 'packages/a/package.json')).toBe(reason('yarn.lock'));
+    expect(reasonIn(files, 'packages/a/package.json')).toBe(reason('bun.lock'));
     // Listed but not read (over the size cap): the same.
     const paths = new Set([...Object.keys(files), 'pnpm-workspace.yaml', 'pnpm-lock.yaml']);
     const texts = new Map(Object.entries({ ...files, 'package.json': json({ private: true }) }));
-    expect(new LockfileGuard(paths, texts).skipReason('packages/a/package.json')).toBe(reason('yarn.lock and pnpm-lock.yaml'));
+    expect(new LockfileGuard(paths, texts).skipReason('packages/a/package.json')).toBe(reason('pnpm-lock.yaml and bun.lock'));
   });
 });
 
 describe('extract', () => {
   it('lists the dependencies with the reason; those with a reason of their own keep it; other files are untouched', async () => {
     const result = await extractAll(memory({
-      'web/package.json': app({ lib: '^1.0.0', local: 'file:../local' }), 'web/yarn.lock': YARN_LOCK,
+      'web/package.json': app({ lib: '^1.0.0', local: 'file:../local' }), 'web/bun.lock': YARN_LOCK,
       'api/package.json': app(), 'api/package-lock.json': lock,
     }));
     expect(result.errors).toEqual([]);
     expect(result.dependencies.map((d) => [d.file, d.depName, d.skipReason ?? null])).toEqual([
       ['api/package.json', 'lib', null],
-      ['web/package.json', 'lib', reason('web/yarn.lock')],
+      ['web/package.json', 'lib', reason('web/bun.lock')],
       ['web/package.json', 'local', 'local file dependency'],
     ]);
     // The per-file lists the planners index are the same objects.
-    expect(result.files.find((f) => f.file === 'web/package.json')!.depsByManager.get('npm')![0]!.skipReason).toBe(reason('web/yarn.lock'));
+    expect(result.files.find((f) => f.file === 'web/package.json')!.depsByManager.get('npm')![0]!.skipReason).toBe(reason('web/bun.lock'));
   });
 
   it('a lockfile too large to read still locks its package.json', async () => {
@@ -119,7 +119,7 @@ describe('scan', () => {
     const registry: NpmDatasource = { secrets: [], options: {}, getPackage: async (name) => (asked.push(name), { ...libPackage, name }) };
     const files = {
       'api/package.json': app(), 'api/package-lock.json': lock,
-      'web/package.json': app({ 'web-only': '^1.0.0' }), 'web/yarn.lock': YARN_LOCK,
+      'web/package.json': app({ 'web-only': '^1.0.0' }), 'web/bun.lock': YARN_LOCK,
       'package.json': json({ private: true }), 'pnpm-lock.yaml': PNPM_LOCK, 'pnpm-workspace.yaml': 'packages:\n  - apps/*\n',
       'apps/site/package.json': app({ 'site-only': '^1.0.0' }),
     };

@@ -1,6 +1,6 @@
 // Which dependency specs keep npm from running: git in every spelling npm accepts, and paths that leave the project.
 import { describe, expect, it } from 'vitest';
-import { isGitSpec, leavesProject, npmRefusal, specRefusal } from '../../src/engine/planners/npm-refusals.js';
+import { isGitSpec, leavesProject, npmRefusal, specRefusal } from '../../src/artifacts/npm/refusals.js';
 
 describe('git specs', () => {
   it.each([

@@ -8,7 +8,7 @@ import { applyUpdates, scan } from '../../src/engine/index.js';
 import { createOsPinsPlanner, packageIndexes, parseOsMirrors } from '../../src/engine/planners/os-pins.js';
 import type { FileSource, ScanResult } from '../../src/engine/types.js';
 import { createHttpClient } from '../../src/http/index.js';
-import { registryScanContext } from '../../src/queue/scan-context.js';
+import { registryScanContext } from '../../src/jobs/scan-context.js';
 import { silentLogger } from '../../src/types.js';
 import { hasXz, startOsMirror, type MirrorSpec, type OsMirror } from '../support/os-mirror.js';
 import { buildLayer, pushImage } from '../support/oci-push.js';

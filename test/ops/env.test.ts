@@ -1,7 +1,7 @@
 // The operating settings: exactly one Redis setting, host lists checked, admin and health port.
 import { describe, expect, it } from 'vitest';
 import { EnvError, loadEnv } from '../../src/config/env.js';
-import { keyPrefixFor } from '../../src/queue/redis-connection.js';
+import { keyPrefixFor } from '../../src/cache/redis-connection.js';
 import { appKeys } from '../support/github-sim/testing.js';
 
 const base = { APP_ID: '1', PRIVATE_KEY: appKeys().privateKey, WEBHOOK_SECRET: 'env-secret' };

@@ -7,8 +7,8 @@ import { Worker } from 'bullmq';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadEnv } from '../../src/config/env.js';
 import { createQueue, enqueueRepoScan, memoryConnectionOptions, QUEUE_NAME } from '../../src/queue/jobs.js';
-import { connectRedis, keyPrefixFor, type RedisTarget } from '../../src/queue/redis-connection.js';
-import { sharedRegistryState } from '../../src/queue/scan-context.js';
+import { connectRedis, keyPrefixFor, type RedisTarget } from '../../src/cache/redis-connection.js';
+import { sharedRegistryState } from '../../src/jobs/scan-context.js';
 import { appKeys } from '../support/github-sim/testing.js';
 import { freePort, waitFor } from '../support/ports.js';
 

@@ -7,7 +7,7 @@ import { start, type Running } from '../../src/main.js';
 import { createLogger } from '../../src/observability/logging.js';
 import { configuredRegistryHosts } from '../../src/observability/metric-labels.js';
 import { createMetrics } from '../../src/observability/metrics.js';
-import { registryScanContext } from '../../src/queue/scan-context.js';
+import { registryScanContext } from '../../src/jobs/scan-context.js';
 import { redisNamespace, sign, type RedisNamespace } from '../support/app-harness.js';
 import { GitHubSim, startSimServer, type SimServer } from '../support/github-sim/index.js';
 import { appKeys } from '../support/github-sim/testing.js';

@@ -5,7 +5,7 @@ import { parseDpkgStatus } from '../../src/insight/installed-packages.js';
 import { compareUrl } from '../../src/insight/links.js';
 import { diffPackages } from '../../src/insight/package-diff.js';
 import type { FixedVulnerability } from '../../src/insight/security.js';
-import { renderWhatChanged } from '../../src/render/what-changed.js';
+import { renderWhatChanged } from '../../src/insight/what-changed-markdown.js';
 import { dpkgStatus } from '../insight/images.js';
 
 const oldDigest = `sha256:${'3f'.repeat(32)}`;

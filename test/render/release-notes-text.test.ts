@@ -1,6 +1,6 @@
 // Third-party text made safe for GitHub markdown: release notes (no pings, references to their source) and quoted command text.
 import { describe, expect, it } from 'vitest';
-import { inlineCode, neutraliseMentions } from '../../src/render/markdown-safe.js';
+import { inlineCode, neutraliseMentions } from '../../src/markdown-safe.js';
 import { neutraliseReleaseNotes, sourceRepository } from '../../src/render/release-notes-text.js';
 
 const Z = '\u200b';

@@ -3,7 +3,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { parseChallenge } from '../../src/datasources/oci/auth.js';
 import { createOciClient } from '../../src/datasources/oci/index.js';
 import { createPypiDatasource } from '../../src/datasources/pypi/index.js';
-import { mergeProjects } from '../../src/engine/planners/pip.js';
+import { mergeProjects } from '../../src/datasources/pypi/releases.js';
 import { createHttpClient } from '../../src/http/index.js';
 import { startLoopbackServer, type LoopbackServer } from '../http/loopback-server.js';
 

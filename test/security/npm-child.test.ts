@@ -7,7 +7,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { applyUpdatesWithArtifacts } from '../../src/engine/artifacts.js';
 import { directorySource } from '../../src/engine/directory-source.js';
 import { scan } from '../../src/engine/index.js';
-import { prepareNpmChild, runNpm } from '../../src/engine/planners/npm-child.js';
+import { prepareNpmChild, runNpm } from '../../src/artifacts/npm/child.js';
 import { npmPlanner } from '../../src/engine/planners/npm.js';
 import type { ImageLookup, PlannedUpdate } from '../../src/engine/types.js';
 import { silentLogger } from '../../src/types.js';
@@ -70,7 +70,7 @@ async function write(dir: string, updates: PlannedUpdate[], insecure = [verdacci
   const source = directorySource(dir);
   const texts = new Map<string, string>();
   for (const file of new Set(updates.map((u) => u.file))) texts.set(file, await source.read(file));
-  return applyUpdatesWithArtifacts(texts, updates, { readFile: (p) => source.read(p).catch(() => undefined), appNpmrc: appNpmrc(), vars: languageEnv(), insecureRegistries: insecure });
+  return applyUpdatesWithArtifacts(texts, updates, { readFile: (p) => source.read(p).catch(() => undefined), settings: { ...languageEnv(), FRESHEN_NPMRC: appNpmrc() }, insecureRegistries: insecure });
 }
 
 /** What a server was sent that carries the operator's token, anywhere in its headers. */
@@ -273,7 +273,7 @@ describe("the operator's token goes only to the host it was configured for", () 
     const source = directorySource(dir);
     const written = await applyUpdatesWithArtifacts(new Map([['package.json', await source.read('package.json')]]), updates, {
       readFile: (p) => source.read(p).catch(() => undefined),
-      appNpmrc: '//registry.private.test/:_authToken=operator-secret-token\n',
+      settings: { FRESHEN_NPMRC: '//registry.private.test/:_authToken=operator-secret-token\n' },
     });
     expect(written.files.size).toBe(0);
     expect(written.errors).toContainEqual({ file: 'package-lock.json', message: expect.stringMatching(/^registry: refusing http:\/\/registry\.private\.test.*only https/) });

@@ -12,7 +12,7 @@ const lock = json({ lockfileVersion: 3, packages: { '': {} } });
 
 /** A yarn (or pnpm) root with `members` packages, each with a package-lock.json of its own, as an attacker would push it. */
 function repository(workspaceFiles: Record<string, string>, members: number): Record<string, string> {
-  const files: Record<string, string> = { 'yarn.lock': '# yarn lockfile v1\n', ...workspaceFiles };
+  const files: Record<string, string> = { 'bun.lock': '# yarn lockfile v1\n', ...workspaceFiles };
   for (let i = 0; i < members; i++) {
     files[`packages/p${i}/package.json`] = json({ name: `p${i}`, dependencies: { lib: '^1.0.0' } });
     files[`packages/p${i}/package-lock.json`] = lock;
@@ -42,7 +42,7 @@ describe('workspace patterns an attacker wrote', () => {
     expect(result.ms).toBeLessThan(MAX_MS);
     const members = result.dependencies.filter((d) => d.file.startsWith('packages/'));
     expect(members).toHaveLength(500);
-    for (const dep of members) expect(dep.skipReason).toMatch(/^lockfile-unsupported: Freshen cannot regenerate yarn\.lock yet/);
+    for (const dep of members) expect(dep.skipReason).toMatch(/^lockfile-unsupported: Freshen cannot regenerate bun\.lock yet/);
   });
 
   it('an exclusion Freshen cannot afford to evaluate excludes nothing', async () => {

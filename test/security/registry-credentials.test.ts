@@ -6,7 +6,7 @@ import { parse } from 'yaml';
 import { EnvError, loadEnv } from '../../src/config/env.js';
 import { parseRepoConfig, type RepoConfig } from '../../src/config/repo-config.js';
 import { scan, type FileSource } from '../../src/engine/index.js';
-import { registryScanContext } from '../../src/queue/scan-context.js';
+import { registryScanContext } from '../../src/jobs/scan-context.js';
 import { silentLogger } from '../../src/types.js';
 import { startLoopbackServer, type LoopbackServer } from '../http/loopback-server.js';
 import type { AppStack } from '../support/app-stack.js';

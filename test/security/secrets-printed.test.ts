@@ -168,7 +168,7 @@ describe('the running service, with credentials in its own environment and a rep
     });
     // The logger main() builds, writing to this test instead of standard output.
     const log = createLogger({ level: 'trace', secrets: environmentSecrets(env), destination: { write: (l: string) => lines.push(l) } });
-    const { registryScanContext } = await import('../../src/queue/scan-context.js');
+    const { registryScanContext } = await import('../../src/jobs/scan-context.js');
     running = await start(env, registryScanContext(env), { log, throttle: false });
 
     const body = JSON.stringify({

@@ -5,7 +5,7 @@ import { freshenApp } from '../../src/app.js';
 import { createOciClient } from '../../src/datasources/oci/index.js';
 import { installationClients } from '../../src/github/client.js';
 import { runAgainKey } from '../../src/queue/run-again.js';
-import type { ScanContextFactory } from '../../src/queue/scan-repo.js';
+import type { ScanContextFactory } from '../../src/jobs/scan-repo.js';
 import { startWorker, stopWorker, type FreshenWorker } from '../../src/queue/worker.js';
 import { silentLogger } from '../../src/types.js';
 import { GitHubSim, startSimServer, type GitHubSimOptions, type SimServer } from './github-sim/index.js';

@@ -64,7 +64,7 @@ export async function startVerdaccio(): Promise<VerdaccioInstance> {
   };
 }
 
-async function tarball(manifest: Record<string, unknown>): Promise<Buffer> {
+async function tarball(manifest: Record<string, unknown>, files: Record<string, string | Buffer> = {}): Promise<Buffer> {
   const pack = tar.pack();
   const chunks: Buffer[] = [];
   pack.on('data', (c: unknown) => {
@@ -72,6 +72,7 @@ async function tarball(manifest: Record<string, unknown>): Promise<Buffer> {
   });
   const done = new Promise<void>((resolve) => pack.on('end', () => resolve()));
   pack.entry({ name: 'package/package.json' }, JSON.stringify(manifest, null, 2));
+  for (const [path, content] of Object.entries(files)) pack.entry({ name: `package/${path}`, mode: 0o755 }, content);
   pack.finalize();
   await done;
   return gzipSync(Buffer.concat(chunks));
@@ -82,6 +83,8 @@ export interface PublishOptions {
   deprecated?: string;
   repository?: string;
   tag?: string;
+  /** More files in the tarball (path under `package/` → content): a tool's real entry script, say. */
+  files?: Record<string, string | Buffer>;
 }
 
 /** Publishes one version with npm's protocol (PUT of a packument with the tarball attached). */
@@ -94,7 +97,7 @@ export async function publish(registry: { url: string; token: string }, name: st
     ...(opts.dependencies ? { dependencies: opts.dependencies } : {}),
     ...(opts.repository ? { repository: { type: 'git', url: opts.repository } } : {}),
   };
-  const data = await tarball(manifest);
+  const data = await tarball(manifest, opts.files);
   const file = `${name.split('/').pop()}-${version}.tgz`;
   const integrity = `sha512-${createHash('sha512').update(data).digest('base64')}`;
   const body = {

@@ -2,7 +2,7 @@
 import ini from 'ini';
 import { Document, isMap } from 'yaml';
 import { npmOptionsFrom, sendsCredentials, toNpmrc, type NpmOptions } from '../../datasources/npm/config.js';
-import { specRefusal } from '../../engine/planners/npm-refusals.js';
+import { specRefusal } from '../npm/refusals.js';
 import { HostPolicy } from '../../http/address-guard.js';
 import { parseYamlFile } from '../../managers/yaml-values.js';
 import type { LocatedError } from '../../types.js';

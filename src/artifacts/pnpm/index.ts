@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { PlannedUpdate } from '../../engine/types.js';
 import type { JsArtifactFacts } from '../../managers/npm/js-lockfile.js';
-import { specRefusal } from '../../engine/planners/npm-refusals.js';
+import { specRefusal } from '../npm/refusals.js';
 import { secretsOf } from '../../datasources/npm/config.js';
 import { firstAnchorLine } from '../../managers/pnpm/lock-yaml.js';
 import { catalogLockedVersion, importerVersion, PNPM_LOCK } from '../../managers/pnpm/lockfile.js';

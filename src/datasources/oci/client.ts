@@ -14,7 +14,7 @@ import {
   selectPlatform,
   type ImageConfig,
   type Manifest,
-} from './manifest.js';
+} from '../../image/manifest.js';
 import { parseRepositoryName, type RepositoryName } from './registry-name.js';
 import { fetchAllTags } from './tags.js';
 import type { RegistryCredential } from './credentials.js';

@@ -48,4 +48,4 @@ export { RegistryError } from './errors.js';
 export type { RegistryCredential } from './credentials.js';
 export { registryFromAuthKey } from './credentials.js';
 export { parseRepositoryName, type RepositoryName } from './registry-name.js';
-export { MANIFEST_ACCEPT, MEDIA_TYPES, type Descriptor, type ImageConfig, type ImageManifest, type IndexManifest, type Manifest, type Platform } from './manifest.js';
+export { MANIFEST_ACCEPT, MEDIA_TYPES, type Descriptor, type ImageConfig, type ImageManifest, type IndexManifest, type Manifest, type Platform } from '../../image/manifest.js';

@@ -1,9 +1,10 @@
-// The language planners (npm, pip, release notes) wired from an environment, for the CLI and the app.
+// The language planners (every registered language manager, then tools and release notes) wired from the app's settings, for the CLI and the app.
+import { createDatasources } from '../../datasources/index.js';
 import type { NpmDatasource } from '../../datasources/npm/index.js';
-import { createPypiDatasource, type PypiDatasource } from '../../datasources/pypi/index.js';
+import type { PypiDatasource } from '../../datasources/pypi/index.js';
 import { createHttpClient, type HttpClient } from '../../http/index.js';
-import { npmPlanner } from '../planners/npm.js';
-import { pipPlanner } from '../planners/pip.js';
+import type { Logger } from '../../types.js';
+import { languagePlanner } from '../planners/language.js';
 import type { Planner } from '../types.js';
 import { releaseNotesPlanner, type ReleaseNotesSource } from './release-notes.js';
 
@@ -27,14 +28,16 @@ export interface LanguagePlannerOptions {
   releaseNotes?: ReleaseNotesSource;
   /** Planners that run before the release-notes planner, so their updates get notes too (tool pins). */
   tools?: Planner[];
+  log?: Logger;
 }
 
 export function languagePlanners(options: LanguagePlannerOptions): Planner[] {
   const http = options.http ?? createHttpClient({ insecureHosts: options.insecureRegistries ?? [] });
-  const planners: Planner[] = [
-    npmPlanner({ appNpmrc: options.env.FRESHEN_NPMRC, vars: options.env, insecureRegistries: options.insecureRegistries ?? [], ...(options.npm ? { shared: options.npm } : {}) }),
-    pipPlanner({ pypi: (options.pypi ?? ((direct) => direct))(createPypiDatasource({ http })), ...(options.env.PIP_INDEX_URL ? { indexUrl: options.env.PIP_INDEX_URL } : {}) }),
-  ];
+  const datasources = createDatasources({
+    http, settings: options.env, insecureRegistries: options.insecureRegistries ?? [], ...(options.log ? { log: options.log } : {}),
+    shared: { ...(options.npm ? { npm: options.npm } : {}), ...(options.pypi ? { pypi: options.pypi } : {}) },
+  });
+  const planners: Planner[] = [languagePlanner({ datasources, settings: options.env })];
   planners.push(...(options.tools ?? []));
   if (options.releaseNotes) planners.push(releaseNotesPlanner(options.releaseNotes));
   return planners;

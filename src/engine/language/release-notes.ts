@@ -38,13 +38,14 @@ function tagVersion(tag: string): string {
 }
 
 function comparer(facts: PackageUpdateFacts): (a: string, b: string) => number | null {
-  const { datasource } = facts;
-  if (datasource === 'github-releases' || datasource === 'github-tags') {
-    const versioning = getVersioning(facts.versioning ?? 'loose');
-    return (a, b) => (versioning.isValid(a) && versioning.isValid(b) ? versioning.compare(a, b) : null);
-  }
-  if (datasource === 'npm') return (a, b) => (semverLib.valid(a) && semverLib.valid(b) ? semverLib.compare(a, b) : null);
-  return (a, b) => (pep440.isValid(a) && pep440.isValid(b) ? pep440.compare(a, b) : null);
+  const fallback = facts.datasource === 'npm' ? 'semver' : facts.datasource === 'pypi' ? 'pep440' : 'loose';
+  const versioning = getVersioning(facts.versioning ?? fallback);
+  // Tags drop the `v` (tagVersion); schemes that require it (Go modules) get it back.
+  const valid = (v: string) => (versioning.isValid(v) ? v : versioning.isValid(`v${v}`) ? `v${v}` : null);
+  return (a, b) => {
+    const [x, y] = [valid(a), valid(b)];
+    return x !== null && y !== null ? versioning.compare(x, y) : null;
+  };
 }
 
 /** Is `version` after `from` and at most `to`? */

@@ -4,7 +4,8 @@ import type { PlanState } from '../types.js';
 
 /** Attached as `update.extra.package` by the npm, pip and tool-pins planners; the release-notes planner reads it. */
 export interface PackageUpdateFacts {
-  datasource: 'npm' | 'pypi' | 'github-releases' | 'github-tags';
+  /** The datasource's name: 'npm', 'pypi', 'go', 'github-releases', 'github-tags'... */
+  datasource: string;
   /** How a tool's versions order (its `versioning`); npm and PyPI packages use semver and PEP 440. */
   versioning?: string;
   name: string;
@@ -26,21 +27,4 @@ export function indexedDeps(state: PlanState, manager: string): { dep: Dependenc
   return out;
 }
 
-export function dirOf(path: string): string {
-  const i = path.lastIndexOf('/');
-  return i === -1 ? '' : path.slice(0, i);
-}
-
-export function joinPath(dir: string, name: string): string {
-  return dir ? `${dir}/${name}` : name;
-}
-
-/** `dir` and each of its parents up to the repository root (''). */
-export function selfAndParents(dir: string): string[] {
-  const out = [dir];
-  for (let d = dir; d !== ''; ) {
-    d = dirOf(d);
-    out.push(d);
-  }
-  return out;
-}
+export { dirOf, joinPath, selfAndParents } from '../../managers/paths.js';

@@ -5,14 +5,16 @@ import { ParseError, UpdateError } from '../../types.js';
 import { LineIndex } from '../line-index.js';
 import { MAX_DEPENDENCIES_PER_FILE } from '../limits.js';
 import { getMember, parseJsonWithRanges, type JsonNode } from './json-ranges.js';
-import { NPM_LOCKFILES, PNPM_WORKSPACE, UNSUPPORTED_LOCKFILES } from './lockfiles.js';
+import { ALL_JS_LOCKFILES } from './lockfile-formats.js';
+import { npmLanguage } from './language.js';
+import { PNPM_WORKSPACE } from './lockfiles.js';
 
 const MANAGER = 'npm';
 export const DEPENDENCY_TYPES = ['dependencies', 'devDependencies', 'optionalDependencies', 'peerDependencies'] as const;
 export type DependencyType = (typeof DEPENDENCY_TYPES)[number];
 
 const PACKAGE_JSON = /(^|\/)package\.json$/;
-const COMPANIONS = new Set<string>([...NPM_LOCKFILES, ...UNSUPPORTED_LOCKFILES, PNPM_WORKSPACE, '.npmrc']);
+const COMPANIONS = new Set<string>([...ALL_JS_LOCKFILES, PNPM_WORKSPACE, '.npmrc', '.yarnrc.yml']);
 const NPM_LOCKFILE = /(^|\/)(package-lock|npm-shrinkwrap)\.json$/;
 const baseName = (path: string) => path.slice(path.lastIndexOf('/') + 1);
 
@@ -39,6 +41,7 @@ function skipReasonOf(spec: string, depType: DependencyType): string | undefined
   if (spec.startsWith('file:')) return 'local file dependency';
   if (spec.startsWith('link:')) return 'link dependency';
   if (spec.startsWith('workspace:')) return 'workspace dependency';
+  if (spec.startsWith('catalog:')) return 'catalog: the range is kept in pnpm-workspace.yaml and updated there';
   if (/^https?:/.test(spec)) return 'url dependency';
   if (spec.startsWith('.') || spec.startsWith('/') || spec.startsWith('~/')) return 'local path dependency';
   if (semverLib.validRange(spec) === null) return 'not a semver range (dist-tag or unknown spec)';
@@ -135,4 +138,5 @@ export const npmManager: Manager = {
   matches: (path) => !inNodeModules(path) && (PACKAGE_JSON.test(path) || COMPANIONS.has(baseName(path))),
   extract,
   update,
+  language: npmLanguage,
 };

@@ -4,12 +4,6 @@ import { isScalar, isSeq } from 'yaml';
 import { mapGet, parseYamlFile, resolveNode } from '../yaml-values.js';
 import { getMember, parseJsonWithRanges, type JsonNode } from './json-ranges.js';
 
-/** npm's own lockfiles, regenerated with npm. With both in one directory npm reads and writes only the shrinkwrap. */
-export const NPM_LOCKFILES = ['npm-shrinkwrap.json', 'package-lock.json'] as const;
-
-/** Lockfiles of yarn, pnpm and bun: Freshen cannot regenerate them yet. */
-export const UNSUPPORTED_LOCKFILES = ['yarn.lock', 'pnpm-lock.yaml', 'bun.lock', 'bun.lockb'] as const;
-
 export const PNPM_WORKSPACE = 'pnpm-workspace.yaml';
 
 /**

@@ -1,12 +1,12 @@
 // pip: `==` pins in requirements/constraints files, with extras, markers and `--hash` options kept in their layout.
 import type { Dependency, DependencyChange, ExtractResult, Manager } from '../../types.js';
 import { UpdateError } from '../../types.js';
-import { normalizeName, parseRequirementsFile, type HashToken, type RequirementLine } from './parse.js';
+import { pipLanguage } from './language.js';
+import { joinHashes, normalizeName, parseRequirementsFile, REQUIREMENTS_FILE, splitHashes, type HashToken, type RequirementLine } from './parse.js';
 
-export { normalizeName, parseRequirementsFile, type RequirementsFile, type RequirementLine } from './parse.js';
+export { joinHashes, normalizeName, parseRequirementsFile, splitHashes, type RequirementsFile, type RequirementLine } from './parse.js';
 
 const MANAGER = 'pip';
-const FILE = /(^|\/)(requirements|constraints)[^/]*\.txt$|(^|\/)requirements\/[^/]+\.txt$/;
 const PIN = /^==\s*([^\s,;*]+)$/;
 
 /** text.slice(start, end) is the pinned version; hashes are the `--hash` options after it. */
@@ -26,14 +26,6 @@ export interface PipDependencyExtra {
   writtenName: string;
 }
 
-/** The `--hash` values of a dependency as one digest string: `sha256:aa,sha256:bb`; null without hashes. */
-export function joinHashes(hashes: readonly string[]): string | null {
-  return hashes.length ? hashes.join(',') : null;
-}
-
-export function splitHashes(digest: string | null): string[] {
-  return digest ? digest.split(',').filter(Boolean) : [];
-}
 
 function dependencyOf(req: RequirementLine, file: string, options: Pick<PipDependencyExtra, 'indexUrl' | 'extraIndexUrls'>): Dependency {
   const extra: PipDependencyExtra = { extras: req.extras, writtenName: req.name, extraIndexUrls: options.extraIndexUrls };
@@ -97,7 +89,8 @@ function update(text: string, dep: Dependency, change: DependencyChange): string
 
 export const pipManager: Manager = {
   name: MANAGER,
-  matches: (path) => FILE.test(path),
+  matches: (path) => REQUIREMENTS_FILE.test(path),
   extract,
   update,
+  language: pipLanguage,
 };

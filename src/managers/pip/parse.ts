@@ -1,6 +1,18 @@
 // Reads a pip requirements/constraints file into logical lines: options, includes and requirements with offsets.
 import { MAX_DEPENDENCIES_PER_FILE } from '../limits.js';
 
+/** Files pip's manager reads by name: requirements*.txt, constraints*.txt, requirements/*.txt. */
+export const REQUIREMENTS_FILE = /(^|\/)(requirements|constraints)[^/]*\.txt$|(^|\/)requirements\/[^/]+\.txt$/;
+
+/** The `--hash` values of a dependency as one digest string: `sha256:aa,sha256:bb`; null without hashes. */
+export function joinHashes(hashes: readonly string[]): string | null {
+  return hashes.length ? hashes.join(',') : null;
+}
+
+export function splitHashes(digest: string | null): string[] {
+  return digest ? digest.split(',').filter(Boolean) : [];
+}
+
 /** One `--hash=sha256:...` option: the whole token's range and its value. */
 export interface HashToken {
   start: number;

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { parseChallenge } from '../../../src/datasources/oci/auth.js';
 import { registryFromAuthKey } from '../../../src/datasources/oci/credentials.js';
-import { parseManifest, parsePlatform, selectPlatform, type IndexManifest } from '../../../src/datasources/oci/manifest.js';
+import { parseManifest, parsePlatform, selectPlatform, type IndexManifest } from '../../../src/image/manifest.js';
 import { parseRepositoryName } from '../../../src/datasources/oci/registry-name.js';
 import { nextLink } from '../../../src/datasources/oci/tags.js';
 
