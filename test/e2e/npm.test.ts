@@ -95,7 +95,7 @@ it('when npm fails: no commit, and the dashboard shows npm\'s error (trimmed, no
   expect(body).not.toContain(verdaccio.token);
 }, 120_000);
 
-it('a package.json locked by yarn.lock or pnpm-lock.yaml is in no PR; the Dockerfile beside it gets its PR', async () => {
+it('a package.json locked by a lockfile Freshen cannot regenerate (bun.lock) is in no PR; the Dockerfile beside it gets its PR', async () => {
   const image = uniqueName('node');
   await pushImage(`http://${registryHost}`, image, '1.0.0');
   const newer = await pushImage(`http://${registryHost}`, image, '1.1.0');
@@ -103,12 +103,12 @@ it('a package.json locked by yarn.lock or pnpm-lock.yaml is in no PR; the Docker
   const files = {
     Dockerfile: `FROM ${registryHost}/${image}:1.0.0\n`,
     '.npmrc': npmrc(),
-    // A yarn workspace at the root, and a pnpm project of its own below it.
+    // A yarn workspace at the root, and a bun project of its own below it.
     'package.json': JSON.stringify({ name: 'mono', private: true, workspaces: ['packages/*'], devDependencies: { yarnish: '^1.0.0' } }, null, 2) + '\n',
     'yarn.lock': yarnLock,
     'packages/web/package.json': packageJson({ yarnish: '^1.0.0' }),
     'tools/site/package.json': packageJson({ yarnish: '^1.0.0' }),
-    'tools/site/pnpm-lock.yaml': "lockfileVersion: '9.0'\n",
+    'tools/site/bun.lock': yarnLock,
   };
   await repo.install(files);
 
@@ -116,7 +116,7 @@ it('a package.json locked by yarn.lock or pnpm-lock.yaml is in no PR; the Docker
   expect(pulls).toHaveLength(1);
   expect(stack.sim.readFile(OWNER, REPO, pulls[0]!.head, 'Dockerfile')).toBe(`FROM ${registryHost}/${image}:1.1.0@${newer.digest}\n`);
   for (const pr of pulls) {
-    for (const path of ['package.json', 'packages/web/package.json', 'tools/site/package.json', 'yarn.lock', 'tools/site/pnpm-lock.yaml']) {
+    for (const path of ['package.json', 'packages/web/package.json', 'tools/site/package.json', 'yarn.lock', 'tools/site/bun.lock']) {
       expect(stack.sim.readFile(OWNER, REPO, pr.head, path), `${path} in #${pr.number}`).toBe(files[path as keyof typeof files]);
     }
   }
@@ -125,7 +125,7 @@ it('a package.json locked by yarn.lock or pnpm-lock.yaml is in no PR; the Docker
     `- \`${file}\`\n  - line ${line}: \`yarnish\` \`^1.0.0\` · npm — not updated: lockfile-unsupported: Freshen cannot regenerate ${lockfile} yet, so this package.json is not edited`;
   expect(body).toContain(skipped('package.json', 8, 'yarn.lock'));
   expect(body).toContain(skipped('packages/web/package.json', 5, 'yarn.lock'));
-  expect(body).toContain(skipped('tools/site/package.json', 5, 'tools/site/pnpm-lock.yaml'));
+  expect(body).toContain(skipped('tools/site/package.json', 5, 'tools/site/bun.lock'));
   const pending = body.slice(body.indexOf('### Pending updates'), body.indexOf('### Held back'));
   expect(pending).not.toContain('yarnish');
   expect(body).not.toContain('^2.0.0');
