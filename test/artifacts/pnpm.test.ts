@@ -135,6 +135,53 @@ describe('a workspace with a catalog', () => {
   }, 180_000);
 });
 
+describe('a catalog entry moved within its range', () => {
+  it('only pnpm-lock.yaml changes, for every member reading the catalog and for no other', async () => {
+    for (const v of ['1.0.0', '2.0.0']) await publish(verdaccio, 'cat2-lib', v);
+    const files = {
+      'package.json': json({ name: 'mono', private: true }),
+      'pnpm-workspace.yaml': "packages:\n  - 'apps/*'\ncatalogs:\n  stable:\n    cat2-lib: ^1.0.0\n",
+      'apps/a/package.json': json({ name: 'a', dependencies: { 'cat2-lib': 'catalog:stable' } }),
+      'apps/b/package.json': json({ name: 'b', devDependencies: { 'cat2-lib': 'catalog:stable' } }),
+      'apps/c/package.json': json({ name: 'c', dependencies: { 'cat2-lib': '^2.0.0' } }),
+    };
+    const dir = lockedCheckout(files);
+    for (const v of ['1.0.1', '2.0.1']) await publish(verdaccio, 'cat2-lib', v);
+    const common = { packageFiles: ['apps/a/package.json', 'apps/b/package.json', 'apps/c/package.json', 'package.json'], configFiles: ['.npmrc', 'pnpm-workspace.yaml'] };
+    const updates = [pnpmUpdate('pnpm-workspace.yaml', 'cat2-lib', '1.0.0', '1.0.1', { ...common, catalog: 'stable' })];
+    const outcome = await pnpmArtifacts.regenerate('pnpm-lock.yaml', updates, new Map(), contextFor(dir, settings(), [verdaccio.host]));
+    expect(outcome.error).toBeUndefined();
+    const after = outcome.files!.get('pnpm-lock.yaml')!;
+    expect(catalogLockedVersion(after, 'stable', 'cat2-lib', '^1.0.0')).toBe('1.0.1');
+    expect(locked(dir, after, 'apps/a/package.json', 'cat2-lib', 'catalog:stable')).toBe('1.0.1');
+    expect(locked(dir, after, 'apps/b/package.json', 'cat2-lib', 'catalog:stable')).toBe('1.0.1');
+    expect(locked(dir, after, 'apps/c/package.json', 'cat2-lib', '^2.0.0')).toBe('2.0.0');
+    frozenInstall(dir, outcome.files!);
+  }, 180_000);
+});
+
+describe('a workspace whose members declare one package in two majors', () => {
+  it('an in-range move stays in its member: the one on the other major keeps its version', async () => {
+    for (const v of ['1.0.0', '2.0.0']) await publish(verdaccio, 'two-lib', v);
+    const dir = lockedCheckout({
+      'package.json': json({ name: 'mono', private: true, dependencies: { 'two-lib': '^1.0.0' } }),
+      'pnpm-workspace.yaml': "packages:\n  - 'apps/*'\n",
+      'apps/old/package.json': json({ name: 'old', dependencies: { 'two-lib': '^1.0.0' } }),
+      'apps/new/package.json': json({ name: 'new', dependencies: { 'two-lib': '^2.0.0' } }),
+    });
+    for (const v of ['1.1.0', '2.1.0']) await publish(verdaccio, 'two-lib', v);
+    const common = { packageFiles: ['apps/new/package.json', 'apps/old/package.json', 'package.json'], configFiles: ['.npmrc', 'pnpm-workspace.yaml'] };
+    const updates = [pnpmUpdate('apps/old/package.json', 'two-lib', '1.0.0', '1.1.0', common)];
+    const outcome = await pnpmArtifacts.regenerate('pnpm-lock.yaml', updates, new Map(), contextFor(dir, settings(), [verdaccio.host]));
+    expect(outcome.error).toBeUndefined();
+    const after = outcome.files!.get('pnpm-lock.yaml')!;
+    expect(locked(dir, after, 'apps/old/package.json', 'two-lib', '^1.0.0')).toBe('1.1.0');
+    expect(locked(dir, after, 'apps/new/package.json', 'two-lib', '^2.0.0')).toBe('2.0.0');
+    expect(locked(dir, after, 'package.json', 'two-lib', '^1.0.0')).toBe('1.0.0');
+    frozenInstall(dir, outcome.files!);
+  }, 180_000);
+});
+
 describe('packageManager names another pnpm', () => {
   it('installs it once from the operator registry into the tools cache and runs it', async () => {
     // The bundled pnpm, published again as 10.99.0: a version only this registry has.

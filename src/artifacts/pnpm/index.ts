@@ -3,7 +3,6 @@ import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { PlannedUpdate } from '../../engine/types.js';
-import type { JsArtifactFacts } from '../../managers/npm/js-lockfile.js';
 import { specRefusal } from '../npm/refusals.js';
 import { secretsOf } from '../../datasources/npm/config.js';
 import { firstAnchorLine } from '../../managers/pnpm/lock-yaml.js';
@@ -12,15 +11,10 @@ import type { LocatedError } from '../../types.js';
 import { checkToolUrls, runTool, writeTree } from '../child.js';
 import type { ArtifactContext, ArtifactUpdater, LockfileOutcome } from '../types.js';
 import { pnpmConfig } from './config.js';
+import { pnpmCommands, pnpmFactsOf } from './runs.js';
 import { pnpmFor } from './tool.js';
 
-/** Facts of a pnpm update; catalog entries of pnpm-workspace.yaml carry their catalog's name too. */
-export type PnpmFacts = JsArtifactFacts & { catalog?: string };
-
-export function pnpmFactsOf(update: PlannedUpdate): PnpmFacts | undefined {
-  const facts = update.extra?.artifact as PnpmFacts | undefined;
-  return facts?.tool === 'pnpm' ? facts : undefined;
-}
+export { pnpmFactsOf, type PnpmFacts } from './runs.js';
 
 const baseName = (path: string) => path.slice(path.lastIndexOf('/') + 1);
 const DEPENDENCY_SECTIONS = ['dependencies', 'devDependencies', 'optionalDependencies', 'peerDependencies'];
@@ -71,13 +65,9 @@ function versionMismatch(lockText: string, lockFile: string, updates: PlannedUpd
   return undefined;
 }
 
-/** The arguments for one run: `update` for in-range moves (install keeps what still satisfies), else `install`. */
-function pnpmArgs(updates: PlannedUpdate[], workspace: boolean, dir: string): string[] {
-  const lockOnly = updates.map((u) => pnpmFactsOf(u)!).filter((f) => f.lockfileOnly);
-  const names = [...new Set(lockOnly.map((f) => (f.key === f.packageName ? `${f.key}@${f.newVersion}` : f.key)))];
-  const command = names.length ? ['update', ...names, '--no-save', ...(workspace ? ['--recursive'] : [])] : ['install', '--no-frozen-lockfile'];
+/** What every run is given: no scripts, no pnpmfile, the store and caches inside the temporary directory. */
+function commonArgs(dir: string): string[] {
   return [
-    ...command,
     '--lockfile-only', '--ignore-scripts', '--ignore-pnpmfile',
     '--store-dir', join(dir, 'store'), '--cache-dir', join(dir, 'cache'),
     '--config.manage-package-manager-versions=false', '--config.side-effects-cache=false', '--config.update-notifier=false',
@@ -124,22 +114,25 @@ async function regenerate(lockFile: string, updates: PlannedUpdate[], files: Rea
     project.set('.npmrc', config.npmrc);
     if (config.workspace !== undefined) project.set('pnpm-workspace.yaml', config.workspace);
     await writeTree(join(dir, 'project'), project);
-    const args = pnpmArgs(updates, config.workspace !== undefined, dir);
-    const result = await runTool({
-      command: process.execPath,
-      args: [program.script, ...args],
-      cwd: join(dir, 'project'),
-      tempDir: dir,
-      env: {
-        // One quick retry: enough for a hiccup, and a refused host fails in seconds, not minutes.
-        npm_config_fetch_retries: '1', npm_config_fetch_retry_mintimeout: '1000', npm_config_fetch_retry_maxtimeout: '3000',
-        npm_config_userconfig: join(dir, 'user-npmrc'), XDG_CONFIG_HOME: join(dir, 'config'), XDG_DATA_HOME: join(dir, 'data'), XDG_CACHE_HOME: join(dir, 'cache') },
-      programs: ['node'],
-      nodeGuard: { allowedHosts: ctx.insecureRegistries },
-      timeoutMs: ctx.timeoutMs ?? 300_000,
-      secrets: secretsOf(config.options),
-    });
-    if (!result.ok) return fail({ file: lockFile, message: `pnpm ${program.version} ${args[0]} failed: ${result.output.split(dir).join('.')}` });
+    const packageTexts = new Map(facts.packageFiles.map((p) => [p, texts.get(p)!]));
+    for (const command of pnpmCommands(updates, packageTexts, config.workspace !== undefined)) {
+      const result = await runTool({
+        command: process.execPath,
+        args: [program.script, ...command, ...commonArgs(dir)],
+        cwd: join(dir, 'project'),
+        tempDir: dir,
+        env: {
+          // One quick retry: enough for a hiccup, and a refused host fails in seconds, not minutes.
+          npm_config_fetch_retries: '1', npm_config_fetch_retry_mintimeout: '1000', npm_config_fetch_retry_maxtimeout: '3000',
+          npm_config_userconfig: join(dir, 'user-npmrc'), XDG_CONFIG_HOME: join(dir, 'config'), XDG_DATA_HOME: join(dir, 'data'), XDG_CACHE_HOME: join(dir, 'cache'),
+        },
+        programs: ['node'],
+        nodeGuard: { allowedHosts: ctx.insecureRegistries },
+        timeoutMs: ctx.timeoutMs ?? 300_000,
+        secrets: secretsOf(config.options),
+      });
+      if (!result.ok) return fail({ file: lockFile, message: `pnpm ${program.version} ${command[0]} failed: ${result.output}` });
+    }
     const text = await readFile(join(dir, 'project', PNPM_LOCK), 'utf8');
     const wrong = versionMismatch(text, lockFile, updates);
     if (wrong) return { lockFile, error: { file: lockFile, message: wrong } };
