@@ -2,7 +2,7 @@
 import type { JsLockfile } from './js-lockfile.js';
 import { npmLockfile } from './npm-lockfile.js';
 import { yarnLockfile } from '../yarn/index.js';
-import { pnpmLockfile } from '../pnpm/index.js';
+import { pnpmLockfile } from '../pnpm/lockfile.js';
 
 export const jsLockfiles: readonly JsLockfile[] = [npmLockfile, yarnLockfile, pnpmLockfile];
 

@@ -85,15 +85,6 @@ export function dig(doc: Document.Parsed, ...keys: string[]): Node | null {
   return node;
 }
 
-/** 1-based line of a node, for messages. */
-export function lineOfNode(text: string, node: Node | null): number | undefined {
-  const at = node?.range?.[0];
-  if (at === undefined) return undefined;
-  let line = 1;
-  for (let i = text.indexOf('\n'); i !== -1 && i < at; i = text.indexOf('\n', i + 1)) line++;
-  return line;
-}
-
 /**
  * The line of the first YAML anchor or alias, which pnpm never writes in a lockfile: one in a
  * repository's file is refused before pnpm parses it (aliases can expand a small file enormously).

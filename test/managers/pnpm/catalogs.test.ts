@@ -68,3 +68,33 @@ describe('pnpm-workspace.yaml catalogs', () => {
     expect(pnpmManager.matches('package.json')).toBe(false);
   });
 });
+
+describe('catalog entries for the language planner', () => {
+  const language = pnpmManager.language!;
+  const lock = "lockfileVersion: '9.0'\n\ncatalogs:\n  default:\n    lib-a:\n      specifier: ^1.0.0\n      version: 1.0.4\n\nimporters:\n\n  .: {}\n";
+  const texts = (files: Record<string, string>) => new Map(Object.entries({ 'package.json': '{"name":"mono","packageManager":"pnpm@10.34.9"}', 'pnpm-workspace.yaml': workspace, ...files }));
+  const dep = () => pnpmManager.extract(workspace, file).deps[0]!;
+  const target = { version: '1.2.0' };
+
+  it('the installed version is the lockfile catalog entry, else the lowest the range allows', () => {
+    expect(language.current(dep(), texts({ 'pnpm-lock.yaml': lock }))).toEqual({ version: '1.0.4', range: '^1.0.0', locked: true });
+    expect(language.current(dep(), texts({}))).toEqual({ version: '1.0.0', range: '^1.0.0', locked: false });
+  });
+
+  it('the artifact facts name pnpm-lock.yaml, the catalog and the members', () => {
+    const all = texts({ 'pnpm-lock.yaml': lock, 'apps/web/package.json': '{}', '.npmrc': 'registry=https://npm.example.test/\n' });
+    const current = language.current(dep(), all)!;
+    expect(language.artifact!(dep(), current, target, all)).toEqual({
+      tool: 'pnpm', root: '', lockFile: 'pnpm-lock.yaml', packageFiles: ['apps/web/package.json', 'package.json'], configFiles: ['.npmrc', 'pnpm-workspace.yaml'],
+      packageManager: 'pnpm@10.34.9', packageName: 'lib-a', key: 'lib-a', newVersion: '1.2.0', lockfileOnly: true, catalog: 'default',
+    });
+    expect(language.lookup!(dep(), all, {})).toEqual({ configFile: { path: '.npmrc', text: 'registry=https://npm.example.test/\n' } });
+    expect(language.held!(dep(), target, all)).toBeUndefined();
+  });
+
+  it('held when another lockfile locks the workspace: editing the catalog would leave it stale', () => {
+    expect(language.held!(dep(), target, texts({ 'bun.lock': '{}' }))).toMatch(/^bun\.lock locks this workspace/);
+    expect(language.held!(dep(), target, texts({ 'yarn.lock': '# yarn lockfile v1\n' }))).toMatch(/^yarn\.lock locks this workspace/);
+    expect(language.held!(dep(), target, texts({}))).toBeUndefined();
+  });
+});
