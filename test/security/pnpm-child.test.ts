@@ -96,8 +96,15 @@ describe('the address policy holds inside pnpm', () => {
       expect(outcome.files).toBeUndefined();
     }
     const overrides = checkout({ 'pnpm-workspace.yaml': "packages: ['.']\noverrides:\n  lib-a: file:../../etc\n" });
-    expect((await pnpmArtifacts.regenerate('pnpm-lock.yaml', [pnpmUpdate('package.json', 'lib-a', '1.0.0', '1.1.0', { configFiles: ['.npmrc', 'pnpm-workspace.yaml'] })], new Map(), contextFor(overrides, { FRESHEN_NPMRC: appNpmrc() }, [verdaccio.host]))).error)
+    const withWorkspace = pnpmUpdate('package.json', 'lib-a', '1.0.0', '1.1.0', { configFiles: ['.npmrc', 'pnpm-workspace.yaml'] });
+    expect((await pnpmArtifacts.regenerate('pnpm-lock.yaml', [withWorkspace], new Map(), contextFor(overrides, { FRESHEN_NPMRC: appNpmrc() }, [verdaccio.host]))).error)
       .toMatchObject({ file: 'pnpm-workspace.yaml', message: expect.stringContaining('overrides') });
+    // Members outside the project: pnpm would read the package.json files of whatever lies beside the temporary copy.
+    for (const pattern of ['../*', '../../**', '/tmp/*', 'apps/../../x']) {
+      const outside = checkout({ 'pnpm-workspace.yaml': `packages:\n  - '${pattern}'\n` });
+      const outcome = await pnpmArtifacts.regenerate('pnpm-lock.yaml', [withWorkspace], new Map(), contextFor(outside, { FRESHEN_NPMRC: appNpmrc() }, [verdaccio.host]));
+      expect(outcome.error, pattern).toMatchObject({ file: 'pnpm-workspace.yaml', message: expect.stringContaining('points outside the project') });
+    }
   }, 120_000);
 });
 

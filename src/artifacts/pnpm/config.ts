@@ -2,7 +2,7 @@
 import ini from 'ini';
 import { Document, isMap } from 'yaml';
 import { npmOptionsFrom, sendsCredentials, toNpmrc, type NpmOptions } from '../../datasources/npm/config.js';
-import { specRefusal } from '../npm/refusals.js';
+import { leavesProject, specRefusal } from '../npm/refusals.js';
 import { HostPolicy } from '../../http/address-guard.js';
 import { parseYamlFile } from '../../managers/yaml-values.js';
 import type { LocatedError } from '../../types.js';
@@ -68,11 +68,10 @@ export function sanitisedWorkspace(text: string, file: string): string | Located
   const kept: Record<string, unknown> = {};
   for (const [key, entry] of Object.entries(value)) {
     if (!WORKSPACE_KEYS.has(key)) continue;
-    if (key !== 'packages') {
-      for (const spec of stringsIn(entry)) {
-        const refused = specRefusal(spec, '');
-        if (refused) return located(file, `${key}: ${refused}`);
-      }
+    for (const spec of stringsIn(entry)) {
+      // A member pattern leaving the project would have pnpm read package.json files beside the temporary copy.
+      const refused = key === 'packages' ? (leavesProject(spec.replace(/^!/, ''), '') ? `the workspace pattern "${spec}" points outside the project` : undefined) : specRefusal(spec, '');
+      if (refused) return located(file, `${key}: ${refused}`);
     }
     kept[key] = entry;
   }
