@@ -19,7 +19,7 @@ export { pnpmFactsOf, type PnpmFacts } from './runs.js';
 const baseName = (path: string) => path.slice(path.lastIndexOf('/') + 1);
 const DEPENDENCY_SECTIONS = ['dependencies', 'devDependencies', 'optionalDependencies', 'peerDependencies'];
 
-/** The dependency specs of a package.json and its `pnpm.overrides`, by name; null when it is not JSON. */
+/** The dependency specs of a package.json and its `pnpm.overrides`, by name; the parse error when it is not JSON. */
 function specsOf(text: string): [string, string][] | Error {
   let manifest: Record<string, unknown>;
   try {
