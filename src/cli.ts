@@ -200,7 +200,7 @@ async function writeUpdates(dir: string, updates: PlannedUpdate[], env: NodeJS.P
   const texts = new Map<string, string>();
   for (const file of new Set(chosen.map((u) => u.file))) texts.set(file, await source.read(file));
   const readFile = (path: string) => source.read(path).catch(() => undefined);
-  const result = await applyUpdatesWithArtifacts(texts, chosen, { readFile, settings: env, insecureRegistries: (env.FRESHEN_INSECURE_REGISTRIES ?? '').split(',').filter(Boolean) });
+  const result = await applyUpdatesWithArtifacts(texts, chosen, { readFile, listFiles: () => source.list(), settings: env, insecureRegistries: (env.FRESHEN_INSECURE_REGISTRIES ?? '').split(',').filter(Boolean) });
   for (const [file, text] of result.files) await writeFile(join(dir, file), text);
   return result;
 }

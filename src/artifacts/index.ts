@@ -1,4 +1,5 @@
 // Every lockfile Freshen regenerates, one registration line each.
+import { goSumUpdater } from './gomod/index.js';
 import { npmArtifacts } from './npm/index.js';
 import { pnpmArtifacts } from './pnpm/index.js';
 import { poetryArtifacts } from './poetry/index.js';
@@ -7,4 +8,4 @@ import { yarnArtifacts } from './yarn/index.js';
 
 export type { ArtifactContext, ArtifactUpdater, LockfileOutcome } from './types.js';
 
-export const artifactUpdaters: readonly ArtifactUpdater[] = [npmArtifacts, yarnArtifacts, pnpmArtifacts, poetryArtifacts];
+export const artifactUpdaters: readonly ArtifactUpdater[] = [npmArtifacts, yarnArtifacts, pnpmArtifacts, poetryArtifacts, goSumUpdater];

@@ -6,6 +6,8 @@ import type { LocatedError, Logger } from '../types.js';
 export interface ArtifactContext {
   /** Reads a repository file as scanned (undefined when absent). */
   readFile(path: string): Promise<string | undefined>;
+  /** Every repository file path as the scan listed them; tools that read a project's sources (Go's `go mod tidy`) need it. */
+  listFiles?(): Promise<string[]>;
   /**
    * The app's own settings by name (FRESHEN_NPMRC, PIP_INDEX_URL, GOPROXY, GONOSUMDB...): the CLI
    * passes its process env, the app a narrow map. Never copied into a child's environment whole.

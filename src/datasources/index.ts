@@ -1,6 +1,7 @@
 // Every datasource a language manager can name in `Dependency.datasource`, built from the app's settings. One line each.
 import type { HttpClient } from '../http/index.js';
 import type { Datasource, Logger } from '../types.js';
+import { createGoDatasource } from './go/index.js';
 import type { NpmDatasource } from './npm/index.js';
 import { createNpmReleases } from './npm/releases.js';
 import { createPypiDatasource, type PypiDatasource } from './pypi/index.js';
@@ -27,6 +28,7 @@ export interface RegisteredDatasource {
 
 export const datasourceRegistry: Record<string, RegisteredDatasource> = {
   npm: { osvEcosystem: 'npm', create: (deps) => createNpmReleases({ appNpmrc: deps.settings.FRESHEN_NPMRC, vars: { ...deps.settings }, insecureRegistries: deps.insecureRegistries, ...(deps.log ? { log: deps.log } : {}), ...(deps.shared?.npm ? { shared: deps.shared.npm } : {}) }) },
+  go: { osvEcosystem: 'Go', create: (deps) => createGoDatasource({ http: deps.http, settings: deps.settings, ...(deps.log ? { log: deps.log } : {}) }) },
   pypi: { osvEcosystem: 'PyPI', create: (deps) => createPypiReleases((deps.shared?.pypi ?? ((d: PypiDatasource) => d))(createPypiDatasource({ http: deps.http }))) },
 };
 

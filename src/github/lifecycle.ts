@@ -104,7 +104,7 @@ async function prepare(input: LifecycleInput, updates: PlannedUpdate[], result: 
   const texts = await input.source.textsOf(new Set(updates.map((u) => u.file)));
   // Lockfiles and .npmrc count as managed paths, so they are in the tree the scan read.
   const readFile = (path: string) => input.source.read(path).catch(() => undefined);
-  const { files, applied, errors } = await applyUpdatesWithArtifacts(texts, updates, { readFile, ...input.artifacts });
+  const { files, applied, errors } = await applyUpdatesWithArtifacts(texts, updates, { readFile, listFiles: () => input.source.listAll(), ...input.artifacts });
   for (const error of errors) input.log.warn({ file: error.file, line: error.line, dep: error.depName }, `update not written: ${error.message}`);
   result.writeErrors.push(...errors);
   const planned = applied.filter((u) => touchedFiles(u).some((f) => files.has(f)));

@@ -51,6 +51,11 @@ export class TreeFileSource implements FileSource {
     return [...this.entries.keys(), ...this.oversized.keys()];
   }
 
+  /** Every regular blob of the tree, managed or not (a Go module's sources, for `go mod tidy`). */
+  async listAll(): Promise<string[]> {
+    return [...this.entries.keys(), ...this.others.keys()];
+  }
+
   async read(path: string): Promise<string> {
     const cached = this.texts.get(path);
     if (cached !== undefined) return cached;

@@ -31,12 +31,11 @@ export function candidateReleases<R extends Release>(releases: readonly R[], cur
     .sort((a, b) => versioning.compare(b.version, a.version));
 }
 
-/** The newest release of the same major and, separately, the newest of a higher major. */
-export function targetReleases<R extends Release>(releases: readonly R[], current: string, versioning: Versioning): R[] {
+/** Candidates of the same major and, separately, of a higher major; each newest first. */
+export function candidateGroups<R extends Release>(releases: readonly R[], current: string, versioning: Versioning): [sameMajor: R[], newMajor: R[]] {
   const candidates = candidateReleases(releases, current, versioning);
-  const sameMajor = candidates.find((r) => versioning.updateType(current, r.version) !== 'major');
-  const newest = candidates[0];
-  return [sameMajor, newest && versioning.updateType(current, newest.version) === 'major' ? newest : undefined].filter((r): r is R => r !== undefined);
+  const isMajor = (r: R) => versioning.updateType(current, r.version) === 'major';
+  return [candidates.filter((r) => !isMajor(r)), candidates.filter(isMajor)];
 }
 
 /** An error a datasource raises about a file rather than a dependency (a refused .npmrc): reported once, at its line. */
@@ -97,16 +96,25 @@ async function planDependency(
   if (!versioning.isValid(current.version)) throw new Error(`"${current.version}" is not a valid ${versioning.name} version`);
   const where = support.lookup?.(dep, state.texts, settings) ?? {};
   const list = await lookup(datasource, dep.depName, where);
-  for (const target of targetReleases(list.releases, current.version, versioning)) {
-    const result = proposal(manager, support, dep, depIndex, current, target, list, versioning, state.texts);
-    if (result === null) continue;
-    if (typeof result === 'string') {
-      state.errors.push({ file: dep.file, line: dep.line, depName: dep.depName, message: result });
-      continue;
+  // The newest of each group is proposed; one the manager holds (a Go `exclude`, a new major path) is
+  // listed as held, and the next newest of its group is tried.
+  for (const group of candidateGroups(list.releases, current.version, versioning)) {
+    let heldOne = false;
+    for (const target of group) {
+      const result = proposal(manager, support, dep, depIndex, current, target, list, versioning, state.texts);
+      if (result === null) break;
+      if (typeof result === 'string') {
+        state.errors.push({ file: dep.file, line: dep.line, depName: dep.depName, message: result });
+        break;
+      }
+      const held = support.held?.(dep, target, state.texts);
+      if (!held) {
+        state.updates.push(result);
+        break;
+      }
+      if (!heldOne) state.held.push({ update: result, kind: 'blocked', reason: held });
+      heldOne = true;
     }
-    const held = support.held?.(dep, target, state.texts);
-    if (held) state.held.push({ update: result, kind: 'blocked', reason: held });
-    else state.updates.push(result);
   }
 }
 

@@ -1,0 +1,71 @@
+// How the language planner moves a go.mod requirement: go.sum pins it, excluded versions and new major paths are held.
+import type { Dependency, Release } from '../../types.js';
+import { isCanonical, isPseudoVersion, isStable } from '../../versioning/go/index.js';
+import type { LanguageSupport } from '../language-support.js';
+import type { GoModDependencyExtra } from './index.js';
+
+/** What the Go datasource adds to a release: the module path it was found at when that is a new major's path. */
+interface GoRelease extends Release {
+  modulePath?: string;
+}
+
+/** What the go.sum updater (src/artifacts/gomod) needs to run `go get` and `go mod tidy`. */
+export interface GoModArtifactFacts {
+  /** The folder holding go.mod ('' for the repository root). */
+  moduleRoot: string;
+  goMod: string;
+  goSum: string;
+  /** The module `go get` moves; for a replace line, the module it replaces (nothing to `go get`). */
+  path: string;
+  newVersion: string;
+  /** Set when the version is a replacement's: go.mod already says it, only `go mod tidy` runs. */
+  replacement?: string;
+}
+
+function extraOf(dep: Dependency): GoModDependencyExtra {
+  return (dep.extra ?? {}) as GoModDependencyExtra;
+}
+
+function moduleRootOf(file: string): string {
+  return file.includes('/') ? file.slice(0, file.lastIndexOf('/')) : '';
+}
+
+const inRoot = (root: string, name: string) => (root ? `${root}/${name}` : name);
+
+export const goModLanguage: LanguageSupport<GoRelease> = {
+  versioning: 'go',
+
+  current(dep) {
+    if (dep.currentValue === null || !isCanonical(dep.currentValue)) throw new Error(`${dep.depName}: "${dep.currentValue}" is not a Go module version`);
+    // go.sum pins exactly the version go.mod requires: there is no range to stay within.
+    return { version: dep.currentValue, locked: true };
+  },
+
+  // A new major path's version is proposed only to be held (see held): go.mod never gets it on the old path.
+  newValue: (_dep, _current, target) => target.version,
+
+  held(dep, target) {
+    if (target.modulePath && target.modulePath !== dep.depName) return `new major module path ${target.modulePath}: change the import paths by hand`;
+    const excluded = extraOf(dep).excluded?.find((e) => e.version === target.version);
+    if (excluded) return `${target.version} is excluded in ${dep.file} (line ${excluded.line})`;
+    // A pseudo-version names a commit, not a release line to follow: it moves only to a tagged release.
+    if (dep.currentValue && isPseudoVersion(dep.currentValue) && (isPseudoVersion(target.version) || !isStable(target.version))) {
+      return `${dep.depName} is at a pseudo-version; it moves only to a newer tagged release`;
+    }
+    return undefined;
+  },
+
+  artifact(dep, _current, target) {
+    const moduleRoot = moduleRootOf(dep.file);
+    const replaces = extraOf(dep).replaces;
+    const facts: GoModArtifactFacts = {
+      moduleRoot,
+      goMod: dep.file,
+      goSum: inRoot(moduleRoot, 'go.sum'),
+      path: replaces ?? dep.depName,
+      newVersion: target.version,
+      ...(replaces ? { replacement: dep.depName } : {}),
+    };
+    return { ...facts };
+  },
+};
