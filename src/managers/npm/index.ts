@@ -41,6 +41,7 @@ function skipReasonOf(spec: string, depType: DependencyType): string | undefined
   if (spec.startsWith('file:')) return 'local file dependency';
   if (spec.startsWith('link:')) return 'link dependency';
   if (spec.startsWith('workspace:')) return 'workspace dependency';
+  if (spec.startsWith('catalog:')) return 'catalog: the range is kept in pnpm-workspace.yaml and updated there';
   if (/^https?:/.test(spec)) return 'url dependency';
   if (spec.startsWith('.') || spec.startsWith('/') || spec.startsWith('~/')) return 'local path dependency';
   if (semverLib.validRange(spec) === null) return 'not a semver range (dist-tag or unknown spec)';

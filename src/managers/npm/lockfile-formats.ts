@@ -2,8 +2,9 @@
 import type { JsLockfile } from './js-lockfile.js';
 import { npmLockfile } from './npm-lockfile.js';
 import { yarnLockfile } from '../yarn/index.js';
+import { pnpmLockfile } from '../pnpm/lockfile.js';
 
-export const jsLockfiles: readonly JsLockfile[] = [npmLockfile, yarnLockfile];
+export const jsLockfiles: readonly JsLockfile[] = [npmLockfile, yarnLockfile, pnpmLockfile];
 
 /** Every JavaScript lockfile name Freshen knows of, regenerated or not. */
 export const ALL_JS_LOCKFILES = ['npm-shrinkwrap.json', 'package-lock.json', 'yarn.lock', 'pnpm-lock.yaml', 'bun.lock', 'bun.lockb'] as const;

@@ -1,0 +1,134 @@
+// What pnpm is shown of a repository's settings: registries and credentials Freshen writes itself, and only the resolution settings of .npmrc and pnpm-workspace.yaml.
+import ini from 'ini';
+import { Document, isMap } from 'yaml';
+import { npmOptionsFrom, sendsCredentials, toNpmrc, type NpmOptions } from '../../datasources/npm/config.js';
+import { leavesProject, specRefusal } from '../npm/refusals.js';
+import { HostPolicy } from '../../http/address-guard.js';
+import { parseYamlFile } from '../../managers/yaml-values.js';
+import type { LocatedError } from '../../types.js';
+
+/**
+ * pnpm settings a repository may keep, as .npmrc keys: each changes only how versions are chosen and
+ * what the lockfile records, so dropping them would make `pnpm install --frozen-lockfile` fail.
+ * Nothing that loads code (pnpmfile, global-pnpmfile, hooks), runs scripts, reaches elsewhere
+ * (proxies, git, other registries' certificates) or reads the worker's disk is among them.
+ */
+const NPMRC_SETTINGS = new Set([
+  'auto-install-peers', 'dedupe-peer-dependents', 'exclude-links-from-lockfile', 'resolution-mode', 'link-workspace-packages',
+  'prefer-workspace-packages', 'shared-workspace-lockfile', 'lockfile-include-tarball-url', 'strict-peer-dependencies',
+  'save-workspace-protocol', 'inject-workspace-packages', 'dedupe-injected-deps', 'peers-suffix-max-length', 'node-linker',
+]);
+/** The same settings as pnpm-workspace.yaml keys, and its resolution inputs (packages, catalogs, overrides...). */
+const WORKSPACE_KEYS = new Set([
+  'packages', 'catalog', 'catalogs', 'overrides', 'packageExtensions', 'peerDependencyRules', 'allowedDeprecatedVersions',
+  'supportedArchitectures', 'ignoredOptionalDependencies',
+  ...[...NPMRC_SETTINGS].map((key) => key.replace(/-([a-z])/g, (_, c: string) => c.toUpperCase())),
+]);
+const SAFE_VALUE = /^[\w.-]{1,64}$/;
+
+export interface PnpmConfig {
+  npmrc: string;
+  options: NpmOptions;
+  /** pnpm-workspace.yaml as pnpm is shown it, when the project has one. */
+  workspace?: string;
+}
+
+const located = (file: string, message: string, line?: number): LocatedError => ({ file, ...(line ? { line } : {}), message });
+
+/** The allow-listed pnpm settings of a repository's .npmrc, as lines. */
+function pnpmSettings(text: string | undefined): string[] {
+  if (!text) return [];
+  const parsed = ini.parse(text) as Record<string, unknown>;
+  return Object.entries(parsed)
+    .filter(([key, value]) => NPMRC_SETTINGS.has(key) && (typeof value === 'boolean' || (typeof value === 'string' && SAFE_VALUE.test(value))))
+    .map(([key, value]) => `${key}=${String(value)}`);
+}
+
+/** Every string in a value (overrides, packageExtensions): each is a dependency spec pnpm would follow. */
+function* stringsIn(value: unknown, depth = 0): Generator<string> {
+  if (depth > 32) return;
+  if (typeof value === 'string') yield value;
+  else if (value && typeof value === 'object') for (const item of Object.values(value)) yield* stringsIn(item, depth + 1);
+}
+
+/** pnpm-workspace.yaml with only the allowed keys; specs that are git or leave the project are refused. */
+export function sanitisedWorkspace(text: string, file: string): string | LocatedError {
+  const parsed = parseYamlFile(text, file);
+  if (Array.isArray(parsed)) return parsed[0]!;
+  const doc = parsed.documents[0];
+  if (!doc || doc.contents === null) return '';
+  if (!isMap(doc.contents)) return located(file, 'pnpm-workspace.yaml must be a mapping', 1);
+  let value: Record<string, unknown>;
+  try {
+    // Few aliases allowed: an anchors bomb stops here rather than growing in memory.
+    value = doc.toJS({ maxAliasCount: 100 }) as Record<string, unknown>;
+  } catch (err) {
+    return located(file, `${(err as Error).message}; not read`);
+  }
+  const kept: Record<string, unknown> = {};
+  for (const [key, entry] of Object.entries(value)) {
+    if (!WORKSPACE_KEYS.has(key)) continue;
+    for (const spec of stringsIn(entry)) {
+      // A member pattern leaving the project would have pnpm read package.json files beside the temporary copy.
+      const refused = key === 'packages' ? (leavesProject(spec.replace(/^!/, ''), '') ? `the workspace pattern "${spec}" points outside the project` : undefined) : specRefusal(spec, '');
+      if (refused) return located(file, `${key}: ${refused}`);
+    }
+    kept[key] = entry;
+  }
+  return new Document(kept).toString();
+}
+
+/**
+ * A registry that would be sent credentials over plain HTTP without being listed as insecure: the
+ * repository may name the credential's host, not downgrade the connection it travels on.
+ */
+function plainHttpCredentials(options: NpmOptions, insecure: readonly string[], file: string): LocatedError | undefined {
+  const policy = new HostPolicy(insecure);
+  for (const [key, registry] of Object.entries(options)) {
+    if (key !== 'registry' && !key.endsWith(':registry')) continue;
+    let url: URL;
+    try {
+      url = new URL(registry);
+    } catch {
+      return located(file, `${key} "${registry}" is not a URL`);
+    }
+    if (url.protocol === 'https:' || !sendsCredentials(registry, options)) continue;
+    try {
+      policy.checkScheme(url);
+    } catch (err) {
+      return located(file, `${key}: ${(err as Error).message}; credentials are not sent over it`);
+    }
+  }
+  return undefined;
+}
+
+export interface PnpmConfigInput {
+  npmrcPath?: string;
+  npmrcText?: string;
+  workspacePath?: string;
+  workspaceText?: string;
+  appNpmrc?: string;
+  vars: Readonly<Record<string, string | undefined>>;
+  insecureRegistries: readonly string[];
+}
+
+/** The .npmrc Freshen writes for pnpm and the workspace file pnpm sees, or the located reason not to run pnpm. */
+export function pnpmConfig(input: PnpmConfigInput): PnpmConfig | LocatedError {
+  const npmrcPath = input.npmrcPath ?? '.npmrc';
+  let options: NpmOptions;
+  try {
+    options = npmOptionsFrom({ repoNpmrc: input.npmrcText, repoNpmrcPath: npmrcPath, appNpmrc: input.appNpmrc, vars: { ...input.vars } });
+  } catch (err) {
+    const line = (err as { line?: number }).line;
+    return located((err as { file?: string }).file ?? npmrcPath, (err as Error).message, line);
+  }
+  // pnpm expands `${NAME}` itself, and ignores the whole file when it cannot: a setting still holding one (a token
+  // the operator did not provide) is left out, so the rest stands and nothing is expanded from pnpm's environment.
+  options = Object.fromEntries(Object.entries(options).filter(([key, value]) => !`${key}${value}`.includes('${')));
+  const refused = plainHttpCredentials(options, input.insecureRegistries, npmrcPath);
+  if (refused) return refused;
+  const npmrc = toNpmrc(options) + pnpmSettings(input.npmrcText).map((line) => `${line}\n`).join('');
+  if (input.workspaceText === undefined) return { npmrc, options };
+  const workspace = sanitisedWorkspace(input.workspaceText, input.workspacePath ?? 'pnpm-workspace.yaml');
+  return typeof workspace === 'string' ? { npmrc, options, workspace } : workspace;
+}
