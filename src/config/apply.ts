@@ -5,9 +5,9 @@ import { createOsPinsPlanner } from '../engine/planners/os-pins.js';
 import type { PlannedUpdate, Planner, ScanOptions } from '../engine/types.js';
 import { insightPlanners, type InsightDeps } from '../insight/index.js';
 import { processForImage } from '../rebuild/process.js';
+import type { Datasource } from '../types.js';
 import { matchesAny } from './groups.js';
 import type { RepoConfig } from './repo-config.js';
-import type { Datasource } from '../types.js';
 
 export interface PlannerParts {
   /** The registry client: manifests and layers for OS pins, and what insight planners inspect. */

@@ -7,8 +7,6 @@ import type { OsPackageExtra } from '../../managers/os-packages/index.js';
 import type { Datasource, Dependency } from '../../types.js';
 import { apk, dpkg } from '../../versioning/index.js';
 
-export type { PackageIndexes } from '../../datasources/index.js';
-
 export type Resolution =
   /** `target` is what the pin should say (equal to the current value when nothing changes). */
   | { kind: 'found'; target: string; present: boolean; changelogUrl?: string }
