@@ -95,14 +95,9 @@ const NOT_YET_REGISTERED: readonly (readonly [file: string, folder: string])[] =
   ['src/engine/planners/npm.ts', 'managers/npm'],
   ['src/engine/planners/pip.ts', 'datasources/pypi'],
   ['src/engine/planners/pip.ts', 'managers/pip'],
-  // Image and OS package planners: hard-wired in the engine until images are a datasource like the others.
-  ['src/engine/planners/os-pins-resolve.ts', 'datasources/alpine'],
-  ['src/engine/planners/os-pins-resolve.ts', 'datasources/debian'],
+  // The OS package pin planner reads versions through the `debian` and `alpine` datasources, but the
+  // pins' facts (tool, arch, stage) as the os-packages manager's own type.
   ['src/engine/planners/os-pins-resolve.ts', 'managers/os-packages'],
-  ['src/engine/planners/os-pins-resolve.ts', 'versioning/apk'],
-  ['src/engine/planners/os-pins-resolve.ts', 'versioning/dpkg'],
-  ['src/engine/planners/os-pins.ts', 'datasources/alpine'],
-  ['src/engine/planners/os-pins.ts', 'datasources/debian'],
   ['src/engine/planners/os-pins.ts', 'managers/os-packages'],
   // Tool pins read GitHub, npm and PyPI releases and the tool annotations of a Dockerfile.
   ['src/engine/planners/tool-checksums.ts', 'datasources/github-releases'],

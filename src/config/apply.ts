@@ -2,17 +2,18 @@
 import type { OsInfoCache } from '../image/os-info.js';
 import type { RegistryBlobs } from '../image/registry-os.js';
 import { createOsPinsPlanner } from '../engine/planners/os-pins.js';
-import type { PackageIndexes } from '../engine/planners/os-pins-resolve.js';
 import type { PlannedUpdate, Planner, ScanOptions } from '../engine/types.js';
 import { insightPlanners, type InsightDeps } from '../insight/index.js';
 import { processForImage } from '../rebuild/process.js';
+import type { Datasource } from '../types.js';
 import { matchesAny } from './groups.js';
 import type { RepoConfig } from './repo-config.js';
 
 export interface PlannerParts {
   /** The registry client: manifests and layers for OS pins, and what insight planners inspect. */
   images: RegistryBlobs & InsightDeps['images'];
-  indexes: PackageIndexes;
+  /** The registry's datasources: OS package pins read `debian` and `alpine`. */
+  datasources: ReadonlyMap<string, Datasource>;
   osInfoCache?: OsInfoCache;
   /** npm and pip: settings come from the environment, not from the repository's config. */
   language: Planner[];
@@ -22,7 +23,7 @@ export interface PlannerParts {
 /** The planners in the order they must run: OS pins, language packages, then insight (which reads what the others planned). */
 export function configuredPlanners(config: RepoConfig, parts: PlannerParts): Planner[] {
   const osPins = createOsPinsPlanner({
-    registry: parts.images, indexes: parts.indexes, osMirrors: config.osMirrors, platform: config.platform,
+    registry: parts.images, datasources: parts.datasources, osMirrors: config.osMirrors, platform: config.platform,
     ...(parts.osInfoCache ? { osInfoCache: parts.osInfoCache } : {}),
   });
   const insight = { images: parts.images, ...(parts.osInfoCache ? { osInfoCache: parts.osInfoCache } : {}), ...parts.insight };

@@ -1,15 +1,20 @@
-// The one composition of a scan's planners, for the CLI and the app alike: datasources from the registry, the language planner, tool pins, release notes, then OS pins and insight as the config asks.
-import { createDatasources, type DatasourceDeps } from '../datasources/index.js';
+// The one composition of a scan's planners, for the CLI and the app alike: datasources from the registry, images first, then OS pins, the language planner, tool pins, release notes and insight as the config asks.
+import { createDatasources, type DatasourceDeps, type PackageIndexes } from '../datasources/index.js';
 import { releaseNotesPlanner, type ReleaseNotesSource } from '../engine/language/index.js';
+import { imagesPlanner } from '../engine/planners/images.js';
 import { languagePlanner } from '../engine/planners/language.js';
 import { createToolPinsPlanner, type ToolPinsPlannerOptions, type VersionList } from '../engine/planners/tool-pins.js';
-import type { Planner } from '../engine/types.js';
+import type { ImageLookup, Planner } from '../engine/types.js';
 import type { HttpClient } from '../http/index.js';
 import type { Datasource, Logger } from '../types.js';
 import { configuredPlanners, type PlannerParts } from './apply.js';
 import type { RepoConfig } from './repo-config.js';
 
-export interface ScanParts extends Omit<PlannerParts, 'language'> {
+export interface ScanParts extends Omit<PlannerParts, 'language' | 'datasources' | 'images'> {
+  /** The repository's registry client: tags for the `docker` datasource, manifests and layers for OS pins and insight. */
+  images: PlannerParts['images'] & ImageLookup;
+  /** Debian and Alpine indexes, made once per process (packageIndexes()): the `debian` and `alpine` datasources read them. */
+  indexes: PackageIndexes;
   /**
    * The app's settings (FRESHEN_NPMRC, PIP_INDEX_URL, GOPROXY...): the CLI's process env, the app's
    * narrow map. `${NAME}` in an .npmrc resolves only against these.
@@ -35,8 +40,10 @@ async function toolVersions(datasource: Datasource | undefined, name: string, re
 }
 
 export function scanPlanners(config: RepoConfig, parts: ScanParts): Planner[] {
-  const { settings, insecureRegistries, http, log, shared, toolReleases, releaseNotes, ...rest } = parts;
-  const datasources = createDatasources({ http, settings, insecureRegistries, ...(log ? { log } : {}), ...(shared ? { shared } : {}) });
+  const { settings, insecureRegistries, http, log, shared, toolReleases, releaseNotes, indexes, ...rest } = parts;
+  const datasources = createDatasources({
+    http, settings, insecureRegistries, images: rest.images, packageIndexes: indexes, ...(log ? { log } : {}), ...(shared ? { shared } : {}),
+  });
   // Tools are read with the app's settings only: a repository's .npmrc or index does not steer them.
   const tools = createToolPinsPlanner({
     github: toolReleases,
@@ -45,5 +52,7 @@ export function scanPlanners(config: RepoConfig, parts: ScanParts): Planner[] {
     pypiVersions: (name) => toolVersions(datasources.get('pypi'), name, settings.PIP_INDEX_URL),
   });
   const language = [languagePlanner({ datasources, settings }), tools, ...(releaseNotes ? [releaseNotesPlanner(releaseNotes)] : [])];
-  return configuredPlanners(config, { ...rest, language });
+  // Images first: OS pins and insight read the image updates.
+  const docker = datasources.get('docker');
+  return [imagesPlanner(docker ? { docker } : {}), ...configuredPlanners(config, { ...rest, datasources, language })];
 }

@@ -1,6 +1,6 @@
 // Decides, for one image dependency, which updates to propose from what the registry knows.
 import { formatReference } from '../image/reference.js';
-import type { Dependency, UpdateType } from '../types.js';
+import type { Datasource, Dependency, UpdateType } from '../types.js';
 import { docker } from '../versioning/index.js';
 import type { ImageLookup } from './types.js';
 
@@ -17,12 +17,16 @@ export class ScanLookups {
   private readonly tags = new Map<string, Promise<string[]>>();
   private readonly digests = new Map<string, Promise<string>>();
 
-  constructor(private readonly images: ImageLookup) {}
+  /** Tags come from the `docker` datasource, digests from the image client it wraps. */
+  constructor(
+    private readonly images: Pick<ImageLookup, 'getDigest'>,
+    private readonly docker: Datasource,
+  ) {}
 
   getTags(depName: string): Promise<string[]> {
     let found = this.tags.get(depName);
     if (!found) {
-      found = this.images.getTags(depName);
+      found = this.docker.getReleases(depName).then((list) => list.releases.map((r) => r.version));
       this.tags.set(depName, found);
     }
     return found;

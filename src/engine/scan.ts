@@ -1,10 +1,10 @@
-// scan(): extract -> look up -> decide, returning the plan. The CLI and the app both call this.
+// scan(): extract -> planners in order (images first) -> sorted plan. The CLI and the app both call this.
 import { minimatch } from 'minimatch';
 import { RateLimitError } from '../http/index.js';
 import type { Dependency, LocatedError, UpdateType } from '../types.js';
-import { decideImageUpdates, ScanLookups } from './decide.js';
 import { errorMessage, extractAll, shownError } from './extract.js';
-import type { FileSource, PlannedUpdate, PlanState, ScanContext, ScanOptions, ScanResult } from './types.js';
+import { IMAGES_PLANNER, imagesPlanner } from './planners/images.js';
+import type { FileSource, Planner, PlanState, ScanContext, ScanOptions, ScanResult } from './types.js';
 
 const UPDATE_ORDER: UpdateType[] = ['pin', 'digest', 'patch', 'minor', 'major'];
 
@@ -18,47 +18,23 @@ export function isIgnored(dep: Dependency, ignore: readonly string[]): boolean {
   );
 }
 
+/** The scan's planners, the image planner first: a context built without one (tests, older callers) still gets image updates. */
+function plannersOf(ctx: ScanContext): Planner[] {
+  const planners = ctx.planners ?? [];
+  return planners.some((p) => p.name === IMAGES_PLANNER) ? planners : [imagesPlanner(), ...planners];
+}
+
 export async function scan(source: FileSource, ctx: ScanContext, options: ScanOptions = {}): Promise<ScanResult> {
   const extracted = await extractAll(source);
   const errors: LocatedError[] = [...extracted.errors];
-  const updates: PlannedUpdate[] = [];
-  const lookups = new ScanLookups(ctx.images);
-  const ignore = options.ignore ?? [];
-
-  const jobs: Promise<void>[] = [];
-  let rateLimited: RateLimitError | undefined;
-  for (const file of extracted.files) {
-    for (const [manager, deps] of file.depsByManager) {
-      deps.forEach((dep, depIndex) => {
-        if (dep.skipReason || dep.datasource !== 'docker' || isIgnored(dep, ignore)) return;
-        const process = options.processFor?.(dep) ?? 'pinned';
-        jobs.push(
-          decideImageUpdates(dep, lookups, { process, pinDigests: options.pinDigests ?? true }).then(
-            (proposals) => {
-              for (const p of proposals) {
-                updates.push({ manager, file: dep.file, line: dep.line, depName: dep.depName, depIndex, ...p });
-              }
-            },
-            (err: unknown) => {
-              if (err instanceof RateLimitError && options.throwOnRateLimit) rateLimited ??= err;
-              ctx.log.warn({ depName: dep.depName, file: dep.file, err: errorMessage(err) }, 'lookup failed');
-              errors.push({ file: dep.file, line: dep.line, depName: dep.depName, message: errorMessage(err) });
-            },
-          ),
-        );
-      });
-    }
-  }
-  await Promise.all(jobs);
-  // The job runner waits for the limit to reset and scans again rather than proposing half a plan.
-  if (rateLimited) throw rateLimited;
-
   const texts = new Map(extracted.files.map((f) => [f.file, f.text]));
-  const state: PlanState = { dependencies: extracted.dependencies, texts, updates, held: [], errors, options, source };
-  for (const planner of ctx.planners ?? []) {
+  const state: PlanState = { dependencies: extracted.dependencies, texts, updates: [], held: [], errors, options, source };
+  for (const planner of plannersOf(ctx)) {
     try {
       await planner.plan(state, ctx);
     } catch (err) {
+      // The job runner waits for the limit to reset and scans again rather than proposing half a plan.
+      if (err instanceof RateLimitError && options.throwOnRateLimit) throw err;
       ctx.log.error({ planner: planner.name, err: errorMessage(err) }, 'planner failed');
       errors.push({ file: '(scan)', message: `${planner.name}: ${errorMessage(err)}` });
     }

@@ -17,11 +17,13 @@ export interface ImageLookup {
 }
 
 export interface ScanContext {
+  /** The image registry client: digests for the image planner, tags when it has no `docker` datasource. */
   images: ImageLookup;
   log: Logger;
   /**
-   * Planners that run after the built-in image planner, in order: each may add updates (npm, pip,
-   * OS package pins), change them, or hold them back (release age, multi-arch noise, blockers).
+   * The planners, in order: the image planner first (scan() puts one in front when none is
+   * named `images`), then each may add updates (npm, pip, OS package pins), change them, or hold
+   * them back (release age, multi-arch noise, blockers).
    */
   planners?: Planner[];
 }

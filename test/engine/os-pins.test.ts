@@ -3,11 +3,12 @@ import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { MemoryLookupCache } from '../../src/cache/index.js';
 import { groupUpdates } from '../../src/config/groups.js';
 import { defaultRepoConfig } from '../../src/config/repo-config.js';
+import { createDatasources } from '../../src/datasources/index.js';
 import { createOciClient } from '../../src/datasources/oci/index.js';
 import { applyUpdates, scan } from '../../src/engine/index.js';
 import { createOsPinsPlanner, packageIndexes, parseOsMirrors } from '../../src/engine/planners/os-pins.js';
 import type { FileSource, ScanResult } from '../../src/engine/types.js';
-import { createHttpClient } from '../../src/http/index.js';
+import { createHttpClient, type HttpClient } from '../../src/http/index.js';
 import { registryScanContext } from '../../src/jobs/scan-context.js';
 import { silentLogger } from '../../src/types.js';
 import { hasXz, startOsMirror, type MirrorSpec, type OsMirror } from '../support/os-mirror.js';
@@ -78,6 +79,9 @@ beforeAll(async () => {
 });
 afterAll(() => mirror?.close());
 
+/** The registry's datasources with Debian and Alpine indexes reading the mirror through `http`. */
+const osDatasources = (http: HttpClient) => createDatasources({ http, settings: {}, insecureRegistries: [], packageIndexes: packageIndexes(http) });
+
 function source(files: Record<string, string>): FileSource {
   return { list: async () => Object.keys(files), read: async (path) => files[path]! };
 }
@@ -87,7 +91,7 @@ async function scanFiles(files: Record<string, string>, mirrorUrl?: string): Pro
   const images = createOciClient({ insecureRegistries: [host] });
   const planner = createOsPinsPlanner({
     registry: images,
-    indexes: packageIndexes(createHttpClient({ insecureHosts: [mirrorHost] })),
+    datasources: osDatasources(createHttpClient({ insecureHosts: [mirrorHost] })),
     osMirrors: { [IMAGE_MIRROR]: mirrorUrl ?? mirror.url },
   });
   return scan(source(files), { images, log: silentLogger, planners: [planner] });

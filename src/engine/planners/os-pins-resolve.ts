@@ -1,11 +1,11 @@
 // Looks one package pin up in a base image's own package sources: the version to write, whether the pin broke, a changelog link.
-import { alpineArch, alpineBranch, type AlpineIndex, type AlpineVersion } from '../../datasources/alpine/index.js';
-import { debianArch, type DebianIndex, type DebianVersion } from '../../datasources/debian/index.js';
+import {
+  alpineArch, alpineBranch, alpineIndexUrl, debianArch, debianSourceUrls, type AlpineRelease, type DebianRelease,
+} from '../../datasources/index.js';
 import type { ImageOs } from '../../image/registry-os.js';
 import type { OsPackageExtra } from '../../managers/os-packages/index.js';
-import type { Dependency } from '../../types.js';
-import { apk, matchesFuzzy } from '../../versioning/apk/index.js';
-import { dpkg } from '../../versioning/dpkg/index.js';
+import type { Datasource, Dependency } from '../../types.js';
+import { apk, dpkg } from '../../versioning/index.js';
 
 export type Resolution =
   /** `target` is what the pin should say (equal to the current value when nothing changes). */
@@ -14,25 +14,37 @@ export type Resolution =
   | { kind: 'missing' }
   | { kind: 'error'; message: string };
 
-export interface PackageIndexes {
-  debian: DebianIndex;
-  alpine: AlpineIndex;
+/** Where pinned OS package versions are read: the registry's `debian` and `alpine` datasources. */
+export interface OsPackageDatasources {
+  debian: Datasource<DebianRelease>;
+  alpine: Datasource<AlpineRelease>;
 }
 
-export async function resolvePin(indexes: PackageIndexes, dep: Dependency, os: ImageOs): Promise<Resolution> {
+/** The `debian` and `alpine` datasources of a registry's map (theirs are the releases with suite, origin and repository). */
+export function osPackageDatasources(datasources: ReadonlyMap<string, Datasource>): OsPackageDatasources {
+  const get = (name: string): Datasource => {
+    const found = datasources.get(name);
+    if (!found) throw new Error(`no datasource "${name}" is registered`);
+    return found;
+  };
+  return { debian: get('debian') as Datasource<DebianRelease>, alpine: get('alpine') as Datasource<AlpineRelease> };
+}
+
+export async function resolvePin(sources: OsPackageDatasources, dep: Dependency, os: ImageOs): Promise<Resolution> {
   const extra = dep.extra as unknown as OsPackageExtra;
   try {
-    return extra.tool === 'apt' ? await resolveApt(indexes.debian, dep, extra, os) : await resolveApk(indexes.alpine, dep, extra, os);
+    return extra.tool === 'apt' ? await resolveApt(sources.debian, dep, extra, os) : await resolveApk(sources.alpine, dep, extra, os);
   } catch (err) {
     return { kind: 'error', message: err instanceof Error ? err.message : String(err) };
   }
 }
 
-async function resolveApt(index: DebianIndex, dep: Dependency, extra: OsPackageExtra, os: ImageOs): Promise<Resolution> {
+async function resolveApt(debian: Datasource<DebianRelease>, dep: Dependency, extra: OsPackageExtra, os: ImageOs): Promise<Resolution> {
   const sources = os.info.aptSources.filter((s) => s.type === 'deb');
   if (sources.length === 0) return { kind: 'error', message: `${dep.depName}: the base image (${os.label}) lists no apt sources` };
   const current = dep.currentValue!;
-  const found = await index.getVersions(sources, extra.arch ?? debianArch(os.platform), dep.depName);
+  const registryUrls = debianSourceUrls(sources, extra.arch ?? debianArch(os.platform));
+  const found = (await debian.getReleases(dep.depName, { registryUrls })).releases;
   // Backports are only proposed to pins that already come from backports.
   const usable = found.filter((v) => dpkg.isValid(v.version) && (!v.version.includes('~bpo') || current.includes('~bpo')));
   if (usable.length === 0) return { kind: 'missing' };
@@ -44,11 +56,14 @@ async function resolveApt(index: DebianIndex, dep: Dependency, extra: OsPackageE
   return result;
 }
 
-async function resolveApk(index: AlpineIndex, dep: Dependency, extra: OsPackageExtra, os: ImageOs): Promise<Resolution> {
+async function resolveApk(alpine: Datasource<AlpineRelease>, dep: Dependency, extra: OsPackageExtra, os: ImageOs): Promise<Resolution> {
   const repos = os.info.apkRepositories;
   if (repos.length === 0) return { kind: 'error', message: `${dep.depName}: the base image (${os.label}) lists no apk repositories` };
   const current = dep.currentValue!;
-  const found = await index.getVersions(repos, alpineArch(os.platform), dep.depName, extra.repoTag);
+  // apk reads `name@tag` only from the repositories tagged `@tag`, and a plain name only from the untagged ones.
+  const arch = alpineArch(os.platform);
+  const registryUrls = repos.filter((r) => (extra.repoTag ? r.tag === extra.repoTag : !r.tag)).map((r) => alpineIndexUrl(r.url, arch));
+  const found = (await alpine.getReleases(dep.depName, { registryUrls })).releases;
   const usable = found.filter((v) => apk.isValid(v.version));
   if (usable.length === 0) return { kind: 'missing' };
   const newest = usable.reduce((a, b) => (apk.compare(b.version, a.version) > 0 ? b : a));
@@ -56,7 +71,7 @@ async function resolveApk(index: AlpineIndex, dep: Dependency, extra: OsPackageE
   const withLink = (r: Extract<Resolution, { kind: 'found' }>): Resolution => (link ? { ...r, changelogUrl: link } : r);
   if (!extra.fuzzy) return withLink({ kind: 'found', target: newest.version, present: found.some((v) => v.version === current) });
   // A fuzzy pin (`name~3.3`) stays fuzzy: it only moves when nothing matches it any more.
-  const matching = usable.filter((v) => matchesFuzzy(v.version, current));
+  const matching = usable.filter((v) => apk.matchesFuzzy(v.version, current));
   if (matching.length > 0) return { kind: 'found', target: current, present: true };
   return withLink({ kind: 'found', target: fuzzyPrefix(newest.version, current), present: false });
 }
@@ -72,7 +87,7 @@ const withoutEpoch = (version: string): string => version.replace(/^\d+:/, '');
 const poolPrefix = (source: string): string => (source.startsWith('lib') && source.length > 3 ? source.slice(0, 4) : source[0]!);
 
 /** The distro's own changelog page for a source version; none for third-party repositories. */
-function debianChangelog(v: DebianVersion, os: ImageOs): string | undefined {
+function debianChangelog(v: DebianRelease, os: ImageOs): string | undefined {
   const component = v.component.replace(/^updates\//, '');
   const source = v.source;
   const version = withoutEpoch(v.sourceVersion || v.version);
@@ -84,7 +99,7 @@ function debianChangelog(v: DebianVersion, os: ImageOs): string | undefined {
 }
 
 /** The package's history in the aports tree of the image's branch (no package mirror named). */
-function aportsLink(v: AlpineVersion, os: ImageOs): string | undefined {
+function aportsLink(v: AlpineRelease, os: ImageOs): string | undefined {
   if (os.info.distro !== 'alpine' || !os.info.release) return undefined;
   const repo = v.repository.replace(/\/+$/, '').split('/').pop();
   if (!repo || !['main', 'community', 'testing'].includes(repo) || !/^[A-Za-z0-9+._-]+$/.test(v.origin)) return undefined;

@@ -1,14 +1,13 @@
 // The OS package pin planner: pins looked up in their base image's own sources, broken pins flagged, base + pins bumped together.
-import { AlpineIndex } from '../../datasources/alpine/index.js';
-import { DebianIndex, type FetchIndexFile } from '../../datasources/debian/index.js';
-import type { HttpClient } from '../../http/index.js';
 import type { OsInfoCache } from '../../image/os-info.js';
 import { readImageOs, type ImageOs, type RegistryBlobs } from '../../image/registry-os.js';
 import type { OsPackageExtra } from '../../managers/os-packages/index.js';
-import type { Dependency } from '../../types.js';
+import type { Datasource, Dependency } from '../../types.js';
 import { isIgnored } from '../scan.js';
 import type { PlannedUpdate, Planner, PlanState } from '../types.js';
-import { resolvePin, type PackageIndexes, type Resolution } from './os-pins-resolve.js';
+import { osPackageDatasources, resolvePin, type OsPackageDatasources, type Resolution } from './os-pins-resolve.js';
+
+export { packageIndexes } from '../../datasources/index.js';
 
 export const OS_PINS_PLANNER = 'os-pins';
 export const DEFAULT_PLATFORM = 'linux/amd64';
@@ -17,24 +16,16 @@ const PIN_MANAGER = 'os-packages';
 export interface OsPinsPlannerOptions {
   /** Manifests and layer blobs (the OCI client). */
   registry: RegistryBlobs;
-  /** Package indexes; share them between scans so their validators (ETag, Release date) save downloads. */
-  indexes: PackageIndexes;
+  /**
+   * The registry's datasources: versions are read through `debian` and `alpine`, whose package
+   * indexes are shared between scans so their validators (ETag, Release date) save downloads.
+   */
+  datasources: ReadonlyMap<string, Datasource>;
   /** URL prefix as the image writes it → prefix to use instead (config `osMirrors`). */
   osMirrors?: Record<string, string>;
   /** Platform read when a stage has no `--platform` (default linux/amd64). */
   platform?: string;
   osInfoCache?: OsInfoCache;
-}
-
-/** Index downloads over the shared HTTP client (its insecure-host list admits loopback mirrors). */
-export function httpIndexFetcher(http: Pick<HttpClient, 'request'>): FetchIndexFile {
-  return async (url, validators) => {
-    const headers: Record<string, string> = {};
-    if (validators?.etag) headers['if-none-match'] = validators.etag;
-    if (validators?.lastModified) headers['if-modified-since'] = validators.lastModified;
-    const res = await http.request(url, { headers });
-    return { status: res.status, body: res.body, etag: res.headers.etag, lastModified: res.headers['last-modified'] };
-  };
 }
 
 /** `from=to,from2=to2` (FRESHEN_OS_MIRRORS) → the osMirrors mapping; both sides must be http(s) URLs. */
@@ -49,12 +40,6 @@ export function parseOsMirrors(text: string): Record<string, string> {
     mirrors[from] = to;
   }
   return mirrors;
-}
-
-/** Debian and Alpine indexes fetching through one HTTP client. */
-export function packageIndexes(http: Pick<HttpClient, 'request'>): PackageIndexes {
-  const fetch = httpIndexFetcher(http);
-  return { debian: new DebianIndex(fetch), alpine: new AlpineIndex(fetch) };
 }
 
 /** The base image update a pin update is tied to: it must land in the same commit (and PR group). */
@@ -82,11 +67,14 @@ const pinText = (dep: Dependency, version: string): string =>
 
 class OsPinsRun {
   private readonly images = new Map<string, Promise<ImageOs>>();
+  private readonly sources: OsPackageDatasources;
 
   constructor(
     private readonly state: PlanState,
     private readonly options: OsPinsPlannerOptions,
-  ) {}
+  ) {
+    this.sources = osPackageDatasources(options.datasources);
+  }
 
   async run(): Promise<void> {
     const ignore = this.state.options.ignore ?? [];
@@ -141,7 +129,7 @@ class OsPinsRun {
       for (const pin of group.pins) this.fail(pin, `${pin.depName}: cannot read the OS of ${base.dep.reference ?? base.dep.depName}: ${messageOf(err)}`);
       return;
     }
-    const results = await Promise.all(group.pins.map((pin) => resolvePin(this.options.indexes, pin, current)));
+    const results = await Promise.all(group.pins.map((pin) => resolvePin(this.sources, pin, current)));
     group.pins.forEach((pin, i) => this.proposePin(pin, results[i]!, current));
     const reported = new Set(group.pins.filter((_, i) => results[i]!.kind === 'error'));
     const baseUpdates = this.state.updates.filter((u) => u.manager === 'dockerfile' && u.file === group.file && u.depIndex === base.depIndex);
@@ -198,7 +186,7 @@ class OsPinsRun {
       return this.hold(update, `the pinned packages of this stage cannot be checked against ${update.to}: ${messageOf(err)}`);
     }
     if (next.releaseKey === current.releaseKey) return;
-    const results = await Promise.all(pins.map((pin) => resolvePin(this.options.indexes, pin, next)));
+    const results = await Promise.all(pins.map((pin) => resolvePin(this.sources, pin, next)));
     const failed = pins.filter((_, k) => results[k]!.kind === 'error');
     // One located error per pin is enough: a mirror that is down is down for both releases.
     results.forEach((result, k) => {
