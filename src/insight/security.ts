@@ -5,7 +5,6 @@ import type { PlannedUpdate, Planner, PlanState, ScanContext } from '../engine/t
 import { osvEcosystemOf } from '../datasources/index.js';
 import { osEcosystem } from './ecosystems.js';
 import { dependencyOf } from './platforms.js';
-import type { WhatChanged } from './what-changed.js';
 
 /** What the planner needs of OSV; OsvClient provides it. */
 export interface VulnerabilitySource {
@@ -21,6 +20,14 @@ export interface FixedVulnerability {
   summary?: string;
   /** `openssl (Debian:12)`, `lodash (npm)`. */
   package: string;
+}
+
+declare module '../engine/types.js' {
+  interface UpdateFacts {
+    vulnerabilitiesFixed: FixedVulnerability[];
+    /** The update fixes a known vulnerability: release-age and schedule let it through, the PR is labelled. */
+    security: boolean;
+  }
 }
 
 export interface SecurityOptions {
@@ -86,7 +93,7 @@ export function securityPlanner(options: SecurityOptions): Planner {
 
 /** The packages an update changes: OS source packages from the image diff, or the language package itself. */
 function changesOf(state: PlanState, update: PlannedUpdate): PackageChangeQuery[] {
-  const whatChanged = update.extra?.whatChanged as WhatChanged | undefined;
+  const whatChanged = update.extra?.whatChanged;
   const diff = whatChanged?.packageDiff;
   if (diff) {
     const ecosystem = osEcosystem(diff.distro, diff.release);

@@ -3,7 +3,7 @@ import { alpineArch, alpineBranch, type AlpineIndex, type AlpineVersion } from '
 import { debianArch, type DebianIndex, type DebianVersion } from '../../datasources/debian/index.js';
 import type { ImageOs } from '../../image/registry-os.js';
 import type { OsPackageExtra } from '../../managers/os-packages/index.js';
-import type { Dependency } from '../../types.js';
+import { dataOf, type Dependency } from '../../types.js';
 import { apk, matchesFuzzy } from '../../versioning/apk/index.js';
 import { dpkg } from '../../versioning/dpkg/index.js';
 
@@ -20,7 +20,7 @@ export interface PackageIndexes {
 }
 
 export async function resolvePin(indexes: PackageIndexes, dep: Dependency, os: ImageOs): Promise<Resolution> {
-  const extra = dep.extra as unknown as OsPackageExtra;
+  const extra = dataOf(dep, 'os-packages')!;
   try {
     return extra.tool === 'apt' ? await resolveApt(indexes.debian, dep, extra, os) : await resolveApk(indexes.alpine, dep, extra, os);
   } catch (err) {
