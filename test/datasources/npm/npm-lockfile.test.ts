@@ -131,7 +131,7 @@ describe('npm planning and lockfile regeneration', () => {
   it('in range → lockfile only, out of range → range bumped in its style, majors apart, deprecated skipped', async () => {
     const result = await scanDir(single);
     expect(result.errors).toEqual([]);
-    expect(result.updates.map((u) => [u.depName, u.from, u.to, u.newValue, u.updateType, u.extra?.artifact?.lockfileOnly])).toEqual([
+    expect(result.updates.map((u) => [u.depName, u.from, u.to, u.newValue, u.updateType, artifactOf(u, 'npm')?.lockfileOnly])).toEqual([
       ['lib-a', '1.0.0', '1.1.0', '^1.0.0', 'minor', true],
       ['lib-a', '1.0.0', '^2.0.0', '^2.0.0', 'major', false],
       ['lib-b', '1.0.0', '~1.5.0', '~1.5.0', 'minor', false],
