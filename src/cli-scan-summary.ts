@@ -1,7 +1,6 @@
 // The human `freshen scan` report: what was checked, what failed, the updates, then what is up to date.
 import type { PlannedUpdate } from './engine/types.js';
-import type { UnmaintainedBase } from './insight/unmaintained.js';
-import { listClaims, type RuntimeDisagreement } from './insight/runtime.js';
+import { listClaims } from './insight/runtime.js';
 import { endOfLifeText } from './render/unmaintained.js';
 import { renderTable } from './text-table.js';
 import type { Dependency, LocatedError } from './types.js';
@@ -40,7 +39,7 @@ function failedSection(errors: LocatedError[]): string {
 /** Bases whose tag stopped getting rebuilds, once per file and line. */
 function unmaintainedSection(deps: Dependency[]): string {
   const lines = deps.flatMap((d) => {
-    const base = d.extra?.unmaintained as UnmaintainedBase | undefined;
+    const base = d.extra?.unmaintained;
     if (!base) return [];
     const newer = base.newerTags.map((t) => `${t.tag} built ${t.created.slice(0, 10)}`).join(', ');
     const eol = base.endOfLife ? `; ${endOfLifeText(base.endOfLife)}` : '';
@@ -52,7 +51,7 @@ function unmaintainedSection(deps: Dependency[]): string {
 /** Language bases that their own .nvmrc, requires-python or go.mod already disagree with. */
 function runtimeSection(deps: Dependency[]): string {
   const lines = deps.flatMap((d) => {
-    const off = d.extra?.runtimeDisagreement as RuntimeDisagreement | undefined;
+    const off = d.extra?.runtimeDisagreement;
     return off ? [`  ${d.file}:${d.line} ${off.image}: ${listClaims(off.files, (text) => text)}`] : [];
   });
   return lines.length > 0 ? `Runtime files disagree with the base image (${lines.length}):\n${lines.join('\n')}\n` : '';

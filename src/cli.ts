@@ -208,7 +208,7 @@ async function writeUpdates(dir: string, updates: PlannedUpdate[], env: NodeJS.P
 /** A major wins; an OS package pin moving with a major base update wins over the same pin's plain update. */
 function writeRank(u: PlannedUpdate): number {
   if (u.updateType === 'major') return 2;
-  return (u.extra?.atomicWith as { updateType?: string } | undefined)?.updateType === 'major' ? 1 : 0;
+  return u.extra?.atomicWith?.updateType === 'major' ? 1 : 0;
 }
 
 /**
@@ -287,9 +287,9 @@ function exitWhenWritten(code: number): void {
  * What the insight planners found, for --json: the package diff, the vulnerabilities fixed, and
  * `unmaintained` ({tag, created, newerTags: [{tag, created}], endOfLife?}) when the update's base no longer gets rebuilds.
  */
-function insightFields(extra: Record<string, unknown> | undefined): Record<string, unknown> {
+function insightFields(extra: PlannedUpdate['extra']): Record<string, unknown> {
   const out: Record<string, unknown> = {};
-  const diff = (extra?.whatChanged as { packageDiff?: { added: unknown[]; removed: unknown[]; upgraded: unknown[]; downgraded: unknown[] } | null } | undefined)?.packageDiff;
+  const diff = extra?.whatChanged?.packageDiff;
   if (diff) out.packageDiff = diff;
   if (Array.isArray(extra?.vulnerabilitiesFixed)) out.vulnerabilitiesFixed = extra.vulnerabilitiesFixed;
   if (extra?.security === true) out.security = true;

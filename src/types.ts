@@ -31,8 +31,31 @@ export interface Dependency {
    * and digest, the ARG line the value came from...). Not part of the CLI output.
    */
   location?: unknown;
-  /** Manager-specific extras that the engine or renderers may read (stage, platform...). */
-  extra?: Record<string, unknown>;
+  /** The manager's own data (stage, platform, lockfile key...), read with dataOf(); insights found later ride along. */
+  extra?: DependencyExtra;
+}
+
+/**
+ * What each manager keeps on its dependencies, by manager name. A manager folder adds its entry
+ * beside its extract(): `declare module '../../types.js' { interface DependencyData { npm: NpmDependencyExtra } }`.
+ */
+export interface DependencyData {}
+
+/**
+ * Facts found about a dependency after extraction, whichever its manager (`unmaintained`,
+ * `runtimeDisagreement`), declared by their planners the same way.
+ */
+export interface DependencyInsights {}
+
+/** Dependency.extra: one manager's data with the insights attached to it, or insights alone. */
+export type DependencyExtra = Partial<DependencyInsights> | (DependencyData[keyof DependencyData] & Partial<DependencyInsights>);
+
+/**
+ * The data one of `managers` keeps on `dep`, or undefined when `dep` is another manager's. The one
+ * place Dependency.extra is narrowed: the manager name decides which shape it has.
+ */
+export function dataOf<M extends keyof DependencyData>(dep: Dependency, ...managers: M[]): DependencyData[M] | undefined {
+  return managers.some((m) => m === dep.manager) ? (dep.extra as DependencyData[M] | undefined) : undefined;
 }
 
 export interface LocatedError {

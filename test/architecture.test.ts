@@ -1,8 +1,9 @@
-// Layer rules checked by reading imports: one layer order for all of src/, nothing below the app imports GitHub or queue libraries, each ecosystem lives in its own folders.
+// Layer rules checked by reading imports: one layer order for all of src/, nothing below the app imports GitHub or queue libraries, each ecosystem lives in its own folders, extras are typed (no casts).
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { dirname, join, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
+import { managers } from '../src/managers/index.js';
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
 const PURE_LAYERS = ['engine', 'managers', 'datasources', 'versioning', 'http', 'image'];
@@ -122,14 +123,19 @@ const NOT_YET_REGISTERED: readonly (readonly [file: string, folder: string])[] =
   ['src/insight/runtime-files.ts', 'managers/npm'],
 ];
 
-/** Every module specifier a TypeScript source imports or re-exports, comments ignored. */
+function withoutComments(source: string): string {
+  return source.replace(/\/\*[\s\S]*?\*\//g, '').replace(/^\s*\/\/.*$/gm, '');
+}
+
+/** Every module specifier a TypeScript source imports, re-exports or augments (`declare module`), comments ignored. */
 function importsOf(source: string): string[] {
-  const code = source.replace(/\/\*[\s\S]*?\*\//g, '').replace(/^\s*\/\/.*$/gm, '');
+  const code = withoutComments(source);
   const patterns = [
     /\b(?:import|export)\s+(?:type\s+)?[\w*{}\s,$]*?\bfrom\s*['"]([^'"]+)['"]/g,
     /\bimport\s*['"]([^'"]+)['"]/g,
     /\bimport\s*\(\s*['"]([^'"]+)['"]\s*\)/g,
     /\brequire\s*\(\s*['"]([^'"]+)['"]\s*\)/g,
+    /\bdeclare\s+module\s+['"]([^'"]+)['"]/g,
   ];
   return patterns.flatMap((pattern) => [...code.matchAll(pattern)].map((m) => m[1]!));
 }
@@ -245,12 +251,13 @@ describe('import scanner', () => {
       "import 'side-effect';",
       "const lazy = await import('octokit');",
       "const old = require('cjs-thing');",
+      "declare module '../types.js' {",
       "// import { no } from 'commented-out';",
       "/* import { no } from 'block-comment'; */",
       "const text = 'this is from a string';",
     ].join('\n');
     expect(importsOf(source).sort()).toEqual(
-      ['probot', 'bullmq', 'ioredis', '@octokit/rest', './y.js', '../z.js', 'side-effect', 'octokit', 'cjs-thing'].sort(),
+      ['probot', 'bullmq', 'ioredis', '@octokit/rest', './y.js', '../z.js', 'side-effect', 'octokit', 'cjs-thing', '../types.js'].sort(),
     );
   });
 
@@ -361,5 +368,83 @@ describe('ecosystems', () => {
       { from: 'src/datasources/go/index.ts', to: 'src/http/index.ts' },
     ];
     expect(unregisteredWiring(wiring)).toEqual([['src/engine/scan.ts', 'datasources/go']]);
+  });
+});
+
+/** Where Dependency.extra and PlannedUpdate.extra are narrowed: dataOf() and artifactOf(), nowhere else. */
+const EXTRA_ACCESSORS = ['src/types.ts', 'src/artifacts/types.ts'];
+
+/**
+ * `as unknown as` outside the accessors, by file and count: third-party types that do not line up
+ * (tar streams, ioredis Cluster, Octokit hooks, fetch bodies). The list only shrinks.
+ */
+const LIBRARY_CASTS: Readonly<Record<string, number>> = {
+  'src/cache/redis-connection.ts': 1,
+  'src/datasources/alpine/apkindex.ts': 1,
+  'src/datasources/debian/packages.ts': 1,
+  'src/datasources/npm/index.ts': 1,
+  'src/github/conditional.ts': 1,
+  'src/github/tool-releases.ts': 1,
+  'src/image/layers.ts': 2,
+  'src/observability/instrument.ts': 1,
+  'src/webhooks/comment-commands.ts': 1,
+};
+
+/** A cast of an extra or what it holds (`dep.extra as X`, `extra?.notes as X`), or of an expression over one (`(dep.extra ?? {}) as X`). */
+const EXTRA_CAST = /\bextra\b[\w$?!.[\]]*\)*\s+as\s+(?!const\b)[\w{(]|\.extra\b[^;,\n]*?\)\s+as\s+(?!const\b)[\w{(]/;
+const DOUBLE_CAST = /\bas\s+unknown\s+as\b/g;
+
+function extraCasts(file: string, source: string): string[] {
+  return withoutComments(source).split('\n').flatMap((line, i) => (EXTRA_CAST.test(line) ? [`${file}:${i + 1}: ${line.trim()}`] : []));
+}
+
+function doubleCasts(source: string): number {
+  return withoutComments(source).match(DOUBLE_CAST)?.length ?? 0;
+}
+
+/** The keys each `interface <name> { ... }` block of the source declares. */
+function declaredKeys(source: string, name: string): string[] {
+  const blocks = [...withoutComments(source).matchAll(new RegExp(`\\binterface\\s+${name}\\s*\\{([^}]*)\\}`, 'g'))];
+  return blocks.flatMap((b) => [...b[1]!.matchAll(/^\s*'?([\w-]+)'?\??\s*:/gm)].map((m) => m[1]!));
+}
+
+describe('typed extras', () => {
+  const sources = tsFiles(join(ROOT, 'src')).map((file) => ({ file: relative(ROOT, file).split('\\').join('/'), text: readFileSync(file, 'utf8') }));
+  const outside = sources.filter(({ file }) => !EXTRA_ACCESSORS.includes(file));
+
+  it('no extra is cast outside dataOf() and artifactOf()', () => {
+    expect(outside.flatMap(({ file, text }) => extraCasts(file, text))).toEqual([]);
+  });
+
+  it('no `as unknown as` outside the accessors beside the listed library casts (a list that only shrinks)', () => {
+    const found = Object.fromEntries(outside.map(({ file, text }) => [file, doubleCasts(text)] as const).filter(([, n]) => n > 0));
+    expect(found).toEqual(LIBRARY_CASTS);
+  });
+
+  it('sees the casts it forbids, and lets typed reads through', () => {
+    const forbidden = [
+      'const extra = dep.extra as unknown as NpmDependencyExtra;',
+      'const notes = u.extra?.releaseNotes as ReleaseNotes | undefined;',
+      'const base = d.extra!.unmaintained as UnmaintainedBase;',
+      'const { sources = [] } = (dep.extra ?? {}) as Extra;',
+      "return (u.extra?.atomicWith as { updateType?: string } | undefined)?.updateType === 'major';",
+      'extra: extra as Record<string, unknown>,',
+      'const diff = (extra?.whatChanged as { packageDiff?: unknown } | undefined)?.packageDiff;',
+    ];
+    const allowed = [
+      'const notes = u.extra?.releaseNotes;',
+      "const platform = dataOf(dep, 'dockerfile')?.platform;",
+      "extra.source = { datasource: from.datasource as ToolSource['datasource'] };",
+      '// a comment about dep.extra as a bag',
+    ];
+    expect(forbidden.filter((line) => extraCasts('x.ts', line).length === 0)).toEqual([]);
+    expect(allowed.flatMap((line) => extraCasts('x.ts', line))).toEqual([]);
+    expect(doubleCasts('a as unknown as B; c as unknown  as D; e as F')).toBe(2);
+  });
+
+  it('DependencyData is keyed by registered manager names, so dataOf(dep, name) can find it', () => {
+    const keys = sources.flatMap(({ text }) => declaredKeys(text, 'DependencyData'));
+    expect(keys).toEqual(expect.arrayContaining(['dockerfile', 'dockerfile-tools', 'npm']));
+    expect(keys.filter((key) => !managers.some((m) => m.name === key))).toEqual([]);
   });
 });

@@ -1,6 +1,16 @@
 // The contract of a lockfile regenerator: which lockfile an update needs rewritten, and the run that rewrites it.
 import type { PlannedUpdate } from '../engine/types.js';
+import type { ArtifactFactsByTool } from '../managers/language-support.js';
 import type { LocatedError, Logger } from '../types.js';
+
+/**
+ * The lockfile facts `update` carries for one of `tools` (`extra.artifact`, from the manager's
+ * LanguageSupport.artifact), or undefined. The one place artifact facts are narrowed: `tool` says whose.
+ */
+export function artifactOf<T extends keyof ArtifactFactsByTool>(update: Pick<PlannedUpdate, 'extra'>, ...tools: T[]): (ArtifactFactsByTool[T] & { tool: T }) | undefined {
+  const facts = update.extra?.artifact;
+  return facts && tools.some((t) => t === facts.tool) ? (facts as ArtifactFactsByTool[T] & { tool: T }) : undefined;
+}
 
 /** What every artifact updater is given: the app's settings and policy, never the repository's environment. */
 export interface ArtifactContext {

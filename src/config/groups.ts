@@ -40,9 +40,9 @@ export function groupUpdates(updates: PlannedUpdate[], config: Pick<RepoConfig, 
   return new Map([...groups].sort(([a], [b]) => rank(a, config) - rank(b, config) || a.localeCompare(b)));
 }
 
-function groupKey(update: PlannedUpdate, config: Pick<RepoConfig, 'groups'>): string {
+function groupKey(update: Pick<PlannedUpdate, 'depName' | 'file' | 'updateType' | 'extra'>, config: Pick<RepoConfig, 'groups'>): string {
   // OS package pins re-resolved for a base image update go wherever that update goes (one commit).
-  const tiedTo = update.extra?.atomicWith as PlannedUpdate | undefined;
+  const tiedTo = update.extra?.atomicWith;
   if (tiedTo) return groupKey(tiedTo, config);
   const isMajor = update.updateType === 'major';
   const named = config.groups.find((g) => inGroup(update, g));
@@ -52,7 +52,7 @@ function groupKey(update: PlannedUpdate, config: Pick<RepoConfig, 'groups'>): st
 }
 
 /** Name globs and update types must both fit when given; majors join only when the group asks for them. */
-function inGroup(update: PlannedUpdate, group: GroupConfig): boolean {
+function inGroup(update: Pick<PlannedUpdate, 'depName' | 'file' | 'updateType'>, group: GroupConfig): boolean {
   if (group.match && !matchesAny(update, group.match)) return false;
   if (group.matchUpdateTypes && !group.matchUpdateTypes.includes(update.updateType)) return false;
   return update.updateType !== 'major' || group.includeMajor || group.matchUpdateTypes?.includes('major') === true;

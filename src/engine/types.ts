@@ -82,9 +82,16 @@ export interface PlannedUpdate {
   depIndex: number;
   /** Sentences for the PR body: "broken pin: the next build fails", "fixes CVE-…". */
   notes?: string[];
-  /** Renderer data attached by planners (changelog links, package diffs, vulnerabilities...). */
-  extra?: Record<string, unknown>;
+  /** What planners found about the update (release notes, package diff, vulnerabilities fixed...), by key. */
+  extra?: Partial<UpdateFacts>;
 }
+
+/**
+ * The facts planners attach to an update, by key. Each planner declares the keys it writes beside
+ * itself: `declare module '../types.js' { interface UpdateFacts { releaseNotes: ReleaseNotes } }`.
+ * A key two planners write has one type, declared identically by both.
+ */
+export interface UpdateFacts {}
 
 export interface ScanResult {
   dependencies: Dependency[];

@@ -1,6 +1,6 @@
 // Which platforms a dependency is built for, and how planners find the dependency behind an update.
 import type { PlannedUpdate, PlanState } from '../engine/types.js';
-import type { Dependency } from '../types.js';
+import { dataOf, type Dependency } from '../types.js';
 
 export const DEFAULT_PLATFORM = 'linux/amd64';
 
@@ -15,7 +15,7 @@ export function isLiteralPlatform(text: string): boolean {
  * configured platforms, then to linux/amd64.
  */
 export function platformsFor(dep: Dependency | undefined, configured: readonly string[] | undefined): string[] {
-  const written = dep?.extra?.platform;
+  const written = dep && dataOf(dep, 'dockerfile')?.platform;
   if (typeof written === 'string' && isLiteralPlatform(written)) return [written];
   const listed = (configured ?? []).filter(isLiteralPlatform);
   return listed.length > 0 ? [...new Set(listed)] : [DEFAULT_PLATFORM];

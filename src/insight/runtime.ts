@@ -15,6 +15,12 @@ export interface RuntimeDisagreement {
   files: Pick<RuntimeClaim, 'file' | 'field' | 'says'>[];
 }
 
+declare module '../types.js' {
+  interface DependencyInsights {
+    runtimeDisagreement: RuntimeDisagreement;
+  }
+}
+
 /** Folders walked up from a Dockerfile towards the root; deeper trees are not real build contexts. */
 const MAX_PARENT_DIRS = 32;
 

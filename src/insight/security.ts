@@ -3,10 +3,8 @@ import pLimit from 'p-limit';
 import type { OsvQuery, Vulnerability } from '../datasources/osv/index.js';
 import type { PlannedUpdate, Planner, PlanState, ScanContext } from '../engine/types.js';
 import { osvEcosystemOf } from '../datasources/index.js';
-import type { PackageUpdateFacts } from '../engine/language/shared.js';
 import { osEcosystem } from './ecosystems.js';
 import { dependencyOf } from './platforms.js';
-import type { WhatChanged } from './what-changed.js';
 
 /** What the planner needs of OSV; OsvClient provides it. */
 export interface VulnerabilitySource {
@@ -22,6 +20,14 @@ export interface FixedVulnerability {
   summary?: string;
   /** `openssl (Debian:12)`, `lodash (npm)`. */
   package: string;
+}
+
+declare module '../engine/types.js' {
+  interface UpdateFacts {
+    vulnerabilitiesFixed: FixedVulnerability[];
+    /** The update fixes a known vulnerability: release-age and schedule let it through, the PR is labelled. */
+    security: boolean;
+  }
 }
 
 export interface SecurityOptions {
@@ -87,7 +93,7 @@ export function securityPlanner(options: SecurityOptions): Planner {
 
 /** The packages an update changes: OS source packages from the image diff, or the language package itself. */
 function changesOf(state: PlanState, update: PlannedUpdate): PackageChangeQuery[] {
-  const whatChanged = update.extra?.whatChanged as WhatChanged | undefined;
+  const whatChanged = update.extra?.whatChanged;
   const diff = whatChanged?.packageDiff;
   if (diff) {
     const ecosystem = osEcosystem(diff.distro, diff.release);
@@ -99,7 +105,7 @@ function changesOf(state: PlanState, update: PlannedUpdate): PackageChangeQuery[
   const ecosystem = dep ? osvEcosystemOf(dep.datasource) : undefined;
   if (!dep || !ecosystem) return [];
   // The installed versions (a lockfile's, not a range) where the language planner knew them.
-  const facts = update.extra?.package as PackageUpdateFacts | undefined;
+  const facts = update.extra?.package;
   const [before, after] = facts ? [facts.fromVersion, facts.toVersion] : [dep.currentValue, update.newValue];
   if (!before || !after || !isExactVersion(before) || !isExactVersion(after)) return [];
   // OSV writes Go module versions without Go's `v`.

@@ -10,7 +10,6 @@ import type { EndOfLife, EndOfLifeSource } from './end-of-life.js';
 import type { ImageInspector } from './image-facts.js';
 import { dependencyOf, platformsFor } from './platforms.js';
 import { parseDuration, plausibleTime } from './release-age.js';
-import type { WhatChanged } from './what-changed.js';
 
 /** `dependency.extra.unmaintained` and `update.extra.unmaintained`: the tag's image stopped being rebuilt. */
 export interface UnmaintainedBase {
@@ -22,6 +21,18 @@ export interface UnmaintainedBase {
   newerTags: { tag: string; created: string }[];
   /** When the image's OS release loses security support, where the distribution publishes it. */
   endOfLife?: EndOfLife;
+}
+
+declare module '../engine/types.js' {
+  interface UpdateFacts {
+    unmaintained: UnmaintainedBase;
+  }
+}
+
+declare module '../types.js' {
+  interface DependencyInsights {
+    unmaintained: UnmaintainedBase;
+  }
 }
 
 export interface UnmaintainedOptions {
@@ -131,13 +142,13 @@ class BaseCheck {
 
   private osFromFacts(update: PlannedUpdate, depName: string, tag: string): { distro: string; release: string | null } | null {
     if (update.depName !== depName || dependencyOf(this.state, update)?.currentValue !== tag) return null;
-    const before = (update.extra?.whatChanged as WhatChanged | undefined)?.before;
+    const before = update.extra?.whatChanged?.before;
     return before?.distro ? { distro: before.distro, release: before.release } : null;
   }
 }
 
 /** True when the update moves an unmaintained base to the newest line that still moves. */
 export function leavesUnmaintainedBase(update: Pick<PlannedUpdate, 'newValue' | 'extra'>): boolean {
-  const base = update.extra?.unmaintained as UnmaintainedBase | undefined;
+  const base = update.extra?.unmaintained;
   return base !== undefined && update.newValue !== null && base.newerTags.some((t) => t.tag === update.newValue);
 }

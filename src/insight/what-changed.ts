@@ -30,6 +30,12 @@ export interface WhatChanged {
   after: ImageSummary;
 }
 
+declare module '../engine/types.js' {
+  interface UpdateFacts {
+    whatChanged: WhatChanged;
+  }
+}
+
 export function whatChangedPlanner(options: WhatChangedOptions): Planner {
   return {
     name: 'what-changed',

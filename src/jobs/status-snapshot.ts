@@ -32,7 +32,7 @@ function pinnedRows(input: SnapshotInput): StatusImage[] {
     if (dep.datasource !== 'docker' || dep.skipReason || isIgnored(dep, ignore)) continue;
     if (processForImage(input.config, dep.depName, dep.currentValue, dep.reference) !== 'pinned') continue;
     const reference = dep.reference ?? dep.depName;
-    const unmaintained = dep.extra?.unmaintained as UnmaintainedBase | undefined;
+    const unmaintained = dep.extra?.unmaintained;
     const row = rows.get(reference) ?? { reference, process: 'pinned', usedIn: [], currentDigest: dep.currentDigest, ...(unmaintained ? { unmaintained } : {}) };
     row.usedIn!.push(`${dep.file}:${dep.line}`);
     rows.set(reference, row);
@@ -44,7 +44,7 @@ function pinnedRows(input: SnapshotInput): StatusImage[] {
 function unmaintainedBases(input: SnapshotInput): Record<string, UnmaintainedBase> {
   const bases: Record<string, UnmaintainedBase> = {};
   for (const dep of input.dependencies) {
-    const base = dep.extra?.unmaintained as UnmaintainedBase | undefined;
+    const base = dep.extra?.unmaintained;
     if (base && dep.datasource === 'docker') bases[`${dep.depName}:${dep.currentValue}`] = base;
   }
   return bases;

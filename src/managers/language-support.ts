@@ -40,5 +40,16 @@ export interface LanguageSupport<R extends Release = Release> {
   /** Releases this manager must never move to (a Go `exclude`, a new major path): with why, shown as held. */
   held?(dep: Dependency, target: R, texts: ReadonlyMap<string, string>): string | undefined;
   /** Data the lockfile's ArtifactUpdater needs, attached to the update as `extra.artifact`. */
-  artifact?(dep: Dependency, current: CurrentVersion, target: R, texts: ReadonlyMap<string, string>): Record<string, unknown> | undefined;
+  artifact?(dep: Dependency, current: CurrentVersion, target: R, texts: ReadonlyMap<string, string>): ArtifactFacts | undefined;
 }
+
+/**
+ * What a lockfile's ArtifactUpdater needs from an update, by the tool that rewrites the lockfile;
+ * the facts say which in `tool`. A manager declares its own beside its LanguageSupport:
+ * `declare module '../language-support.js' { interface ArtifactFactsByTool { poetry: PoetryArtifactFacts } }`.
+ * Updaters read them with artifactOf(update, 'poetry') (src/artifacts/types.ts).
+ */
+export interface ArtifactFactsByTool {}
+
+/** Any tool's artifact facts, told apart by `tool`. */
+export type ArtifactFacts = { [T in keyof ArtifactFactsByTool]: ArtifactFactsByTool[T] & { tool: T } }[keyof ArtifactFactsByTool];

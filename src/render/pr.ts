@@ -3,7 +3,7 @@ import type { HeldUpdate, PlannedUpdate } from '../engine/types.js';
 import { CONFIG_PATH } from '../types.js';
 import { withoutUserInfoIn } from '../http/url.js';
 import { assembleBody, GITHUB_BODY_LIMIT, sectionsFor } from './body.js';
-import { leavesUnmaintainedBase, type UnmaintainedBase } from '../insight/unmaintained.js';
+import { leavesUnmaintainedBase } from '../insight/unmaintained.js';
 import { shortName } from './sections.js';
 import { unmaintainedPrSentence } from './unmaintained.js';
 
@@ -149,7 +149,7 @@ export function needsSecurityLabel(details: readonly PlannedUpdate[]): boolean {
 /** One sentence per base image the PR moves off an unmaintained tag (an image used in several files is said once). */
 function unmaintainedSentences(planned: readonly PlannedUpdate[]): string[] {
   const sentences = planned.filter(leavesUnmaintainedBase).map((d) => {
-    const base = d.extra!.unmaintained as UnmaintainedBase;
+    const base = d.extra!.unmaintained!;
     return unmaintainedPrSentence(`${shortName(d.depName)}:${base.tag}`, d.newValue!, base);
   });
   return [...new Set(sentences)];

@@ -2,7 +2,6 @@
 import type { PlannedUpdate } from '../engine/types.js';
 import { vulnerabilityUrl } from '../insight/links.js';
 import type { FixedVulnerability } from '../insight/security.js';
-import type { WhatChanged } from '../insight/what-changed.js';
 import { neutraliseReleaseNotes, sourceRepository } from './release-notes-text.js';
 import { code } from '../insight/what-changed-markdown.js';
 
@@ -11,12 +10,6 @@ export interface BodySection {
   full: string;
   summary: string;
   note: string;
-}
-
-export interface ReleaseNotes {
-  markdown: string;
-  sourceUrl?: string;
-  compareUrl?: string;
 }
 
 const MAX_VULN_ROWS = 50;
@@ -36,7 +29,7 @@ function versionLabel(u: PlannedUpdate): string {
 const leftOut = "_Left out: the PR body would exceed GitHub's 65,536-character limit._";
 
 export function imageSection(u: PlannedUpdate): BodySection | null {
-  const whatChanged = u.extra?.whatChanged as WhatChanged | undefined;
+  const whatChanged = u.extra?.whatChanged;
   const vulns = vulnerabilitiesOf(u);
   if (!whatChanged && vulns.length === 0) return null;
   const heading = `### What changed in ${code(shortName(u.depName))}${versionLabel(u)} (${code(u.file)})`;
@@ -49,7 +42,7 @@ export function imageSection(u: PlannedUpdate): BodySection | null {
 }
 
 export function releaseNotesSection(u: PlannedUpdate): BodySection | null {
-  const notes = u.extra?.releaseNotes as ReleaseNotes | undefined;
+  const notes = u.extra?.releaseNotes;
   if (!notes || typeof notes.markdown !== 'string') return null;
   const heading = `### Release notes of ${code(shortName(u.depName))}${versionLabel(u)} (${code(u.file)})`;
   const links = [
@@ -84,7 +77,7 @@ export function containMarkdown(markdown: string): string {
 
 function vulnerabilitiesOf(u: PlannedUpdate): FixedVulnerability[] {
   const list = u.extra?.vulnerabilitiesFixed;
-  return Array.isArray(list) ? (list as FixedVulnerability[]) : [];
+  return Array.isArray(list) ? list : [];
 }
 
 function plain(text: string, max: number): string {

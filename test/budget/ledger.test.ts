@@ -115,7 +115,7 @@ describe('write value', () => {
   it('ranks security fixes, then broken pins, then the rest', () => {
     const routine = update({});
     const broken = update({ notes: ['broken pin: curl=7.1 is no longer in the package sources; the next build fails'] });
-    const security = update({ extra: { vulnerabilitiesFixed: [{ id: 'CVE-2025-1', package: 'openssl' }] } });
+    const security = update({ extra: { vulnerabilitiesFixed: [{ id: 'CVE-2025-1', aliases: [], package: 'openssl' }] } });
     expect(updateValue([routine])).toBe('routine');
     expect(updateValue([routine, broken])).toBe('broken-pin');
     expect(updateValue([broken, security])).toBe('security');

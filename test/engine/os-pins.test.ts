@@ -171,7 +171,7 @@ describe('os-pins planner', () => {
     const minor = result.updates.find((u) => u.manager === 'dockerfile' && u.updateType === 'minor')!;
     expect(minor.to).toBe(`${alpineRepo}:3.21@${digests['3.21']}`);
     // Nothing to move inside 3.20; in 3.21 the fuzzy pin matches nothing and becomes 3.5.
-    expect(pinUpdates(result).map((u) => [u.to, (u.extra?.atomicWith as { to: string }).to])).toEqual([
+    expect(pinUpdates(result).map((u) => [u.to, u.extra!.atomicWith!.to])).toEqual([
       ['openssl~3.5', minor.to],
       ['zlib=1.3.1-r2', minor.to],
     ]);
@@ -213,7 +213,7 @@ describe('os-pins planner', () => {
     const digestUpdate = result.updates.find((u) => u.updateType === 'digest')!;
     expect(digestUpdate.newDigest).toBe(fresh.digest);
     expect(digestUpdate.notes).toEqual(['OS release changes from alpine 3.20.1 to alpine 3.20.2: 1 pinned package re-resolved in the same update']);
-    expect(pinUpdates(result).map((u) => [u.to, (u.extra?.atomicWith as { to: string } | undefined)?.to])).toEqual([['zlib=1.3.1-r1', digestUpdate.to]]);
+    expect(pinUpdates(result).map((u) => [u.to, u.extra?.atomicWith?.to])).toEqual([['zlib=1.3.1-r1', digestUpdate.to]]);
   });
 
   it('pins without a base image to read are located errors', async () => {

@@ -6,7 +6,8 @@ import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runCli } from '../../src/cli.js';
-import { extractTools, type ToolExtra } from '../../src/managers/dockerfile-tools/index.js';
+import { extractTools } from '../../src/managers/dockerfile-tools/index.js';
+import { dataOf } from '../../src/types.js';
 import { GitHubSim, startSimServer, type SimServer } from '../support/github-sim/index.js';
 import { freePort } from '../support/ports.js';
 import { tempCheckout } from '../support/temp-dir.js';
@@ -197,7 +198,7 @@ describe('freshen CLI with tool version pins', () => {
     expect(deps.map((d) => d.currentValue)).toEqual(['1.18', '1.23.4', '24.12.0', 'v1.31.2']);
     let checked = 0;
     for (const dep of deps) {
-      const extra = dep.extra as unknown as ToolExtra;
+      const extra = dataOf(dep, 'dockerfile-tools')!;
       const hexes = dep.currentDigest!.split(' ').map((part) => part.split(':').pop());
       for (const [i, checksum] of extra.checksums.entries()) {
         expect(hexes[i], `${dep.depName} ${checksum.label}`).toBe(await servedSha(checksum.url!, dep.currentValue!));

@@ -7,8 +7,8 @@ import { silentLogger } from '../../src/types.js';
 
 const noImages = { getImageConfig: () => Promise.reject(new Error('no image lookups expected')) };
 const ctx = { log: silentLogger };
-const update = (manager: string, depName: string, newValue: string, extra?: Record<string, unknown>) =>
-  ({ manager, file: 'Dockerfile', line: 3, depName, depIndex: 0, from: '1', to: newValue, updateType: 'patch', newValue, newDigest: null, ...(extra ? { extra } : {}) }) as unknown as PlannedUpdate;
+const update = (manager: string, depName: string, newValue: string, extra?: PlannedUpdate['extra']): PlannedUpdate =>
+  ({ manager, file: 'Dockerfile', line: 3, depName, depIndex: 0, from: '1', to: newValue, updateType: 'patch', newValue, newDigest: null, ...(extra ? { extra } : {}) });
 
 describe('releaseTime', () => {
   it('uses the publish time an npm or PyPI datasource gave', async () => {

@@ -7,7 +7,7 @@ import { scan } from '../../src/engine/index.js';
 import type { PlannedUpdate, PlanState } from '../../src/engine/types.js';
 import { createHttpClient } from '../../src/http/index.js';
 import { osEcosystem } from '../../src/insight/ecosystems.js';
-import { securityPlanner, type FixedVulnerability } from '../../src/insight/security.js';
+import { securityPlanner } from '../../src/insight/security.js';
 import { whatChangedPlanner } from '../../src/insight/what-changed.js';
 import { fixesVulnerabilities, renderBody, toProposed } from '../../src/render/pr.js';
 import { silentLogger } from '../../src/types.js';
@@ -65,7 +65,7 @@ describe('vulnerabilities fixed by an image update', () => {
     });
     const update = result.updates[0]!;
     expect(update.extra?.security).toBe(true);
-    const fixed = update.extra?.vulnerabilitiesFixed as FixedVulnerability[];
+    const fixed = update.extra!.vulnerabilitiesFixed!;
     expect(fixed.map((v) => [v.id, v.severity, v.package])).toEqual([
       ['DLA-9999-1', 'HIGH', 'wget (Debian:12)'],
       ['DSA-5678-1', 'MODERATE', 'openssl (Debian:12)'],
@@ -100,7 +100,7 @@ describe('vulnerabilities fixed by an image update', () => {
     };
     await securityPlanner({ osv: osvClient() }).plan(state, { images: createOciClient(), log: silentLogger });
     const [lodash, jinja, leftPad] = state.updates;
-    expect((lodash!.extra?.vulnerabilitiesFixed as FixedVulnerability[]).map((v) => [v.id, v.package, v.severity])).toEqual([['GHSA-35jh-r3h4-6jhm', 'lodash (npm)', 'HIGH']]);
+    expect(lodash!.extra!.vulnerabilitiesFixed!.map((v) => [v.id, v.package, v.severity])).toEqual([['GHSA-35jh-r3h4-6jhm', 'lodash (npm)', 'HIGH']]);
     expect(lodash!.extra?.security).toBe(true);
     expect(jinja!.extra?.security).toBeUndefined();
     expect(leftPad!.extra).toBeUndefined();
@@ -122,7 +122,7 @@ describe('vulnerabilities fixed by an image update', () => {
       ],
     };
     await securityPlanner({ osv: osvClient() }).plan(state, { images: createOciClient(), log: silentLogger });
-    expect((state.updates[0]!.extra?.vulnerabilitiesFixed as FixedVulnerability[]).map((v) => v.id)).toEqual(['GHSA-35jh-r3h4-6jhm']);
+    expect(state.updates[0]!.extra?.vulnerabilitiesFixed?.map((v) => v.id)).toEqual(['GHSA-35jh-r3h4-6jhm']);
     const asked = osv.batches.at(-1)!.map((q) => `${q.package.ecosystem} ${q.package.name} ${q.version}`).sort();
     expect(asked).toEqual(['Go example.com/greet 1.0.0', 'Go example.com/greet 1.1.0', 'npm lodash 4.17.20', 'npm lodash 4.17.21']);
   });

@@ -3,7 +3,7 @@ import { beforeAll, describe, expect, inject, it } from 'vitest';
 import { createOciClient } from '../../src/datasources/oci/index.js';
 import { directorySource } from '../../src/engine/directory-source.js';
 import { scan } from '../../src/engine/index.js';
-import type { Planner } from '../../src/engine/types.js';
+import type { PlannedUpdate, Planner } from '../../src/engine/types.js';
 import { MemoryImageFactsCache } from '../../src/insight/image-facts.js';
 import type { WhatChanged } from '../../src/insight/what-changed.js';
 import { whatChangedPlanner } from '../../src/insight/what-changed.js';
@@ -61,8 +61,8 @@ beforeAll(async () => {
   ]);
 });
 
-function whatChangedOf(update: { extra?: Record<string, unknown> } | undefined): WhatChanged {
-  const found = update?.extra?.whatChanged as WhatChanged | undefined;
+function whatChangedOf(update: Pick<PlannedUpdate, 'extra'> | undefined): WhatChanged {
+  const found = update?.extra?.whatChanged;
   expect(found).toBeDefined();
   return found!;
 }

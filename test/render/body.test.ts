@@ -19,7 +19,7 @@ function hugeImageUpdate(n: number, packages: number): PlannedUpdate {
   const [image] = exampleUpdates();
   const rows = Array.from({ length: packages }, (_, i) => `| \`lib${n}-${i}\` | upgraded | \`1.0-${i}\` | \`1.1-${i}\` |  |`);
   const markdown = ['summary', '', '<details>', '<summary>Package changes</summary>', '', '| Package | Change | Before | After | Links |', '| --- | --- | --- | --- | --- |', ...rows, '', '</details>'].join('\n');
-  const whatChanged = { ...(image!.extra!.whatChanged as object), markdown, summaryMarkdown: 'summary only' };
+  const whatChanged = { ...image!.extra!.whatChanged!, markdown, summaryMarkdown: 'summary only' };
   return { ...image!, depName: `docker.io/library/img${n}`, to: `img${n}:2`, extra: { ...image!.extra, whatChanged } };
 }
 

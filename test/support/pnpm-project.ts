@@ -37,8 +37,8 @@ export function contextFor(dir: string, settings: Record<string, string | undefi
 /** An update as the language planner proposes it, with its JsArtifactFacts. */
 export function pnpmUpdate(file: string, depName: string, from: string, to: string, facts: Partial<JsArtifactFacts> & { catalog?: string }): PlannedUpdate {
   const artifact = {
-    tool: 'pnpm', root: '', lockFile: 'pnpm-lock.yaml', packageFiles: ['package.json'], configFiles: ['.npmrc'],
-    packageName: depName, key: depName, newVersion: to, lockfileOnly: true, ...facts,
+    root: '', lockFile: 'pnpm-lock.yaml', packageFiles: ['package.json'], configFiles: ['.npmrc'],
+    packageName: depName, key: depName, newVersion: to, lockfileOnly: true, ...facts, tool: 'pnpm' as const,
   };
   return { manager: artifact.catalog ? 'pnpm' : 'npm', file, line: 1, depName, from, to, updateType: 'minor', newValue: to, newDigest: null, depIndex: 0, extra: { artifact } };
 }

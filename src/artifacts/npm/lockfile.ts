@@ -7,7 +7,7 @@ import { HostPolicy } from '../../http/address-guard.js';
 import type { JsArtifactFacts } from '../../managers/npm/js-lockfile.js';
 import type { PlannedUpdate } from '../../engine/types.js';
 import type { LocatedError } from '../../types.js';
-import type { LockfileOutcome } from '../types.js';
+import { artifactOf, type LockfileOutcome } from '../types.js';
 import { prepareNpmChild, runNpm, type NpmChildOptions } from './child.js';
 import { npmRefusal } from './refusals.js';
 
@@ -20,7 +20,7 @@ export interface NpmLockfileOptions extends NpmChildOptions {
 
 /** The lockfile facts of a package.json update, when its project has a lockfile. */
 export function jsFactsOf(update: PlannedUpdate): JsArtifactFacts | undefined {
-  return update.manager === 'npm' ? (update.extra?.artifact as JsArtifactFacts | undefined) : undefined;
+  return update.manager === 'npm' ? artifactOf(update, 'npm', 'yarn', 'pnpm') : undefined;
 }
 
 /** npm's complaint, short: the `npm error` lines (else the tail), secrets and temp paths removed. */

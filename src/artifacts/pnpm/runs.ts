@@ -1,4 +1,5 @@
 // Which pnpm commands one lockfile's updates need: `install` for changed ranges, then `update name@version` per importer for moves within a range.
+import { artifactOf } from '../types.js';
 import type { PlannedUpdate } from '../../engine/types.js';
 import type { JsArtifactFacts } from '../../managers/npm/js-lockfile.js';
 import { importerId } from '../../managers/pnpm/lockfile.js';
@@ -7,7 +8,7 @@ import { importerId } from '../../managers/pnpm/lockfile.js';
 export type PnpmFacts = JsArtifactFacts & { catalog?: string };
 
 export function pnpmFactsOf(update: PlannedUpdate): PnpmFacts | undefined {
-  const facts = update.extra?.artifact as PnpmFacts | undefined;
+  const facts: PnpmFacts | undefined = artifactOf(update, 'pnpm');
   return facts?.tool === 'pnpm' ? facts : undefined;
 }
 

@@ -7,13 +7,13 @@ import { lockFileOf, parsePyproject, type PoetryArtifactFacts } from '../../mana
 import { lockedVersions } from '../../managers/poetry/lock.js';
 import { ParseError } from '../../types.js';
 import { findProgram, runTool, writeTree } from '../child.js';
-import type { ArtifactContext, LockfileOutcome } from '../types.js';
+import { artifactOf, type ArtifactContext, type LockfileOutcome } from '../types.js';
 import { poetryNetwork } from './settings.js';
 import { POETRY_WRAPPER } from './wrapper.js';
 
 export function poetryFactsOf(update: PlannedUpdate): PoetryArtifactFacts | undefined {
-  const facts = update.extra?.artifact as Partial<PoetryArtifactFacts> | undefined;
-  return update.manager === 'poetry' && facts?.tool === 'poetry' && typeof facts.lockFile === 'string' ? (facts as PoetryArtifactFacts) : undefined;
+  const facts = artifactOf(update, 'poetry');
+  return update.manager === 'poetry' && typeof facts?.lockFile === 'string' ? facts : undefined;
 }
 
 /**

@@ -8,15 +8,14 @@ import type { JsArtifactFacts } from '../../managers/npm/js-lockfile.js';
 import { lockEntryFor, parseYarnLock, type YarnLock } from '../../managers/yarn/index.js';
 import { ParseError } from '../../types.js';
 import { runTool, writeTree } from '../child.js';
-import type { ArtifactContext, ArtifactUpdater, LockfileOutcome } from '../types.js';
+import { artifactOf, type ArtifactContext, type ArtifactUpdater, type LockfileOutcome } from '../types.js';
 import { berrySettings, checkPlainHttp, FRESHEN_YARNRC, operatorNpmOptions, repoYarnSettings, YARNRC, YarnConfigError } from './config.js';
 import { declaredRange, withoutDescriptors } from './lock-edit.js';
 import { yarnRefusal } from './refusals.js';
 import { yarnEntry, yarnFor, knowsSetting, type YarnTool } from './tool.js';
 
 export function yarnFactsOf(update: PlannedUpdate): JsArtifactFacts | undefined {
-  const facts = update.extra?.artifact as JsArtifactFacts | undefined;
-  return facts?.tool === 'yarn' ? facts : undefined;
+  return artifactOf(update, 'yarn');
 }
 
 interface Prepared {

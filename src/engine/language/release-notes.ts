@@ -20,6 +20,12 @@ export interface ReleaseNotes {
   compareUrl?: string;
 }
 
+declare module '../types.js' {
+  interface UpdateFacts {
+    releaseNotes: ReleaseNotes;
+  }
+}
+
 const CHANGELOG_FILES = ['CHANGELOG.md', 'CHANGES.md', 'CHANGES.rst', 'HISTORY.md', 'HISTORY.rst', 'changelog.md', 'NEWS.md'];
 export const MAX_NOTES_CHARS = 6000;
 /** Sections are gathered up to about this much text; the PR shows MAX_NOTES_CHARS of it. */
@@ -145,7 +151,7 @@ export function releaseNotesPlanner(source: ReleaseNotesSource): Planner {
       const found = new Map<string, Promise<ReleaseNotes>>();
       await Promise.all(
         state.updates.map(async (update) => {
-          const facts = update.extra?.package as PackageUpdateFacts | undefined;
+          const facts = update.extra?.package;
           if (!facts) return;
           const key = `${facts.datasource}\0${facts.name}\0${facts.fromVersion}\0${facts.toVersion}`;
           let notes = found.get(key);

@@ -14,6 +14,12 @@ export interface PackageUpdateFacts {
   sourceUrl?: string;
 }
 
+declare module '../types.js' {
+  interface UpdateFacts {
+    package: PackageUpdateFacts;
+  }
+}
+
 /** Each dependency of `manager` with its index in its file's extract() output. */
 export function indexedDeps(state: PlanState, manager: string): { dep: Dependency; depIndex: number }[] {
   const counters = new Map<string, number>();

@@ -1,13 +1,22 @@
 // The one language planner: current version → the datasource's releases → policy → updates, for every manager with LanguageSupport.
 import pLimit from 'p-limit';
 import { managers as registeredManagers } from '../../managers/index.js';
-import type { CurrentVersion, LanguageSupport } from '../../managers/language-support.js';
+import type { ArtifactFacts, CurrentVersion, LanguageSupport } from '../../managers/language-support.js';
 import type { Datasource, Dependency, LocatedError, LookupOptions, Manager, Release, ReleaseList, Versioning } from '../../types.js';
 import { getVersioning } from '../../versioning/index.js';
 import { errorMessage } from '../extract.js';
 import { indexedDeps, type PackageUpdateFacts } from '../language/shared.js';
 import { isIgnored } from '../scan.js';
 import type { PlannedUpdate, Planner, PlanState } from '../types.js';
+
+declare module '../types.js' {
+  interface UpdateFacts {
+    /** What the lockfile's ArtifactUpdater needs (LanguageSupport.artifact). */
+    artifact: ArtifactFacts;
+    /** When the target release was published (ISO 8601), for the release-age rule. */
+    releaseTimestamp: string;
+  }
+}
 
 export interface LanguagePlannerOptions {
   datasources: ReadonlyMap<string, Datasource>;

@@ -4,7 +4,7 @@ import {
 } from '../../datasources/index.js';
 import type { ImageOs } from '../../image/registry-os.js';
 import type { OsPackageExtra } from '../../managers/os-packages/index.js';
-import type { Datasource, Dependency } from '../../types.js';
+import { dataOf, type Datasource, type Dependency } from '../../types.js';
 import { apk, dpkg } from '../../versioning/index.js';
 
 export type Resolution =
@@ -31,7 +31,7 @@ export function osPackageDatasources(datasources: ReadonlyMap<string, Datasource
 }
 
 export async function resolvePin(sources: OsPackageDatasources, dep: Dependency, os: ImageOs): Promise<Resolution> {
-  const extra = dep.extra as unknown as OsPackageExtra;
+  const extra = dataOf(dep, 'os-packages')!;
   try {
     return extra.tool === 'apt' ? await resolveApt(sources.debian, dep, extra, os) : await resolveApk(sources.alpine, dep, extra, os);
   } catch (err) {

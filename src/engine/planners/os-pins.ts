@@ -2,7 +2,7 @@
 import type { OsInfoCache } from '../../image/os-info.js';
 import { readImageOs, type ImageOs, type RegistryBlobs } from '../../image/registry-os.js';
 import type { OsPackageExtra } from '../../managers/os-packages/index.js';
-import type { Datasource, Dependency } from '../../types.js';
+import { dataOf, type Datasource, type Dependency } from '../../types.js';
 import { isIgnored } from '../scan.js';
 import type { PlannedUpdate, Planner, PlanState } from '../types.js';
 import { osPackageDatasources, resolvePin, type OsPackageDatasources, type Resolution } from './os-pins-resolve.js';
@@ -60,7 +60,7 @@ export function createOsPinsPlanner(options: OsPinsPlannerOptions): Planner {
   };
 }
 
-const extraOf = (dep: Dependency): OsPackageExtra => dep.extra as unknown as OsPackageExtra;
+const extraOf = (dep: Dependency): OsPackageExtra => dataOf(dep, PIN_MANAGER)!;
 const depIndexOf = (dep: Dependency): number => (dep.location as { index: number }).index;
 const pinText = (dep: Dependency, version: string): string =>
   (dep.reference ?? `${dep.depName}=${dep.currentValue}`).replace(/[=~][^=~]*$/, (m) => m[0] + version);
@@ -109,7 +109,7 @@ class OsPinsRun {
   private baseOf(group: StagePins): { dep: Dependency; depIndex: number } | undefined {
     if (group.baseStage === null) return undefined;
     const images = this.state.dependencies.filter((d) => d.file === group.file && d.manager === 'dockerfile');
-    const depIndex = images.findIndex((d) => d.extra?.kind === 'from' && d.extra.stage === group.baseStage);
+    const depIndex = images.findIndex((d) => dataOf(d, 'dockerfile')?.kind === 'from' && dataOf(d, 'dockerfile')?.stage === group.baseStage);
     return depIndex < 0 ? undefined : { dep: images[depIndex]!, depIndex };
   }
 
@@ -147,7 +147,7 @@ class OsPinsRun {
   }
 
   private pinUpdate(pin: Dependency, result: Extract<Resolution, { kind: 'found' }>, os: ImageOs, notes: string[]): PlannedUpdate {
-    const extra: Record<string, unknown> = { osRelease: os.label, tool: extraOf(pin).tool };
+    const extra: NonNullable<PlannedUpdate['extra']> = { osRelease: os.label, tool: extraOf(pin).tool };
     if (result.changelogUrl) extra.changelogUrl = result.changelogUrl;
     if (!result.present) extra.brokenPin = true;
     return {

@@ -3,7 +3,7 @@ import type { GitHubRelease, GitHubReleaseSource } from '../../datasources/githu
 import type { NpmVersion } from '../../datasources/npm/index.js';
 import type { PypiRelease } from '../../datasources/pypi/index.js';
 import { decodeDigest, encodeDigest, SAFE_TOOL_VERSION, VERSION_MARK, type DigestPart, type ToolExtra, type ToolSource } from '../../managers/dockerfile-tools/index.js';
-import type { Dependency, UpdateType, Versioning } from '../../types.js';
+import { dataOf, type Dependency, type UpdateType, type Versioning } from '../../types.js';
 import { getVersioning, loose, pep440, semver } from '../../versioning/index.js';
 import { errorMessage } from '../extract.js';
 import { isIgnored } from '../scan.js';
@@ -14,6 +14,17 @@ import { ChecksumFinder, type ChecksumOptions, type FoundChecksum } from './tool
 export const TOOL_PINS_PLANNER = 'tool-pins';
 /** Tools a Dockerfile downloads, and packages its RUNs install with a pinned version: both move the same way. */
 const TOOL_MANAGERS = new Set(['dockerfile-tools', 'run-installs']);
+
+declare module '../types.js' {
+  interface UpdateFacts {
+    /** What moves: `apt`/`apk` for an OS package pin, the ARG/ENV (or package) name for a tool pin. */
+    tool: string;
+    /** Where a tool's versions come from: its datasource's name. */
+    source: string;
+    /** The GitHub release of the new version. */
+    releaseUrl: string;
+  }
+}
 
 export interface ToolPinsPlannerOptions extends ChecksumOptions {
   github: GitHubReleaseSource;
@@ -57,7 +68,7 @@ export function createToolPinsPlanner(options: ToolPinsPlannerOptions): Planner 
 
 /** A run-installs pin has no checksums and may have no variable; it says its install argument (`pin`) instead. */
 type PinExtra = Omit<ToolExtra, 'variable' | 'kind'> & { variable?: string; pin?: string };
-const extraOf = (dep: Dependency): PinExtra => dep.extra as unknown as PinExtra;
+const extraOf = (dep: Dependency): PinExtra => dataOf(dep, 'dockerfile-tools', 'run-installs')!;
 
 /** How the pin reads at a version: `GOSU_VERSION=1.17`, `requests=={version}` → `requests==2.32.0`. */
 function pinText(extra: PinExtra, version: string): string {

@@ -35,6 +35,12 @@ export interface ToolExtra {
   signatureVerified: boolean;
 }
 
+declare module '../../types.js' {
+  interface DependencyData {
+    'dockerfile-tools': ToolExtra;
+  }
+}
+
 /** Dependency.location: the bytes of the version and of each checksum, in digest order. */
 export interface ToolLocation {
   index: number;
@@ -178,7 +184,7 @@ class ToolExtractor {
       currentValue: current,
       currentDigest: encodeDigest(sites.map((s) => ({ label: s.checksum.label, algorithm: s.checksum.algorithm, hex: s.hex }))),
       reference: `${variable.name}=${current ?? ''}`,
-      extra: extra as unknown as Record<string, unknown>,
+      extra,
     };
     const skip = !current || variable.unresolved.length > 0 ? `unresolved-variable: ${variable.name} has no value of its own`
       : !range ? `the value of ${variable.name} is not written in one place`

@@ -37,6 +37,22 @@ export interface DockerfileLocation {
   parts: ReferencePart[];
 }
 
+/** Dependency.extra of a Dockerfile image: the stage it is used in and how. */
+export interface DockerfileDependencyData {
+  /** Index of the stage (null for `# syntax=`, which is before any). */
+  stage: number | null;
+  stageName?: string;
+  /** The stage's `--platform` as written after expansion. */
+  platform?: string;
+  kind: ImageUseKind;
+}
+
+declare module '../../types.js' {
+  interface DependencyData {
+    dockerfile: DockerfileDependencyData;
+  }
+}
+
 const MANAGER = 'dockerfile';
 const EMPTY_SCOPE: Scope = new Map();
 

@@ -26,6 +26,6 @@ export { baseImageOf } from './stages.js';
 export { LineIndex } from '../line-index.js';
 export { isContiguous, spanOf } from './mapped.js';
 export { extractDockerfile, referenceParts } from './extract.js';
-export type { DockerfileLocation, ImageUseKind, ReferencePart } from './extract.js';
+export type { DockerfileDependencyData, DockerfileLocation, ImageUseKind, ReferencePart } from './extract.js';
 export { updateDockerfile } from './update.js';
 export type * from './types.js';

@@ -71,6 +71,12 @@ function checkGoSum(text: string, file: string): ExtractResult {
   return { deps: [], errors: [] };
 }
 
+declare module '../../types.js' {
+  interface DependencyData {
+    gomod: GoModDependencyExtra;
+  }
+}
+
 function extract(text: string, file: string): ExtractResult {
   if (file === 'go.sum' || file.endsWith('/go.sum')) return checkGoSum(text, file);
   const parsed = parseGoMod(text);

@@ -1,5 +1,5 @@
 // How the language planner moves a go.mod requirement: go.sum pins it, excluded versions and new major paths are held.
-import type { Dependency, Release } from '../../types.js';
+import { dataOf, type Dependency, type Release } from '../../types.js';
 import { isCanonical, isPseudoVersion, isStable } from '../../versioning/go/index.js';
 import type { LanguageSupport } from '../language-support.js';
 import type { GoModDependencyExtra } from './index.js';
@@ -11,6 +11,7 @@ interface GoRelease extends Release {
 
 /** What the go.sum updater (src/artifacts/gomod) needs to run `go get` and `go mod tidy`. */
 export interface GoModArtifactFacts {
+  tool: 'gomod';
   /** The folder holding go.mod ('' for the repository root). */
   moduleRoot: string;
   goMod: string;
@@ -22,8 +23,14 @@ export interface GoModArtifactFacts {
   replacement?: string;
 }
 
+declare module '../language-support.js' {
+  interface ArtifactFactsByTool {
+    gomod: GoModArtifactFacts;
+  }
+}
+
 function extraOf(dep: Dependency): GoModDependencyExtra {
-  return (dep.extra ?? {}) as GoModDependencyExtra;
+  return dataOf(dep, 'gomod') ?? {};
 }
 
 function moduleRootOf(file: string): string {
@@ -59,6 +66,7 @@ export const goModLanguage: LanguageSupport<GoRelease> = {
     const moduleRoot = moduleRootOf(dep.file);
     const replaces = extraOf(dep).replaces;
     const facts: GoModArtifactFacts = {
+      tool: 'gomod',
       moduleRoot,
       goMod: dep.file,
       goSum: inRoot(moduleRoot, 'go.sum'),
@@ -66,6 +74,6 @@ export const goModLanguage: LanguageSupport<GoRelease> = {
       newVersion: target.version,
       ...(replaces ? { replacement: dep.depName } : {}),
     };
-    return { ...facts };
+    return facts;
   },
 };

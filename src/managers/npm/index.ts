@@ -31,6 +31,12 @@ export interface NpmDependencyExtra {
   alias?: boolean;
 }
 
+declare module '../../types.js' {
+  interface DependencyData {
+    npm: NpmDependencyExtra;
+  }
+}
+
 function inNodeModules(path: string): boolean {
   return path.split('/').includes('node_modules');
 }

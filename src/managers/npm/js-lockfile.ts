@@ -34,3 +34,11 @@ export interface JsArtifactFacts {
   /** The range already admits newVersion: only the lockfile changes. */
   lockfileOnly: boolean;
 }
+
+declare module '../language-support.js' {
+  interface ArtifactFactsByTool {
+    npm: JsArtifactFacts;
+    yarn: JsArtifactFacts;
+    pnpm: JsArtifactFacts;
+  }
+}

@@ -1,9 +1,8 @@
 // How the language planner reads package.json dependencies: the version the project's lockfile installs, the .npmrc that governs it, and the lockfile's facts.
 import semverLib from 'semver';
-import type { Dependency } from '../../types.js';
+import { dataOf, type Dependency } from '../../types.js';
 import type { CurrentVersion, LanguageSupport } from '../language-support.js';
 import type { JsArtifactFacts } from './js-lockfile.js';
-import type { NpmDependencyExtra } from './index.js';
 import { JsProjects } from './projects.js';
 import { yarnFlavour, yarnrcAsNpmrc } from '../yarn/index.js';
 
@@ -16,7 +15,7 @@ function projectsOf(texts: ReadonlyMap<string, string>): JsProjects {
   return projects;
 }
 
-const keyOf = (dep: Dependency): string => (dep.extra as unknown as NpmDependencyExtra).key;
+const keyOf = (dep: Dependency): string => dataOf(dep, 'npm')!.key;
 
 export const npmLanguage: LanguageSupport = {
   versioning: 'semver',
@@ -46,6 +45,6 @@ export const npmLanguage: LanguageSupport = {
       ...(project.packageManager ? { packageManager: project.packageManager } : {}),
       packageName: dep.depName, key: keyOf(dep), newVersion: target.version, lockfileOnly: inRange,
     };
-    return facts as unknown as Record<string, unknown>;
+    return facts;
   },
 };

@@ -36,6 +36,12 @@ export interface OsPackageExtra {
   variable?: string;
 }
 
+declare module '../../types.js' {
+  interface DependencyData {
+    'os-packages': OsPackageExtra;
+  }
+}
+
 const datasourceOf = (tool: Pin['tool']): string => (tool === 'apt' ? 'debian' : 'alpine');
 
 class PinExtractor {

@@ -26,6 +26,12 @@ export interface PipDependencyExtra {
   writtenName: string;
 }
 
+declare module '../../types.js' {
+  interface DependencyData {
+    pip: PipDependencyExtra;
+  }
+}
+
 
 function dependencyOf(req: RequirementLine, file: string, options: Pick<PipDependencyExtra, 'indexUrl' | 'extraIndexUrls'>): Dependency {
   const extra: PipDependencyExtra = { extras: req.extras, writtenName: req.name, extraIndexUrls: options.extraIndexUrls };

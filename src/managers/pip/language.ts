@@ -1,8 +1,7 @@
 // How the language planner reads pip pins: `==` versions, the index each file names (or inherits through -r/-c), and the release's hashes.
-import type { Release } from '../../types.js';
+import { dataOf, type Release } from '../../types.js';
 import type { LanguageSupport } from '../language-support.js';
 import { resolveInclude } from './includes.js';
-import type { PipDependencyExtra } from './index.js';
 import { joinHashes, parseRequirementsFile, REQUIREMENTS_FILE } from './parse.js';
 
 /** A PyPI release as the pypi datasource reports it: its files' hashes come along. */
@@ -57,7 +56,7 @@ export const pipLanguage: LanguageSupport<PipRelease> = {
   },
   lookup(dep, texts, settings) {
     const appIndexUrl = settings.PIP_INDEX_URL;
-    const extra = dep.extra as unknown as PipDependencyExtra;
+    const extra = dataOf(dep, 'pip')!;
     const main = extra.indexUrl ?? indexUrls(texts).get(dep.file) ?? appIndexUrl;
     const withApp = (url: string) => withAppCredentials(url, appIndexUrl);
     const urls = [...(main ? [withApp(main)] : []), ...(extra.extraIndexUrls ?? []).map(withApp)];

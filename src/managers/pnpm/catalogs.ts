@@ -2,7 +2,7 @@
 import semver from 'semver';
 import { isScalar, type Document, type Scalar } from 'yaml';
 import type { Dependency, DependencyChange, ExtractResult, LocatedError } from '../../types.js';
-import { UpdateError } from '../../types.js';
+import { dataOf, UpdateError } from '../../types.js';
 import { MAX_DEPENDENCIES_PER_FILE } from '../limits.js';
 import { mapEntries, mapGet, parseYamlFile, resolveNode, scalarString } from '../yaml-values.js';
 
@@ -18,6 +18,12 @@ export interface CatalogLocation {
 export interface CatalogExtra {
   /** `default` for the top-level `catalog:` (the same as `catalogs.default`). */
   catalog: string;
+}
+
+declare module '../../types.js' {
+  interface DependencyData {
+    pnpm: CatalogExtra;
+  }
 }
 
 /** Why a catalog entry is not a registry range Freshen moves, or undefined. */
@@ -84,7 +90,7 @@ export function updateCatalog(text: string, dep: Dependency, change: DependencyC
   if (/['"\\\u0000-\u001f#]|: /.test(change.newValue)) throw new UpdateError(`${dep.depName}: "${change.newValue}" cannot be written into ${dep.file}`);
   const written = location.plain && INDICATOR.test(change.newValue) ? `'${change.newValue}'` : change.newValue;
   const next = text.slice(0, location.start) + written + text.slice(location.end);
-  const again = extractCatalogs(next, dep.file).deps.find((d) => d.depName === dep.depName && (d.extra as unknown as CatalogExtra).catalog === (dep.extra as unknown as CatalogExtra).catalog);
+  const again = extractCatalogs(next, dep.file).deps.find((d) => d.depName === dep.depName && dataOf(d, 'pnpm')?.catalog === dataOf(dep, 'pnpm')?.catalog);
   if (again?.currentValue !== change.newValue) throw new UpdateError(`${dep.depName}: rewriting ${dep.file} did not give "${change.newValue}"; not written`);
   return next;
 }

@@ -1,6 +1,7 @@
 // pnpm: catalog ranges in pnpm-workspace.yaml (package.json `catalog:` dependencies point here), and pnpm-lock.yaml as a JsLockfile.
 import semver from 'semver';
 import type { Dependency, ExtractResult, Manager } from '../../types.js';
+import { dataOf } from '../../types.js';
 import type { CurrentVersion, LanguageSupport } from '../language-support.js';
 import type { JsArtifactFacts } from '../npm/js-lockfile.js';
 import { extractCatalogs, PNPM_MANAGER, updateCatalog, type CatalogExtra } from './catalogs.js';
@@ -33,7 +34,7 @@ const language: LanguageSupport = {
   current(dep, texts): CurrentVersion | null {
     const range = dep.currentValue ?? '';
     const lockFile = lockFileOf(projectOf(dep, texts), dep);
-    const { catalog } = dep.extra as unknown as CatalogExtra;
+    const { catalog } = dataOf(dep, 'pnpm')!;
     const locked = lockFile === undefined ? undefined : catalogLockedVersion(texts.get(lockFile)!, catalog, dep.depName, range);
     if (locked) return { version: locked, range, locked: true };
     const lowest = semver.minVersion(range)?.version;
@@ -65,7 +66,7 @@ const language: LanguageSupport = {
       key: dep.depName,
       newVersion: target.version,
       lockfileOnly: current.range !== undefined && semver.satisfies(target.version, current.range),
-      catalog: (dep.extra as unknown as CatalogExtra).catalog,
+      catalog: dataOf(dep, 'pnpm')!.catalog,
     };
     return { ...facts };
   },

@@ -28,6 +28,12 @@ export interface PoetryDependencyExtra {
   sources: PoetrySource[];
 }
 
+declare module '../../types.js' {
+  interface DependencyData {
+    poetry: PoetryDependencyExtra;
+  }
+}
+
 /** PEP 503 normalization, as poetry.lock and the indexes compare names. */
 export function normalizeName(name: string): string {
   return name.toLowerCase().replace(/[-_.]+/g, '-');

@@ -1,6 +1,6 @@
 // What the language planner needs from Poetry: the locked version, the sources to ask in Poetry's order, and the lockfile facts.
 import type { CurrentVersion, LanguageSupport } from '../language-support.js';
-import type { Dependency, LookupOptions } from '../../types.js';
+import { dataOf, type Dependency, type LookupOptions } from '../../types.js';
 import { withAppCredentials } from '../pip/language.js';
 import { ParseError } from '../../types.js';
 import { matches, parseConstraint } from '../../versioning/poetry/index.js';
@@ -23,6 +23,12 @@ export interface PoetryArtifactFacts {
   newVersion: string;
   /** The constraint already admits newVersion: only poetry.lock changes. */
   lockfileOnly: boolean;
+}
+
+declare module '../language-support.js' {
+  interface ArtifactFactsByTool {
+    poetry: PoetryArtifactFacts;
+  }
 }
 
 interface Extra {
@@ -76,7 +82,7 @@ export function lowestAllowed(constraint: string): string | null {
  * PyPI). The app's credentials go only to URLs on its own index's origin, as for pip.
  */
 function lookup(dep: Dependency, _texts: ReadonlyMap<string, string>, settings: Readonly<Record<string, string | undefined>>): LookupOptions {
-  const { sources = [], source } = (dep.extra ?? {}) as Extra;
+  const { sources = [], source }: Extra = dataOf(dep, 'poetry') ?? {};
   const appIndex = settings.PIP_INDEX_URL;
   const pypi = appIndex ?? PYPI_SIMPLE_URL;
   const urlOf = (s: PoetrySource) => withAppCredentials(s.url ?? pypi, appIndex);
@@ -110,11 +116,11 @@ export const poetryLanguage: LanguageSupport = {
       projectRoot: projectRootOf(dep.file),
       pyproject: dep.file,
       lockFile,
-      sources: ((dep.extra ?? {}) as Extra).sources ?? [],
+      sources: dataOf(dep, 'poetry')?.sources ?? [],
       name: dep.depName,
       newVersion: target.version,
       lockfileOnly: current.range === undefined || matches(target.version, current.range),
     };
-    return { ...facts };
+    return facts;
   },
 };

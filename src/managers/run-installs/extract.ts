@@ -1,8 +1,8 @@
 // Lists pinned installs inside a Dockerfile's RUN instructions as tool pins: pip and npm updatable, go, gem and cargo listed with why not.
-import type { Dependency, ExtractResult, LocatedError, TextRange } from '../../types.js';
+import { dataOf, type Dependency, type ExtractResult, type LocatedError, type TextRange } from '../../types.js';
 import { isContiguous, LineIndex, parseDockerfile } from '../dockerfile/index.js';
 import type { Instruction, MappedText, Scope } from '../dockerfile/index.js';
-import { extractTools, type ToolExtra, type ToolSource } from '../dockerfile-tools/index.js';
+import { extractTools, type ToolSource } from '../dockerfile-tools/index.js';
 import { MAX_SHELL_NESTING } from '../limits.js';
 import { commandText } from '../os-packages/index.js';
 import { findInstallPins, VERSION_MARK, type Installer, type InstallPin } from './installs.js';
@@ -34,6 +34,12 @@ export interface InstallExtra {
   signatureVerified: false;
 }
 
+declare module '../../types.js' {
+  interface DependencyData {
+    'run-installs': InstallExtra;
+  }
+}
+
 /** Dependency.location: the bytes of the version, in the RUN line or in the ARG/ENV default. */
 export interface InstallLocation {
   index: number;
@@ -60,7 +66,7 @@ class InstallExtractor {
 
   private toolUsing(variable: string): string | undefined {
     this.toolVariables ??= new Map(
-      extractTools(this.text, this.file).deps.map((dep) => [(dep.extra as unknown as ToolExtra).variable, dep.depName]),
+      extractTools(this.text, this.file).deps.map((dep) => [dataOf(dep, 'dockerfile-tools')!.variable, dep.depName]),
     );
     return this.toolVariables.get(variable);
   }
@@ -94,7 +100,7 @@ class InstallExtractor {
       currentValue: pin.variable ? null : pin.version,
       currentDigest: null,
       reference: written(pin, pin.version),
-      extra: extra as unknown as Record<string, unknown>,
+      extra,
     };
     const placed = pin.variable ? this.variableValue(pin.variable, scope) : this.runValue(pin, command);
     if ('problem' in placed) dep.skipReason = placed.problem;

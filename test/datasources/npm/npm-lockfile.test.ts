@@ -9,7 +9,7 @@ import { applyUpdatesWithArtifacts } from '../../../src/engine/artifacts.js';
 import { directorySource } from '../../../src/engine/directory-source.js';
 import { scan } from '../../../src/engine/index.js';
 import { npmPlanner } from '../../../src/engine/planners/npm.js';
-import type { JsArtifactFacts } from '../../../src/managers/npm/js-lockfile.js';
+import { artifactOf } from '../../../src/artifacts/types.js';
 import type { ImageLookup, PlannedUpdate } from '../../../src/engine/types.js';
 import { silentLogger } from '../../../src/types.js';
 import { publish, startVerdaccio, type VerdaccioInstance } from '../../support/verdaccio.js';
@@ -131,7 +131,7 @@ describe('npm planning and lockfile regeneration', () => {
   it('in range → lockfile only, out of range → range bumped in its style, majors apart, deprecated skipped', async () => {
     const result = await scanDir(single);
     expect(result.errors).toEqual([]);
-    expect(result.updates.map((u) => [u.depName, u.from, u.to, u.newValue, u.updateType, (u.extra?.artifact as JsArtifactFacts).lockfileOnly])).toEqual([
+    expect(result.updates.map((u) => [u.depName, u.from, u.to, u.newValue, u.updateType, artifactOf(u, 'npm')?.lockfileOnly])).toEqual([
       ['lib-a', '1.0.0', '1.1.0', '^1.0.0', 'minor', true],
       ['lib-a', '1.0.0', '^2.0.0', '^2.0.0', 'major', false],
       ['lib-b', '1.0.0', '~1.5.0', '~1.5.0', 'minor', false],
@@ -164,7 +164,7 @@ describe('npm planning and lockfile regeneration', () => {
   it('npm failing (no such version) → a located error, nothing written', async () => {
     const { updates } = await scanDir(single);
     const libB = updates.find((u) => u.depName === 'lib-b')!;
-    const facts = libB.extra!.artifact as JsArtifactFacts;
+    const facts = artifactOf(libB, 'npm')!;
     const impossible: PlannedUpdate = { ...libB, to: '~9.9.9', newValue: '~9.9.9', extra: { ...libB.extra, artifact: { ...facts, newVersion: '9.9.9' } } };
     const result = await write(single, [impossible]);
     expect(result.files.size).toBe(0);
@@ -188,7 +188,7 @@ describe('npm planning and lockfile regeneration', () => {
     const result = await scanDir(workspace);
     const update = result.updates.find((u) => u.updateType === 'minor')!;
     expect(update).toMatchObject({ file: 'packages/app/package.json', depName: 'lib-a', from: '1.0.0', to: '1.1.0' });
-    expect(update.extra!.artifact as JsArtifactFacts).toMatchObject({ root: '', lockFile: 'package-lock.json', packageFiles: ['package.json', 'packages/app/package.json'] });
+    expect(update.extra!.artifact).toMatchObject({ root: '', lockFile: 'package-lock.json', packageFiles: ['package.json', 'packages/app/package.json'] });
     const written = await write(workspace, [update]);
     expect(written.errors).toEqual([]);
     expect([...written.files.keys()]).toEqual(['package-lock.json']);

@@ -7,7 +7,7 @@ import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { createPypiDatasource } from '../../../src/datasources/pypi/index.js';
 import { applyUpdatesWithArtifacts } from '../../../src/engine/artifacts.js';
 import { directorySource } from '../../../src/engine/directory-source.js';
-import { releaseNotesPlanner, type ReleaseNotes } from '../../../src/engine/language/index.js';
+import { releaseNotesPlanner } from '../../../src/engine/language/index.js';
 import { scan } from '../../../src/engine/index.js';
 import { pipPlanner } from '../../../src/engine/planners/pip.js';
 import type { ImageLookup } from '../../../src/engine/types.js';
@@ -142,7 +142,7 @@ describe('pip planning on a loopback index', () => {
 describe('release notes from GitHub', () => {
   it('uses releases between the versions, else the changelog section; says when there are none', async () => {
     const { updates } = await scan(directorySource(dir), { images: noImages, log: silentLogger, planners: planners() });
-    const notes = Object.fromEntries(updates.map((u) => [u.depName, u.extra?.releaseNotes as ReleaseNotes]));
+    const notes = Object.fromEntries(updates.map((u) => [u.depName, u.extra?.releaseNotes]));
     expect(notes.flask).toEqual({
       markdown: expect.stringContaining('Drops Python 3.7.'),
       sourceUrl: 'https://github.com/pallets/flask/releases',

@@ -1,12 +1,12 @@
 // Tool pins in Dockerfiles: which ARG/ENV values are tool versions, where their versions come from, which checksums guard them.
 import { describe, expect, it } from 'vitest';
-import { extractTools, updateTool, type ToolExtra } from '../../../src/managers/dockerfile-tools/index.js';
-import type { Dependency } from '../../../src/types.js';
+import { extractTools, updateTool } from '../../../src/managers/dockerfile-tools/index.js';
+import { dataOf, type Dependency } from '../../../src/types.js';
 
 const A = 'a'.repeat(64);
 const B = 'b'.repeat(64);
 const C = 'c'.repeat(128);
-const extra = (dep: Dependency) => dep.extra as unknown as ToolExtra;
+const extra = (dep: Dependency) => dataOf(dep, 'dockerfile-tools')!;
 const only = (text: string) => {
   const { deps, errors } = extractTools(text, 'Dockerfile');
   expect(errors).toEqual([]);

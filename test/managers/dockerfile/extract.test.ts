@@ -27,7 +27,7 @@ function summary(text: string): Expected[] {
     currentDigest: dep.currentDigest,
     reference: dep.reference!,
     ...(dep.skipReason ? { skipReason: dep.skipReason } : {}),
-    extra: dep.extra!,
+    extra: { ...dep.extra },
   }));
 }
 

@@ -2,6 +2,7 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { npmManager } from '../../../src/managers/npm/index.js';
+import { dataOf } from '../../../src/types.js';
 
 const fixture = readFileSync(new URL('./fixtures/package.json', import.meta.url), 'utf8');
 
@@ -17,7 +18,7 @@ describe('npm manager', () => {
   it('reports every kind of dependency with its line and why some are skipped', () => {
     const { deps, errors } = npmManager.extract(fixture, 'package.json');
     expect(errors).toEqual([]);
-    const view = deps.map((d) => [d.depName, d.currentValue, d.line, (d.extra as { depType: string }).depType, d.skipReason ?? null]);
+    const view = deps.map((d) => [d.depName, d.currentValue, d.line, dataOf(d, 'npm')!.depType, d.skipReason ?? null]);
     expect(view).toEqual([
       ['express', '^4.18.2', 6, 'dependencies', null],
       ['lodash', '~4.17.20', 7, 'dependencies', null],
