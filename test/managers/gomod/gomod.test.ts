@@ -116,7 +116,7 @@ describe('go.mod language support', () => {
     const nested = depsOf('module example.com/m\nrequire example.com/a v1.0.0\nreplace example.com/b => example.com/c v1.0.0\n', 'services/api/go.mod').deps;
     const [a, c] = nested as [Dependency, Dependency];
     expect(language.artifact!(a, { version: 'v1.0.0', locked: true }, release('v1.1.0'), texts)).toEqual({
-      moduleRoot: 'services/api', goMod: 'services/api/go.mod', goSum: 'services/api/go.sum', path: 'example.com/a', newVersion: 'v1.1.0',
+      tool: 'gomod', moduleRoot: 'services/api', goMod: 'services/api/go.mod', goSum: 'services/api/go.sum', path: 'example.com/a', newVersion: 'v1.1.0',
     });
     expect(language.artifact!(c, { version: 'v1.0.0', locked: true }, release('v1.1.0'), texts)).toMatchObject({ path: 'example.com/b', replacement: 'example.com/c', goSum: 'services/api/go.sum' });
     expect(language.artifact!(dep('example.com/single'), { version: 'v1.0.0', locked: true }, release('v1.1.0'), texts)).toMatchObject({ moduleRoot: '', goSum: 'go.sum' });
