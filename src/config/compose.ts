@@ -52,7 +52,8 @@ export function scanPlanners(config: RepoConfig, parts: ScanParts): Planner[] {
     pypiVersions: (name) => toolVersions(datasources.get('pypi'), name, settings.PIP_INDEX_URL),
   });
   const language = [languagePlanner({ datasources, settings }), tools, ...(releaseNotes ? [releaseNotesPlanner(releaseNotes)] : [])];
-  // Images first: OS pins and insight read the image updates.
-  const docker = datasources.get('docker');
-  return [imagesPlanner(docker ? { docker } : {}), ...configuredPlanners(config, { ...rest, datasources, language })];
+  // Images first: OS pins and insight read the image updates. Tags are read through the `docker`
+  // datasource over the context's image client at plan time, so what wraps that client (the app's
+  // lookup metrics) sees tag lookups as well as digests.
+  return [imagesPlanner(), ...configuredPlanners(config, { ...rest, datasources, language })];
 }
