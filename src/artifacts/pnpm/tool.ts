@@ -1,7 +1,7 @@
 // Which pnpm runs: the bundled one, or the version `packageManager` names, installed once from the operator's npm registry into a tools cache.
+import { toolsDirOf } from '../tools-dir.js';
 import { createRequire } from 'node:module';
 import { access, mkdir, mkdtemp, readFile, rename, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { npmOptionsFrom, secretsOf, toNpmrc } from '../../datasources/npm/config.js';
 import type { ArtifactContext } from '../types.js';
@@ -42,7 +42,7 @@ const exists = (path: string) => access(path).then(() => true, () => false);
 
 /** pnpm@version under the tools cache, installed by npm from the operator's registry (FRESHEN_NPMRC), never the repository's. */
 async function cachedPnpm(version: string, ctx: ArtifactContext): Promise<PnpmProgram> {
-  const cache = ctx.settings.FRESHEN_TOOLS_DIR || join(tmpdir(), 'freshen-tools');
+  const cache = toolsDirOf(ctx.settings);
   const target = join(cache, `pnpm-${version}`);
   const manifest = join(target, 'node_modules', 'pnpm', 'package.json');
   if (await exists(manifest)) return programIn(manifest);

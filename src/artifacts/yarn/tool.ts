@@ -1,4 +1,5 @@
 // Which yarn runs a project: the version its packageManager names, from npm packages (bundled, or installed once into the tools cache), never corepack.
+import { toolsDirOf } from '../tools-dir.js';
 import { createRequire } from 'node:module';
 import { access, mkdir, mkdtemp, readFile, rename, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -57,7 +58,7 @@ const installing = new Map<string, Promise<void>>();
 /** The yarn entry script (bin/yarn.js) to run with node: the bundled one, or this version from the tools cache. */
 export async function yarnEntry(tool: YarnTool, ctx: ArtifactContext): Promise<string> {
   if (tool.version === bundledVersion(tool.packageName)) return require.resolve(`${tool.packageName}/bin/yarn.js`);
-  const toolsDir = ctx.settings.FRESHEN_TOOLS_DIR || join(tmpdir(), 'freshen-tools');
+  const toolsDir = toolsDirOf(ctx.settings);
   const dir = join(toolsDir, `${tool.packageName.replace('/', '+')}@${tool.version}`);
   const entry = join(dir, 'node_modules', tool.packageName, 'bin', 'yarn.js');
   if (await exists(entry)) return entry;
