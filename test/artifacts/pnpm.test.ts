@@ -160,6 +160,30 @@ describe('a catalog entry moved within its range', () => {
   }, 180_000);
 });
 
+describe('the default catalog and a member dependency, both within their ranges, in one importer', () => {
+  it('moves both in pnpm-lock.yaml only; the frozen install accepts it', async () => {
+    for (const name of ['cat3-lib', 'mem3-lib']) await publish(verdaccio, name, '1.0.0');
+    const files = {
+      'package.json': json({ name: 'mono', private: true, packageManager: 'pnpm@10.34.9' }),
+      'pnpm-workspace.yaml': "packages:\n  - 'apps/*'\n\ncatalog:\n  cat3-lib: ^1.0.0\n",
+      'apps/web/package.json': json({ name: 'web', version: '1.0.0', dependencies: { 'mem3-lib': '^1.0.0', 'cat3-lib': 'catalog:' } }),
+    };
+    const dir = lockedCheckout(files);
+    for (const name of ['cat3-lib', 'mem3-lib']) await publish(verdaccio, name, '1.0.1');
+    const common = { packageFiles: ['apps/web/package.json', 'package.json'], configFiles: ['.npmrc', 'pnpm-workspace.yaml'] };
+    const updates = [
+      pnpmUpdate('apps/web/package.json', 'mem3-lib', '1.0.0', '1.0.1', common),
+      pnpmUpdate('pnpm-workspace.yaml', 'cat3-lib', '1.0.0', '1.0.1', { ...common, catalog: 'default' }),
+    ];
+    const outcome = await pnpmArtifacts.regenerate('pnpm-lock.yaml', updates, new Map(), contextFor(dir, settings(), [verdaccio.host]));
+    expect(outcome.error).toBeUndefined();
+    const after = outcome.files!.get('pnpm-lock.yaml')!;
+    expect(catalogLockedVersion(after, 'default', 'cat3-lib', '^1.0.0')).toBe('1.0.1');
+    expect(locked(dir, after, 'apps/web/package.json', 'mem3-lib', '^1.0.0')).toBe('1.0.1');
+    frozenInstall(dir, outcome.files!);
+  }, 180_000);
+});
+
 describe('a workspace whose members declare one package in two majors', () => {
   it('an in-range move stays in its member: the one on the other major keeps its version', async () => {
     for (const v of ['1.0.0', '2.0.0']) await publish(verdaccio, 'two-lib', v);

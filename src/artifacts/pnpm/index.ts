@@ -1,13 +1,14 @@
 // Regenerates pnpm-lock.yaml with real pnpm in a temporary copy: Freshen's own .npmrc, no scripts, no pnpmfile, the address guard; all or nothing.
-import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { PlannedUpdate } from '../../engine/types.js';
 import { specRefusal } from '../npm/refusals.js';
 import { secretsOf } from '../../datasources/npm/config.js';
 import { firstAnchorLine } from '../../managers/pnpm/lock-yaml.js';
+import { extractCatalogs, updateCatalog } from '../../managers/pnpm/catalogs.js';
 import { catalogLockedVersion, importerVersion, PNPM_LOCK } from '../../managers/pnpm/lockfile.js';
-import type { LocatedError } from '../../types.js';
+import { dataOf, type LocatedError } from '../../types.js';
 import { checkToolUrls, runTool, writeTree } from '../child.js';
 import type { ArtifactContext, ArtifactUpdater, LockfileOutcome } from '../types.js';
 import { pnpmConfig } from './config.js';
@@ -115,7 +116,19 @@ async function regenerate(lockFile: string, updates: PlannedUpdate[], files: Rea
     if (config.workspace !== undefined) project.set('pnpm-workspace.yaml', config.workspace);
     await writeTree(join(dir, 'project'), project);
     const packageTexts = new Map(facts.packageFiles.map((p) => [p, texts.get(p)!]));
-    for (const command of pnpmCommands(updates, packageTexts, config.workspace !== undefined)) {
+    // pnpm 10's `update name@version` on a default-catalog dependency drops the lockfile's `catalogs`
+    // section. A catalog entry moved within its range is locked instead by installing once with the
+    // entry pinned to the proposed version, then once with its own range again (which that version satisfies).
+    const catalogMoves = config.workspace === undefined ? [] : updates.filter((u) => pnpmFactsOf(u)!.catalog !== undefined && pnpmFactsOf(u)!.lockfileOnly);
+    const others = updates.filter((u) => !catalogMoves.includes(u));
+    const steps: { workspace?: string; command: string[] }[] = [];
+    if (catalogMoves.length > 0) {
+      steps.push({ workspace: pinnedCatalog(config.workspace!, catalogMoves), command: ['install', '--no-frozen-lockfile'] });
+      steps.push({ workspace: config.workspace!, command: ['install', '--no-frozen-lockfile'] });
+    }
+    if (others.length > 0 || steps.length === 0) steps.push(...pnpmCommands(others, packageTexts, config.workspace !== undefined).map((command) => ({ command })));
+    for (const { workspace, command } of steps) {
+      if (workspace !== undefined) await writeFile(join(dir, 'project', 'pnpm-workspace.yaml'), workspace);
       const result = await runTool({
         command: process.execPath,
         args: [program.script, ...command, ...commonArgs(dir)],
@@ -140,6 +153,17 @@ async function regenerate(lockFile: string, updates: PlannedUpdate[], files: Rea
   } finally {
     await rm(dir, { recursive: true, force: true });
   }
+}
+
+/** pnpm-workspace.yaml with each moved catalog entry set to exactly its proposed version. */
+function pinnedCatalog(workspace: string, moves: readonly PlannedUpdate[]): string {
+  let text = workspace;
+  for (const move of moves) {
+    const facts = pnpmFactsOf(move)!;
+    const entry = extractCatalogs(text, 'pnpm-workspace.yaml').deps.find((d) => d.depName === facts.key && dataOf(d, 'pnpm')?.catalog === facts.catalog);
+    if (entry) text = updateCatalog(text, entry, { newValue: facts.newVersion, newDigest: null });
+  }
+  return text;
 }
 
 export const pnpmArtifacts: ArtifactUpdater = {
