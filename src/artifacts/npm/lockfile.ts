@@ -2,13 +2,13 @@
 import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { basename, dirname, join } from 'node:path';
-import { NpmrcError, npmOptionsFrom, redactSecrets, secretsOf, sendsCredentials, toNpmrc, type NpmOptions } from '../../datasources/npm/index.js';
-import { HostPolicy } from '../../http/address-guard.js';
+import { NpmrcError, npmOptionsFrom, redactSecrets, secretsOf, toNpmrc, type NpmOptions } from '../../datasources/npm/index.js';
 import type { JsArtifactFacts } from '../../managers/npm/js-lockfile.js';
 import type { PlannedUpdate } from '../../engine/types.js';
 import type { LocatedError } from '../../types.js';
 import { artifactOf, type LockfileOutcome } from '../types.js';
 import { prepareNpmChild, runNpm, type NpmChildOptions } from './child.js';
+import { plainHttpCredentials } from './plain-http.js';
 import { npmRefusal } from './refusals.js';
 
 export interface NpmLockfileOptions extends NpmChildOptions {
@@ -55,7 +55,7 @@ export async function regenerateLockfile(updates: PlannedUpdate[], files: Readon
     throw err;
   }
   const refused = npmRefusal({ root: project.root, lockFile, lockText: texts.get(lockFile)!, packageFiles: new Map(project.packageFiles.map((p) => [p, texts.get(p)!])) }) ??
-    plainHttpCredentials(npmOptions, options.insecureRegistries ?? [], lockFile);
+    plainHttpRefusal(npmOptions, options.insecureRegistries ?? [], lockFile);
   if (refused) return { lockFile, error: refused };
   const secrets = secretsOf(npmOptions);
   const dir = await mkdtemp(join(tmpdir(), 'freshen-npm-'));
@@ -84,29 +84,6 @@ export async function regenerateLockfile(updates: PlannedUpdate[], files: Readon
   }
 }
 
-/**
- * A registry that would be sent credentials over plain HTTP without being listed as insecure: the
- * repository may name the credential's host, but not downgrade the connection it travels on.
- */
-function plainHttpCredentials(options: NpmOptions, insecure: readonly string[], lockFile: string): LocatedError | undefined {
-  const policy = new HostPolicy(insecure);
-  for (const [key, registry] of Object.entries(options)) {
-    if (key !== 'registry' && !key.endsWith(':registry')) continue;
-    let url: URL;
-    try {
-      url = new URL(registry);
-    } catch {
-      return { file: lockFile, message: `${key} "${registry}" is not a URL; ${lockFile} left as it is` };
-    }
-    if (url.protocol === 'https:' || !sendsCredentials(registry, options)) continue;
-    try {
-      policy.checkScheme(url);
-    } catch (err) {
-      return { file: lockFile, message: `${key}: ${(err as Error).message}; credentials are not sent over it, ${lockFile} left as it is` };
-    }
-  }
-  return undefined;
-}
 
 /** npm may resolve a different version than proposed (a newer one appeared): then nothing is written. */
 function versionMismatch(lockText: string, updates: PlannedUpdate[]): string | undefined {
@@ -119,4 +96,9 @@ function versionMismatch(lockText: string, updates: PlannedUpdate[]): string | u
     }
   }
   return undefined;
+}
+
+function plainHttpRefusal(options: NpmOptions, insecure: readonly string[], lockFile: string): LocatedError | undefined {
+  const refused = plainHttpCredentials(options, insecure);
+  return refused ? { file: lockFile, message: `${refused}; ${lockFile} left as it is` } : undefined;
 }

@@ -1,9 +1,9 @@
 // What pnpm is shown of a repository's settings: registries and credentials Freshen writes itself, and only the resolution settings of .npmrc and pnpm-workspace.yaml.
+import { plainHttpCredentials } from '../npm/plain-http.js';
 import ini from 'ini';
 import { Document, isMap } from 'yaml';
-import { npmOptionsFrom, sendsCredentials, toNpmrc, type NpmOptions } from '../../datasources/npm/config.js';
+import { npmOptionsFrom, toNpmrc, type NpmOptions } from '../../datasources/npm/config.js';
 import { leavesProject, specRefusal } from '../npm/refusals.js';
-import { HostPolicy } from '../../http/address-guard.js';
 import { parseYamlFile } from '../../managers/yaml-values.js';
 import type { LocatedError } from '../../types.js';
 
@@ -78,29 +78,6 @@ export function sanitisedWorkspace(text: string, file: string): string | Located
   return new Document(kept).toString();
 }
 
-/**
- * A registry that would be sent credentials over plain HTTP without being listed as insecure: the
- * repository may name the credential's host, not downgrade the connection it travels on.
- */
-function plainHttpCredentials(options: NpmOptions, insecure: readonly string[], file: string): LocatedError | undefined {
-  const policy = new HostPolicy(insecure);
-  for (const [key, registry] of Object.entries(options)) {
-    if (key !== 'registry' && !key.endsWith(':registry')) continue;
-    let url: URL;
-    try {
-      url = new URL(registry);
-    } catch {
-      return located(file, `${key} "${registry}" is not a URL`);
-    }
-    if (url.protocol === 'https:' || !sendsCredentials(registry, options)) continue;
-    try {
-      policy.checkScheme(url);
-    } catch (err) {
-      return located(file, `${key}: ${(err as Error).message}; credentials are not sent over it`);
-    }
-  }
-  return undefined;
-}
 
 export interface PnpmConfigInput {
   npmrcPath?: string;
@@ -125,7 +102,8 @@ export function pnpmConfig(input: PnpmConfigInput): PnpmConfig | LocatedError {
   // pnpm expands `${NAME}` itself, and ignores the whole file when it cannot: a setting still holding one (a token
   // the operator did not provide) is left out, so the rest stands and nothing is expanded from pnpm's environment.
   options = Object.fromEntries(Object.entries(options).filter(([key, value]) => !`${key}${value}`.includes('${')));
-  const refused = plainHttpCredentials(options, input.insecureRegistries, npmrcPath);
+  const plain = plainHttpCredentials(options, input.insecureRegistries);
+  const refused = plain ? located(npmrcPath, plain) : undefined;
   if (refused) return refused;
   const npmrc = toNpmrc(options) + pnpmSettings(input.npmrcText).map((line) => `${line}\n`).join('');
   if (input.workspaceText === undefined) return { npmrc, options };
