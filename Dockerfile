@@ -39,6 +39,12 @@ COPY package.json package-lock.json ./
 RUN npm ci --no-audit --no-fund --omit=dev --ignore-scripts && npm cache clean --force
 COPY --from=build /app/dist/src ./dist/src
 COPY app.yml ./
+# The ecosystems' own tools that regenerate lockfiles: Poetry and Go from Debian (npm, yarn and pnpm
+# come with npm ci). Pinned, so Freshen proposes their updates like any OS package pin.
+RUN apt-get update \
+ && apt-get install -y --no-install-recommends \
+      python3-poetry=1.3.2+dfsg-3+deb12u2 golang-go=2:1.19~1 ca-certificates=20230311+deb12u1 \
+ && rm -rf /var/lib/apt/lists/*
 # The node image's unprivileged user (uid 1000); nothing in /app is writable by it.
 USER node
 EXPOSE 3000 9464

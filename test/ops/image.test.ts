@@ -80,15 +80,19 @@ describe("Freshen's Dockerfile", () => {
 });
 
 describe("Freshen's own extract on its image files", () => {
-  it('finds every base image, each pinned by digest', async () => {
+  it('finds every base image, each pinned by digest, and the OS packages of the runtime, each pinned by version', async () => {
     const { dependencies, errors } = await extractAll(onlyFiles({ Dockerfile: dockerfile, 'docker-compose.yml': compose }));
     expect(errors).toEqual([]);
-    expect(dependencies.map((d) => `${d.file} ${d.depName}`).sort()).toEqual([
+    const images = dependencies.filter((d) => d.datasource === 'docker');
+    expect(images.map((d) => `${d.file} ${d.depName}`).sort()).toEqual([
       'Dockerfile docker.io/library/node',
       'Dockerfile docker.io/library/node',
       'docker-compose.yml docker.io/library/redis',
     ]);
-    for (const dep of dependencies) expect(dep.currentDigest, `${dep.file}:${dep.line}`).toMatch(/^sha256:[0-9a-f]{64}$/);
+    for (const dep of images) expect(dep.currentDigest, `${dep.file}:${dep.line}`).toMatch(/^sha256:[0-9a-f]{64}$/);
+    const packages = dependencies.filter((d) => d.manager === 'os-packages');
+    expect(packages.map((d) => d.depName).sort()).toEqual(['ca-certificates', 'golang-go', 'python3-poetry']);
+    for (const dep of packages) expect(dep.skipReason, dep.depName).toBeUndefined();
   });
 
   it('updates the digest in one place, so both stages and the base.digest label follow', async () => {
