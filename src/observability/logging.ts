@@ -81,6 +81,8 @@ export interface SecretEnv {
   REDIS_URL?: string | undefined;
   REDIS_PASSWORD?: string | undefined;
   PIP_INDEX_URL?: string | undefined;
+  /** Go module proxies, comma or pipe separated; each may carry `user:password@`. */
+  GOPROXY?: string | undefined;
   FRESHEN_NPMRC?: string | undefined;
   /** Every `password` and `token` of every entry, whatever other fields an entry has. */
   FRESHEN_REGISTRY_CREDENTIALS?: Record<string, { password?: unknown; token?: unknown }>;
@@ -91,6 +93,7 @@ export function environmentSecrets(env: SecretEnv): string[] {
   const values: unknown[] = [env.PRIVATE_KEY, env.WEBHOOK_SECRET, env.ADMIN_PASSWORD, env.REDIS_PASSWORD];
   for (const credential of Object.values(env.FRESHEN_REGISTRY_CREDENTIALS ?? {})) values.push(credential.password, credential.token);
   values.push(...urlSecrets(env.REDIS_URL), ...urlSecrets(env.PIP_INDEX_URL));
+  for (const proxy of (env.GOPROXY ?? '').split(/[,|]/)) values.push(...urlSecrets(proxy.trim()));
   if (env.FRESHEN_NPMRC) values.push(...secretsOf(npmOptionsFrom({ appNpmrc: env.FRESHEN_NPMRC })));
   return [...new Set(values.filter((v): v is string => typeof v === 'string' && v.length > 0))];
 }

@@ -247,6 +247,7 @@ describe('the log scrubber, given the service environment', () => {
     ['REDIS_PASSWORD for Sentinel', (pw: string) => ({ REDIS_SENTINELS: '127.0.0.1:26379', REDIS_PASSWORD: pw }), (pw: string) => `AUTH ${pw} to 127.0.0.1:26379`],
     ['a PIP_INDEX_URL with a password', (pw: string) => ({ REDIS_URL: 'redis://127.0.0.1:6390', PIP_INDEX_URL: `https://__token__:${pw}@127.0.0.1:8443/simple` }), (pw: string) => `https://__token__:${pw}@127.0.0.1:8443/simple`],
     ['a PIP_INDEX_URL with a token as user', (pw: string) => ({ REDIS_URL: 'redis://127.0.0.1:6390', PIP_INDEX_URL: `https://${pw}@127.0.0.1:8443/simple` }), (pw: string) => `https://${pw}@127.0.0.1:8443/simple`],
+    ['a GOPROXY entry with a password', (pw: string) => ({ REDIS_URL: 'redis://127.0.0.1:6390', GOPROXY: `https://127.0.0.1:8444,https://mod:${pw}@127.0.0.1:8445|https://127.0.0.1:8446` }), (pw: string) => `https://mod:${pw}@127.0.0.1:8445`],
   ])('scrubs %s from every line, wherever it is logged, whole or bare', (_name, settings, shown) => {
     const pw = secret('pw');
     const { log, lines } = capture(loadEnv({ ...base, ...settings(pw) }));
