@@ -8,6 +8,9 @@ import type { FileSource } from '../src/engine/types.js';
 import { createHttpClient, type HttpClient } from '../src/http/index.js';
 import { dockerfileManager } from '../src/managers/dockerfile/index.js';
 import { MAX_FILE_BYTES } from '../src/managers/limits.js';
+import { pnpmLockfile } from '../src/managers/pnpm/index.js';
+import { lockedVersions } from '../src/managers/poetry/lock.js';
+import { yarnLockfile } from '../src/managers/yarn/index.js';
 import { renderTable } from '../src/text-table.js';
 import { silentLogger } from '../src/types.js';
 import * as hostile from '../test/support/hostile-files.js';
@@ -126,6 +129,23 @@ const HOSTILE_FILES: [string, string, () => string][] = [
   ['package.json: 480,000 dependencies (16 MiB)', 'package.json', () => hostile.hugePackageJson(480_000)],
   ['package-lock.json: 65,000 packages (16 MiB)', 'package-lock.json', () => hostile.hugePackageLock(65_000)],
   ['package-lock.json: 1,000,000 levels deep', 'package-lock.json', () => hostile.deepJson(1_000_000)],
+  ['go.mod: 400,000 requirements (16 MiB)', 'go.mod', () => `module example.com/m\n\ngo 1.19\n\nrequire (\n${hostile.repeatedLines('\texample.com/some/long/module/path/x v1.2.3 // indirect', MAX_FILE_BYTES - 64)}\n)\n`],
+  ['go.mod: one 16 MiB line', 'go.mod', () => `module example.com/m\nrequire ${'a '.repeat(MAX_FILE_BYTES / 2 - 64)}\n`],
+  ['pyproject.toml: 20,000 Poetry dependencies', 'pyproject.toml', () => `[tool.poetry]\nname = "x"\n[tool.poetry.dependencies]\n${Array.from({ length: 20_000 }, (_, i) => `dep${i} = { version = "^1.${i}", optional = true }`).join('\n')}\n`],
+  ['pyproject.toml: 50,000 nested inline tables', 'pyproject.toml', () => `[tool.poetry]\nname = "x"\n[tool.poetry.dependencies]\nx = ${'{ a = '.repeat(50_000)}1${' }'.repeat(50_000)}\n`],
+  ['pnpm-workspace.yaml: catalog alias bomb', 'pnpm-workspace.yaml', () => `catalog:\n  a: &a [x, x]\n${Array.from({ length: 40 }, (_, i) => `  b${i}: &b${i} [*${i === 0 ? 'a' : `b${i - 1}`}, *${i === 0 ? 'a' : `b${i - 1}`}]`).join('\n')}\n`],
+];
+
+/** Lockfiles are read by the planner (the version installed now), not by extract: timed on their own. */
+const HOSTILE_LOCKFILES: [string, () => string, (text: string) => unknown][] = [
+  ['yarn.lock (Berry): 100,000 entries', () => `__metadata:\n  version: 8\n\n${Array.from({ length: 100_000 }, (_, i) => `"lib${i}@npm:^1.0.0":\n  version: 1.0.${i}\n  resolution: "lib${i}@npm:1.0.${i}"\n`).join('\n')}`,
+    (text) => yarnLockfile.lockedVersion(text, 'yarn.lock', 'package.json', 'lib99999', '^1.0.0')],
+  ['yarn.lock (classic): one key line of 500,000 descriptors', () => `# yarn lockfile v1\n\n${Array.from({ length: 500_000 }, (_, i) => `lib@^${i}.0.0`).join(', ')}:\n  version "1.0.0"\n`,
+    (text) => yarnLockfile.lockedVersion(text, 'yarn.lock', 'package.json', 'lib', '^1.0.0')],
+  ['pnpm-lock.yaml: 60,000 packages', () => `lockfileVersion: '9.0'\n\nimporters:\n\n  .:\n    dependencies:\n      lib0:\n        specifier: ^1.0.0\n        version: 1.0.0\n\npackages:\n\n${Array.from({ length: 60_000 }, (_, i) => `  lib${i}@1.0.0:\n    resolution: {integrity: sha512-${'A'.repeat(86)}==}\n`).join('\n')}`,
+    (text) => pnpmLockfile.lockedVersion(text, 'pnpm-lock.yaml', 'package.json', 'lib0', '^1.0.0')],
+  ['poetry.lock: 50,000 packages', () => Array.from({ length: 50_000 }, (_, i) => `[[package]]\nname = "lib${i}"\nversion = "1.0.${i}"\ndescription = ""\noptional = false\npython-versions = "*"\nfiles = []\n`).join('\n'),
+    (text) => lockedVersions(text).size],
 ];
 
 /** Per hostile file: wall and CPU time of extractAll (every manager that reads it), and what it reported. */
@@ -144,6 +164,18 @@ async function hostileInputs(): Promise<void> {
     const { wall, cpu } = await timeIt(async () => {
       const result = await extractAll(memorySource(new Map([[file, text]])));
       outcome = `${result.dependencies.length} deps, ${result.errors.length} errors${result.errors[0] ? `: ${result.errors[0].message.slice(0, 60)}` : ''}`;
+    });
+    rows.push([label, `${(text.length / 1024).toFixed(0)} KiB`, wall.toFixed(0), cpu.toFixed(0), outcome]);
+  }
+  for (const [label, make, read] of HOSTILE_LOCKFILES) {
+    const text = make();
+    let outcome = '';
+    const { wall, cpu } = await timeIt(() => {
+      try {
+        outcome = `read: ${String(read(text)).slice(0, 40)}`;
+      } catch (err) {
+        outcome = `refused: ${(err as Error).message.slice(0, 60)}`;
+      }
     });
     rows.push([label, `${(text.length / 1024).toFixed(0)} KiB`, wall.toFixed(0), cpu.toFixed(0), outcome]);
   }
