@@ -39,12 +39,16 @@ COPY package.json package-lock.json ./
 RUN npm ci --no-audit --no-fund --omit=dev --ignore-scripts && npm cache clean --force
 COPY --from=build /app/dist/src ./dist/src
 COPY app.yml ./
-# The ecosystems' own tools that regenerate lockfiles: Poetry and Go from Debian (npm, yarn and pnpm
-# come with npm ci). Pinned, so Freshen proposes their updates like any OS package pin.
-RUN apt-get update \
- && apt-get install -y --no-install-recommends \
-      python3-poetry=1.3.2+dfsg-3+deb12u2 golang-go=2:1.19~1 ca-certificates=20230311+deb12u1 \
+# The ecosystems' own tools that regenerate lockfiles: Poetry from Debian, Go 1.23 from the image's own
+# Debian mirror's bookworm-backports (bookworm's 1.19 cannot read go.mod files written since Go 1.21);
+# npm, yarn and pnpm come with npm ci. Pinned, so Freshen proposes their updates like any OS package pin.
+RUN mirror="$(sed -n 's/^URIs: //p' /etc/apt/sources.list.d/debian.sources | head -1)" \
+ && echo "deb ${mirror} bookworm-backports main" > /etc/apt/sources.list.d/backports.list \
+ && apt-get update \
+ && apt-get install -y --no-install-recommends python3-poetry=1.3.2+dfsg-3+deb12u2 ca-certificates=20230311+deb12u1 \
+ && apt-get install -y --no-install-recommends -t bookworm-backports golang-1.23-go=1.23.5-1~bpo12+1 \
  && rm -rf /var/lib/apt/lists/*
+ENV PATH=/usr/lib/go-1.23/bin:$PATH
 # The node image's unprivileged user (uid 1000); nothing in /app is writable by it.
 USER node
 EXPOSE 3000 9464

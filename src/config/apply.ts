@@ -44,11 +44,12 @@ export function insightSettings(config: RepoConfig) {
 }
 
 /** `ignore` (plus any the caller adds, e.g. `/freshen ignore`) and each image's process, for scan(). */
-export function configuredScanOptions(config: RepoConfig, alsoIgnore: readonly string[] = []): Pick<ScanOptions, 'ignore' | 'processFor'> {
+export function configuredScanOptions(config: RepoConfig, alsoIgnore: readonly string[] = []): Pick<ScanOptions, 'ignore' | 'processFor' | 'include'> {
   return {
     ignore: [...config.ignore, ...alsoIgnore],
     // Floating images on the rebuild process are rebuilt, never pinned.
     processFor: (dep) => processForImage(config, dep.depName, dep.currentValue, dep.reference),
+    include: (dep) => config.goDirective === 'bump' && dep.datasource === 'golang-version',
   };
 }
 

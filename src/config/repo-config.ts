@@ -122,6 +122,10 @@ export const repoConfigSchema = z.strictObject({
     .meta({ description: 'Every platform the repository builds for (default: `platform`); `FROM --platform=` wins per stage.', examples: [['linux/amd64', 'linux/arm64']] }),
   ignoreUnchangedPlatforms: z.boolean().default(true)
     .meta({ description: 'Drop digest refreshes of multi-arch images when only platforms not built for changed.' }),
+  goDirective: z.enum(['keep', 'bump']).default('keep').meta({
+    description: "go.mod's `go` and `toolchain` lines: `keep` leaves them as written; `bump` moves them to the newest stable Go release the app's GOPROXY lists (the `golang.org/toolchain` module), at their written precision.",
+    examples: ['bump'],
+  }),
   minimumReleaseAge: releaseAge.optional()
     .meta({ description: 'Hold updates to releases younger than this; the dashboard says when they become eligible.', examples: ['3 days'] }),
   security: security.prefault({}).meta({ description: 'Updates that fix known vulnerabilities (OSV) may skip the schedule and the release age.' }),

@@ -8,6 +8,7 @@ import { DebianIndex } from './debian/index.js';
 import { createDebianReleases } from './debian/releases.js';
 import { httpIndexFetcher } from './index-fetch.js';
 import { createGoDatasource } from './go/index.js';
+import { createGoToolchainReleases } from './go/toolchain.js';
 import type { NpmDatasource } from './npm/index.js';
 import { createNpmReleases } from './npm/releases.js';
 import { createDockerReleases } from './oci/releases.js';
@@ -63,6 +64,7 @@ export const datasourceRegistry: Record<string, RegisteredDatasource> = {
   docker: { create: (deps) => createDockerReleases(deps.images) },
   npm: { osvEcosystem: 'npm', create: (deps) => createNpmReleases({ appNpmrc: deps.settings.FRESHEN_NPMRC, vars: { ...deps.settings }, insecureRegistries: deps.insecureRegistries, ...(deps.log ? { log: deps.log } : {}), ...(deps.shared?.npm ? { shared: deps.shared.npm } : {}) }) },
   go: { osvEcosystem: 'Go', create: (deps) => createGoDatasource({ http: deps.http, settings: deps.settings, ...(deps.log ? { log: deps.log } : {}) }) },
+  'golang-version': { create: (deps) => createGoToolchainReleases(createGoDatasource({ http: deps.http, settings: deps.settings, ...(deps.log ? { log: deps.log } : {}) })) },
   pypi: { osvEcosystem: 'PyPI', create: (deps) => createPypiReleases((deps.shared?.pypi ?? ((d: PypiDatasource) => d))(createPypiDatasource({ http: deps.http }))) },
   debian: { create: (deps) => createDebianReleases(deps.packageIndexes?.debian) },
   alpine: { create: (deps) => createAlpineReleases(deps.packageIndexes?.alpine) },

@@ -64,6 +64,8 @@ export interface ScanOptions {
   processFor?: (dep: Dependency) => 'pinned' | 'rebuild';
   /** Throw the registry's RateLimitError (with its wait) instead of reporting it per dependency. */
   throwOnRateLimit?: boolean;
+  /** Dependencies extraction skips by default that the config turns on (go.mod's `go` line with `goDirective: bump`). */
+  include?: (dep: Dependency) => boolean;
 }
 
 /** One proposed change of one dependency in one file. */

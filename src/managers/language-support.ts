@@ -17,8 +17,8 @@ export interface CurrentVersion {
  * major apart, and asks this object what each becomes in the manifest.
  */
 export interface LanguageSupport<R extends Release = Release> {
-  /** A versioning name when not the datasource's default (Poetry constraints, Go modules). */
-  versioning?: string;
+  /** A versioning name when not the datasource's default (Poetry constraints, Go modules), or one per dependency. */
+  versioning?: string | ((dep: Dependency) => string | undefined);
   /**
    * What is installed now. null: nothing to look up (no lockfile entry and no usable range).
    * Throws an Error whose message is reported at the dependency's line.

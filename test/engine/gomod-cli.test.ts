@@ -106,3 +106,42 @@ describe('freshen scan --write on a Go module', () => {
     await runGo(dir, ['build', './...'], readonly, home);
   }, 300_000);
 });
+
+describe("go.mod's go and toolchain lines", () => {
+  const files = (config?: string) => ({
+    'go.mod': 'module example.com/lines\n\ngo 1.22\n\ntoolchain go1.22.3\n',
+    ...(config ? { '.github/freshen.yml': config } : {}),
+  });
+  let toolchains: GoProxyServer;
+  beforeAll(async () => {
+    toolchains = await startGoProxy([{
+      path: 'golang.org/toolchain',
+      versions: ['v0.0.1-go1.22.3.linux-amd64', 'v0.0.1-go1.23.4.linux-amd64', 'v0.0.1-go1.23.4.darwin-arm64', 'v0.0.1-go1.24rc1.linux-amd64'].map((version) => ({ version })),
+    }]);
+  });
+  afterAll(async () => {
+    await toolchains?.close();
+  });
+  const scanJson = async (dir: string) => {
+    let out = '';
+    const env = { PATH: process.env.PATH, ...goTestSettings(toolchains.url), FRESHEN_INSECURE_REGISTRIES: toolchains.host };
+    await runCli(['scan', dir, '--json'], { out: (t) => (out += t), err: () => {}, env });
+    return JSON.parse(out) as { updates: { depName: string; from: string; to: string }[]; errors: unknown[] };
+  };
+
+  it('are left alone by default: nothing is asked of the proxy for them', async () => {
+    const report = await scanJson(tempCheckout('freshen-golines-', files()));
+    expect(report.updates).toEqual([]);
+    expect(toolchains.requests).toEqual([]);
+  });
+
+  it('move to the newest stable Go release at their written precision with goDirective: bump', async () => {
+    const report = await scanJson(tempCheckout('freshen-golines-', files('goDirective: bump\n')));
+    expect(report.errors).toEqual([]);
+    expect(report.updates.map((u) => [u.depName, u.from, u.to])).toEqual([['go', '1.22', '1.23'], ['toolchain', '1.22.3', 'go1.23.4']]);
+    const dir = tempCheckout('freshen-golines-', files('goDirective: bump\n'));
+    const env = { PATH: process.env.PATH, ...goTestSettings(toolchains.url), FRESHEN_INSECURE_REGISTRIES: toolchains.host };
+    await runCli(['scan', dir, '--write'], { out: () => {}, err: () => {}, env });
+    expect(readFileSync(join(dir, 'go.mod'), 'utf8')).toBe('module example.com/lines\n\ngo 1.23\n\ntoolchain go1.23.4\n');
+  });
+});

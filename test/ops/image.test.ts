@@ -91,7 +91,7 @@ describe("Freshen's own extract on its image files", () => {
     ]);
     for (const dep of images) expect(dep.currentDigest, `${dep.file}:${dep.line}`).toMatch(/^sha256:[0-9a-f]{64}$/);
     const packages = dependencies.filter((d) => d.manager === 'os-packages');
-    expect(packages.map((d) => d.depName).sort()).toEqual(['ca-certificates', 'golang-go', 'python3-poetry']);
+    expect(packages.map((d) => d.depName).sort()).toEqual(['ca-certificates', 'golang-1.23-go', 'python3-poetry']);
     for (const dep of packages) expect(dep.skipReason, dep.depName).toBeUndefined();
   });
 

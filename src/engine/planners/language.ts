@@ -72,7 +72,7 @@ export function languagePlanner(options: LanguagePlannerOptions): Planner {
         const support = manager.language;
         if (!support) continue;
         for (const { dep, depIndex } of indexedDeps(state, manager.name)) {
-          if (dep.skipReason || dep.currentValue === null || isIgnored(dep, state.options.ignore ?? [])) continue;
+          if ((dep.skipReason && !state.options.include?.(dep)) || dep.currentValue === null || isIgnored(dep, state.options.ignore ?? [])) continue;
           jobs.push(
             planDependency(state, manager.name, support, dep, depIndex, options.datasources, settings, lookup).catch((err: unknown) => {
               const located = locatedOf(err);
@@ -99,7 +99,8 @@ async function planDependency(
 ): Promise<void> {
   const datasource = datasources.get(dep.datasource);
   if (!datasource) throw new Error(`no datasource "${dep.datasource}" is registered`);
-  const versioning = getVersioning(support.versioning ?? datasource.defaultVersioning);
+  const named = typeof support.versioning === 'function' ? support.versioning(dep) : support.versioning;
+  const versioning = getVersioning(named ?? datasource.defaultVersioning);
   const current = support.current(dep, state.texts);
   if (!current) return;
   if (!versioning.isValid(current.version)) throw new Error(`"${current.version}" is not a valid ${versioning.name} version`);

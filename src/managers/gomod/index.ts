@@ -98,8 +98,10 @@ function extract(text: string, file: string): ExtractResult {
   for (const d of parsed.directives) {
     const base = { manager: MANAGER, datasource: 'go', file, line: d.line, currentDigest: null };
     if ((d.verb === 'go' || d.verb === 'toolchain') && d.args.length === 1) {
-      // Shown, never changed: moving the language or toolchain version is the config's call (not offered yet).
-      deps.push({ ...base, datasource: 'golang-version', depName: d.verb, currentValue: d.args[0]!.text, skipReason: `${d.verb} line: left alone` });
+      // Shown, and changed only when the repository's config says `goDirective: bump` (ScanOptions.include).
+      const version = d.args[0]!;
+      const location: GoModLocation = { start: version.start, end: version.end };
+      deps.push({ ...base, datasource: 'golang-version', depName: d.verb, currentValue: version.text, location, skipReason: `${d.verb} line: left alone (\`goDirective: bump\` in .github/freshen.yml moves it)` });
     } else if (d.verb === 'require') {
       if (d.args.length !== 2) {
         errors.push({ file, line: d.line, message: 'require needs: module version' });

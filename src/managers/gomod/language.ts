@@ -39,19 +39,31 @@ function moduleRootOf(file: string): string {
 
 const inRoot = (root: string, name: string) => (root ? `${root}/${name}` : name);
 
+/** go.mod's `go` and `toolchain` lines: Go releases (`1.22`, `go1.22.3`), not module versions. */
+const isGoLine = (dep: Dependency) => dep.datasource === 'golang-version';
+
+/** The new Go release at the precision the line wrote: `1.19` + 1.23.4 → `1.23`; `go1.21.0` → `go1.23.4`. */
+function goLineValue(written: string, target: string): string {
+  const prefix = written.startsWith('go') ? 'go' : '';
+  const parts = written.slice(prefix.length).split('.').length;
+  return prefix + (parts >= 3 ? target : target.split('.').slice(0, parts).join('.'));
+}
+
 export const goModLanguage: LanguageSupport<GoRelease> = {
-  versioning: 'go',
+  versioning: (dep) => (isGoLine(dep) ? 'loose' : 'go'),
 
   current(dep) {
+    if (isGoLine(dep)) return dep.currentValue === null ? null : { version: dep.currentValue.replace(/^go/, ''), locked: false };
     if (dep.currentValue === null || !isCanonical(dep.currentValue)) throw new Error(`${dep.depName}: "${dep.currentValue}" is not a Go module version`);
     // go.sum pins exactly the version go.mod requires: there is no range to stay within.
     return { version: dep.currentValue, locked: true };
   },
 
   // A new major path's version is proposed only to be held (see held): go.mod never gets it on the old path.
-  newValue: (_dep, _current, target) => target.version,
+  newValue: (dep, _current, target) => (isGoLine(dep) ? goLineValue(dep.currentValue!, target.version) : target.version),
 
   held(dep, target) {
+    if (isGoLine(dep)) return undefined;
     if (target.modulePath && target.modulePath !== dep.depName) return `new major module path ${target.modulePath}: change the import paths by hand`;
     const excluded = extraOf(dep).excluded?.find((e) => e.version === target.version);
     if (excluded) return `${target.version} is excluded in ${dep.file} (line ${excluded.line})`;
@@ -63,6 +75,8 @@ export const goModLanguage: LanguageSupport<GoRelease> = {
   },
 
   artifact(dep, _current, target) {
+    // A `go` line moves alone: go.sum is not regenerated for it (the worker's go may be older than the new line).
+    if (isGoLine(dep)) return undefined;
     const moduleRoot = moduleRootOf(dep.file);
     const replaces = extraOf(dep).replaces;
     const facts: GoModArtifactFacts = {

@@ -25,7 +25,7 @@ describe('go.mod extract', () => {
     expect(errors).toEqual([]);
     const summary = deps.map((d) => [d.depName, d.currentValue, d.line, d.skipReason ?? null]);
     expect(summary).toEqual([
-      ['go', '1.19', 3, 'go line: left alone'],
+      ['go', '1.19', 3, 'go line: left alone (`goDirective: bump` in .github/freshen.yml moves it)'],
       ['github.com/BurntSushi/toml', 'v1.3.2', 6, null],
       ['golang.org/x/text', 'v0.14.0', 7, null],
       ['example.com/quoted', 'v0.2.0', 8, null],
@@ -55,8 +55,8 @@ describe('go.mod extract', () => {
   it('toolchain lines are shown and left alone', () => {
     const text = 'module example.com/m\n\ngo 1.22\n\ntoolchain go1.22.3\n';
     expect(depsOf(text).deps.map((d) => [d.depName, d.currentValue, d.datasource, d.skipReason])).toEqual([
-      ['go', '1.22', 'golang-version', 'go line: left alone'],
-      ['toolchain', 'go1.22.3', 'golang-version', 'toolchain line: left alone'],
+      ['go', '1.22', 'golang-version', 'go line: left alone (`goDirective: bump` in .github/freshen.yml moves it)'],
+      ['toolchain', 'go1.22.3', 'golang-version', 'toolchain line: left alone (`goDirective: bump` in .github/freshen.yml moves it)'],
     ]);
   });
 
