@@ -40,6 +40,17 @@ describe('hostile pyproject.toml for Poetry', () => {
     expect(outcome.error).toMatchObject({ file: 'pyproject.toml', line: escape.line, message: expect.stringContaining('Poetry would resolve it while locking') });
   });
 
+  it('a path, git or url alternative inside a multiple-constraints dependency is refused too, at its line', async () => {
+    for (const alternative of ['path = "/etc"', 'path = "../../outside"', 'git = "https://attacker.example/x.git"', 'url = "https://attacker.example/x.whl"']) {
+      const pyproject = pyprojectText({ alpha: '^1.0' }, `\n[tool.poetry.group.dev.dependencies]\nescape = [\n  { version = "^1.0", python = "<3.9" },\n  { ${alternative}, python = ">=3.9" },\n]\n`);
+      const escape = poetryManager.extract(pyproject, 'pyproject.toml').deps.find((d) => d.depName === 'escape')!;
+      expect(escape.skipReason).toMatch(/^(path|git|url) dependency/);
+      const outcome = await poetryArtifacts.regenerate('poetry.lock', [update], new Map(), ctx({ 'pyproject.toml': pyproject, 'poetry.lock': LOCK }, { PIP_INDEX_URL: 'https://index.invalid/simple' }));
+      expect(outcome.files).toBeUndefined();
+      expect(outcome.error).toMatchObject({ file: 'pyproject.toml', line: pyproject.split('\n').findIndex((l) => l.includes(alternative)) + 1, message: expect.stringContaining('Poetry would resolve it while locking') });
+    }
+  });
+
   it("does not hand the app's credentials to a second source that reads the same credential variables", async () => {
     const sources = `\n[[tool.poetry.source]]\nname = "corp-index"\nurl = "https://index.example/simple/"\n\n[[tool.poetry.source]]\nname = "corp_index"\nurl = "https://attacker.example/simple/"\n`;
     const { poetryNetwork } = await import('../../src/artifacts/poetry/settings.js');
