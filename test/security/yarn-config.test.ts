@@ -1,6 +1,6 @@
 // A hostile repository against the yarn run: its .yarnrc.yml, package.json and yarn.lock as an attacker with push access writes them.
 import { existsSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { basename, join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ArtifactContext } from '../../src/artifacts/types.js';
 import { yarnArtifacts } from '../../src/artifacts/yarn/index.js';
@@ -69,6 +69,22 @@ describe('a repository .yarnrc.yml', () => {
     const outcome = await run({ 'package.json': pkg, '.yarnrc.yml': `npmRegistryServer: "${attacker.url}"\n` }, [attacker.host]);
     expect(outcome.error).toMatchObject({ file: 'package.json', line: 6, depName: 'gen' });
     expect(outcome.error!.message).toMatch(/exec: dependency.*left as it is/);
+  }, 60_000);
+});
+
+describe('a hostile package.json workspaces field', () => {
+  it.each([
+    ['a relative pattern climbing out of the copy', (dir: string) => `../../${basename(dir)}`],
+    ['an absolute pattern', (dir: string) => dir],
+    ['a pattern climbing out after a folder', (dir: string) => `packages/../../../${basename(dir)}`],
+  ])('%s is refused at its line before yarn starts (yarn would read the worker\'s disk)', async (_what, pattern) => {
+    const outside = tempDir('freshen-yarn-outside-');
+    writeFileSync(join(outside, 'package.json'), json({ name: 'stolen-secret', version: '6.6.6' }));
+    const pkg = json({ name: 'app', packageManager: 'yarn@4.18.1', workspaces: [pattern(outside)], dependencies: { lib: '^1.0.0' } });
+    const outcome = await run({ 'package.json': pkg, '.yarnrc.yml': `npmRegistryServer: "${attacker.url}"\n` }, [attacker.host]);
+    expect(outcome.files).toBeUndefined();
+    expect(outcome.error).toMatchObject({ file: 'package.json', line: 5, message: expect.stringContaining('outside the project') });
+    expect(outcome.error!.message).not.toContain('stolen-secret');
   }, 60_000);
 });
 

@@ -50,6 +50,14 @@ function packageRefusal(file: string, text: string, fromDir: string): LocatedErr
     return undefined;
   }
   const lines = new LineIndex(text);
+  // yarn globs workspace patterns from the copy's root: one leaving it reads the worker's disk.
+  const workspaces = getMember(root, 'workspaces');
+  const patterns = workspaces?.kind === 'array' ? workspaces : getMember(workspaces, 'packages');
+  if (patterns?.kind === 'array') {
+    for (const item of patterns.items) {
+      if (item.kind === 'string' && leavesProject(item.value.replace(/^!/, ''), fromDir)) return { file, line: lines.lineOf(item.start), depName: 'workspaces', message: `the workspace pattern "${item.value.slice(0, 80)}" points outside the project` };
+    }
+  }
   for (const section of [...DEPENDENCY_TYPES, 'resolutions']) {
     const map = getMember(root, section);
     if (map?.kind !== 'object') continue;
