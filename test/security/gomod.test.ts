@@ -104,6 +104,22 @@ describe('hostile go.mod against the go child', () => {
     expect(attacker.requests).toEqual([]);
   });
 
+  it('a module the operator keeps private (GOPRIVATE) is never fetched directly by the child: required ones refused at their line, imported ones only through the checked proxy', async () => {
+    const settings = { ...goTestSettings(proxy.url), GOPRIVATE: '*.corp.example' };
+    const required = new Map([['go.mod', goMod('require git.corp.example/admin/reset v1.0.0\n')], ['main.go', mainGo]]);
+    const before = proxy.requests.length;
+    const refused = await goSumUpdater.regenerate('go.sum', [greetUpdate(required)], required, context(required, { settings }));
+    expect(refused.files).toBeUndefined();
+    expect(refused.error).toMatchObject({ file: 'go.mod', line: 6, message: expect.stringContaining('GOPRIVATE') });
+    expect(proxy.requests.length).toBe(before);
+
+    // An import go mod tidy looks up by itself: the child asks the checked proxy, never https://internal.corp.example/ directly.
+    const imported = new Map([['go.mod', goMod()], ['main.go', mainGo], ['x.go', 'package main\n\nimport _ "internal.corp.example/secret"\n']]);
+    const outcome = await goSumUpdater.regenerate('go.sum', [greetUpdate(imported)], imported, context(imported, { settings }));
+    expect(outcome.files).toBeUndefined();
+    expect(proxy.requests.some((r) => r.includes('internal.corp.example/secret'))).toBe(true);
+  }, 120_000);
+
   it('GOPROXY=direct or off in the settings means no child run at all', async () => {
     for (const GOPROXY of ['direct', 'off']) {
       const files = new Map([['go.mod', goMod()], ['main.go', mainGo]]);
