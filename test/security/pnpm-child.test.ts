@@ -108,6 +108,28 @@ describe('the address policy holds inside pnpm', () => {
   }, 120_000);
 });
 
+describe('package.json fields pnpm follows besides the dependency maps', () => {
+  it('resolutions, pnpm.packageExtensions and pnpm.patchedDependencies leaving the project are refused before pnpm runs', async () => {
+    const outside = tempDir('freshen-pnpm-outside-');
+    writeFileSync(join(outside, 'package.json'), json({ name: 'lib-a', version: '6.6.6' }));
+    writeFileSync(join(outside, 'secret.patch'), 'not a patch\n');
+    const fields: Record<string, unknown>[] = [
+      { resolutions: { 'lib-a': `link:${outside}` } },
+      { resolutions: { 'lib-a': 'file:../../../etc' } },
+      { pnpm: { packageExtensions: { 'lib-a': { dependencies: { x: `link:${outside}` } } } } },
+      { pnpm: { packageExtensions: { 'lib-a@1': { optionalDependencies: { x: 'github:acme/tools' } } } } },
+      { pnpm: { patchedDependencies: { 'lib-a@1.1.0': join(outside, 'secret.patch') } } },
+      { pnpm: { patchedDependencies: { 'lib-a': '../../secret.patch' } } },
+    ];
+    for (const field of fields) {
+      const dir = checkout({ 'package.json': app(field) });
+      const outcome = await regenerate(dir);
+      expect(outcome.files, JSON.stringify(field)).toBeUndefined();
+      expect(outcome.error, JSON.stringify(field)).toMatchObject({ file: 'package.json', message: expect.stringMatching(/outside the project|git dependency/) });
+    }
+  }, 120_000);
+});
+
 describe("the operator's token goes only to its own host", () => {
   it('a repository naming another registry for the package is never sent the token', async () => {
     const dir = checkout({ '.npmrc': `registry=${attacker.url}/\n@private:registry=${attacker.url}/\n` });
