@@ -1,11 +1,15 @@
 // A repository's pyproject.toml as an attacker with push access writes it: it never steers Poetry to a private address, outside its copy, or into unbounded work.
-import { describe, expect, it } from 'vitest';
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { poetryArtifacts } from '../../src/artifacts/poetry/index.js';
 import type { ArtifactContext } from '../../src/artifacts/types.js';
 import type { PlannedUpdate } from '../../src/engine/types.js';
 import { poetryManager } from '../../src/managers/poetry/index.js';
 import { silentLogger } from '../../src/types.js';
-import { pyprojectText } from '../support/poetry-project.js';
+import { firstLock, lockedIn, pyprojectText } from '../support/poetry-project.js';
+import { startPythonIndex, type PythonIndex } from '../support/python-index.js';
+import { tempDir } from '../support/temp-dir.js';
 
 const ctx = (files: Record<string, string>, settings: Record<string, string> = {}): ArtifactContext => ({
   readFile: async (path) => files[path], settings, insecureRegistries: [], log: silentLogger, timeoutMs: 60_000,
@@ -75,4 +79,27 @@ describe('hostile pyproject.toml for Poetry', () => {
     expect(read.deps).toHaveLength(9_000);
     expect(Date.now() - started).toBeLessThan(10_000);
   });
+});
+
+describe('a release from an index naming a direct reference (Requires-Dist: x @ file:///…)', () => {
+  let index: PythonIndex;
+  const outside = tempDir('freshen-poetry-outside-');
+  beforeAll(async () => {
+    writeFileSync(join(outside, 'pyproject.toml'), pyprojectText({}).replace('name = "demo"', 'name = "stolen"').replace('version = "0.1.0"', 'version = "6.6.6"'));
+    index = await startPythonIndex([
+      { name: 'alpha', version: '1.0.0' },
+      { name: 'alpha', version: '1.1.0', requires: [`stolen @ file://${outside}`] },
+    ]);
+  });
+  afterAll(async () => index?.close());
+
+  it('Poetry never reads the worker\'s disk for it: the lockfile is left as it is', async () => {
+    const pyproject = pyprojectText({ alpha: '^1.0' });
+    const lock = await firstLock(pyproject.replace('^1.0', '==1.0.0'), `${index.url}/`, [index.host]);
+    expect(lockedIn(lock)).toMatchObject({ alpha: '1.0.0' });
+    const outcome = await poetryArtifacts.regenerate('poetry.lock', [update], new Map(), { ...ctx({ 'pyproject.toml': pyproject, 'poetry.lock': lock }, { PIP_INDEX_URL: `${index.url}/simple` }), insecureRegistries: [index.host], timeoutMs: 120_000 });
+    expect(outcome.files?.get('poetry.lock') ?? '').not.toContain('stolen');
+    expect(outcome.files).toBeUndefined();
+    expect(outcome.error!.message).toMatch(/direct reference/);
+  }, 180_000);
 });
