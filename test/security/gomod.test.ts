@@ -152,3 +152,24 @@ describe('hostile lookups', () => {
     }
   });
 });
+
+describe('a module published to cost a lookup quadratic time', () => {
+  it('many versions and a go.mod of hundreds of thousands of retractions: looked up in linear time', async () => {
+    const versions = Array.from({ length: 5_000 }, (_, i) => ({ version: `v1.0.${i}` }));
+    const retractions = Array.from({ length: 400_000 }, (_, i) => `retract v0.${i}.0\n`).join('');
+    versions.push({ version: 'v1.1.0', goMod: `module example.com/retracts\n\ngo 1.19\n\n${retractions}retract v1.0.3\n` } as (typeof versions)[number]);
+    const server = await startGoProxy([{ path: 'example.com/retracts', versions }]);
+    const http = createHttpClient({ insecureHosts: [server.host], retries: 0 });
+    try {
+      const started = Date.now();
+      const list = await createGoDatasource({ http, settings: { GOPROXY: server.url } }).getReleases('example.com/retracts');
+      expect(list.releases).toHaveLength(5_001);
+      expect(list.releases.find((r) => r.version === 'v1.0.4')?.yanked).toBeFalsy();
+      expect(list.releases.find((r) => r.version === 'v1.0.3')?.yanked).toBe(true);
+      expect(Date.now() - started).toBeLessThan(15_000);
+    } finally {
+      await http.close();
+      await server.close();
+    }
+  }, 120_000);
+});
