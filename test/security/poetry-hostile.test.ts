@@ -79,6 +79,16 @@ describe('hostile pyproject.toml for Poetry', () => {
     expect(read.deps).toHaveLength(9_000);
     expect(Date.now() - started).toBeLessThan(10_000);
   });
+
+  it('a table header of thousands of dotted keys above many values is refused at its line, in bounded time and memory', () => {
+    const started = Date.now();
+    const header = `[tool.poetry]\nname = "x"\n[${Array.from({ length: 20_000 }, () => 'a').join('.')}]\n`;
+    const text = `${header}${Array.from({ length: 20_000 }, (_, i) => `k${i} = "v"`).join('\n')}\n`;
+    const read = poetryManager.extract(text, 'pyproject.toml');
+    expect(read.deps).toEqual([]);
+    expect(read.errors).toEqual([expect.objectContaining({ file: 'pyproject.toml', line: 3, message: expect.stringContaining('dotted parts') })]);
+    expect(Date.now() - started).toBeLessThan(10_000);
+  });
 });
 
 describe('a release from an index naming a direct reference (Requires-Dist: x @ file:///…)', () => {
