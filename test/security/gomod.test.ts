@@ -173,3 +173,13 @@ describe('a module published to cost a lookup quadratic time', () => {
     }
   }, 120_000);
 });
+
+describe('a go.mod of millions of broken lines', () => {
+  it('is read in linear time with a bounded number of errors', () => {
+    const started = Date.now();
+    const read = goModManager.extract(`module example.com/app\n${'"\n'.repeat(4_000_000)}`, 'go.mod');
+    expect(read.errors.length).toBeLessThanOrEqual(101);
+    expect(read.errors.at(-1)).toMatchObject({ file: 'go.mod', message: expect.stringContaining('the rest is not read') });
+    expect(Date.now() - started).toBeLessThan(10_000);
+  });
+});
