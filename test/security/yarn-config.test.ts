@@ -88,6 +88,25 @@ describe('a hostile package.json workspaces field', () => {
   }, 60_000);
 });
 
+describe('a hostile classic yarn.lock', () => {
+  it.each([
+    ['an absolute path', '/etc/ssl/private/key.tgz'],
+    ['a path climbing out of the copy', '../../../../home/worker/other.tgz'],
+    ['a Windows drive path', 'C:\\secrets\\x.tgz'],
+  ])('a resolved tarball at %s is refused at its line (yarn 1 reads such a path from the disk)', async (_what, resolved) => {
+    // `other` is not updated: yarn 1 would fetch it from its resolved path as locked.
+    const classicLock = `# yarn lockfile v1\n\n\nlib@^1.0.0:\n  version "1.0.0"\n  resolved "${attacker.url}/lib/-/lib-1.0.0.tgz#abc"\n\nother@^2.0.0:\n  version "2.0.0"\n  resolved ${JSON.stringify(`${resolved}#abc`)}\n`;
+    const pkg = json({ name: 'app', dependencies: { lib: '^1.0.0', other: '^2.0.0' } });
+    const repo = new Map([['package.json', pkg], ['yarn.lock', classicLock]]);
+    const artifact: JsArtifactFacts = { tool: 'yarn', root: '', lockFile: 'yarn.lock', packageFiles: ['package.json'], configFiles: [], packageName: 'lib', key: 'lib', newVersion: '1.1.0', lockfileOnly: true };
+    const update: PlannedUpdate = { manager: 'npm', file: 'package.json', line: 1, depName: 'lib', from: '1.0.0', to: '1.1.0', updateType: 'minor', newValue: null, newDigest: null, depIndex: 0, extra: { artifact } };
+    const ctx: ArtifactContext = { readFile: async (p) => repo.get(p), settings: { FRESHEN_NPMRC: `registry=${attacker.url}/\n` }, insecureRegistries: [attacker.host], log: silentLogger, timeoutMs: 60_000 };
+    const outcome = await yarnArtifacts.regenerate('yarn.lock', [update], new Map(), ctx);
+    expect(outcome.files).toBeUndefined();
+    expect(outcome.error).toMatchObject({ file: 'yarn.lock', line: 8, depName: 'other@^2.0.0', message: expect.stringContaining('outside the project') });
+  }, 60_000);
+});
+
 describe('a pathological yarn.lock', () => {
   it('a huge lockfile and a huge key line read in linear time', () => {
     const entries = Array.from({ length: 100_000 }, (_, i) => `"p${i}@npm:^1.0.0":\n  version: 1.0.${i}\n  resolution: "p${i}@npm:1.0.${i}"\n  dependencies:\n    x: "npm:^1"\n`).join('\n');

@@ -77,7 +77,9 @@ function lockRefusal(lockFile: string, lock: YarnLock): LocatedError | undefined
     let reason = specs.map((spec) => yarnSpecRefusal(spec, '')).find(Boolean);
     if (!reason && entry.resolved !== undefined) {
       const resolved = entry.resolved;
-      if (/^file:/i.test(resolved)) reason = leavesProject(resolved.slice(5), '') ? 'a package outside the project' : undefined;
+      // yarn 1 reads a `resolved` path from the disk (its "legacy local paths"): /x, ./x, ../x, C:x as well as file:.
+      const path = /^file:/i.test(resolved) ? resolved.slice(5) : /^([a-z]:|\.{0,2}[\\/])/i.test(resolved) ? resolved : undefined;
+      if (path !== undefined) reason = leavesProject(path.split('#')[0]!, '') ? 'a package outside the project' : undefined;
       else if (isGitSpec(resolved) && !/^https?:\/\/[^/]+\/.*\.tgz(#|$)/i.test(resolved)) reason = GIT_REASON;
     }
     if (reason) return { file: lockFile, line: entry.line, depName: entry.descriptors[0]!, message: reason };
