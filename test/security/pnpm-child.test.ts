@@ -1,6 +1,6 @@
 // A hostile repository against the pnpm child (real pnpm on Verdaccio): its .pnpmfile.cjs, .npmrc, pnpm-workspace.yaml and pnpm-lock.yaml as an attacker writes them.
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { basename, join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { pnpmArtifacts } from '../../src/artifacts/pnpm/index.js';
 import { pnpmLockfile } from '../../src/managers/pnpm/index.js';
@@ -120,6 +120,10 @@ describe('package.json fields pnpm follows besides the dependency maps', () => {
       { pnpm: { packageExtensions: { 'lib-a@1': { optionalDependencies: { x: 'github:acme/tools' } } } } },
       { pnpm: { patchedDependencies: { 'lib-a@1.1.0': join(outside, 'secret.patch') } } },
       { pnpm: { patchedDependencies: { 'lib-a': '../../secret.patch' } } },
+      // pnpm's local resolver takes `workspace:./…` and any spec holding a slash as a folder.
+      { devDependencies: { x: `workspace:../../${basename(outside)}` } },
+      { devDependencies: { x: `workspace:./../../${basename(outside)}` } },
+      { devDependencies: { x: `sub/../../../${basename(outside)}` } },
     ];
     for (const field of fields) {
       const dir = checkout({ 'package.json': app(field) });

@@ -3,7 +3,7 @@ import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { PlannedUpdate } from '../../engine/types.js';
-import { leavesProject, specRefusal } from '../npm/refusals.js';
+import { leavesProject } from '../npm/refusals.js';
 import { secretsOf } from '../../datasources/npm/config.js';
 import { firstAnchorLine } from '../../managers/pnpm/lock-yaml.js';
 import { extractCatalogs, updateCatalog } from '../../managers/pnpm/catalogs.js';
@@ -11,7 +11,7 @@ import { catalogLockedVersion, importerVersion, PNPM_LOCK } from '../../managers
 import { dataOf, type LocatedError } from '../../types.js';
 import { checkToolUrls, runTool, writeTree } from '../child.js';
 import type { ArtifactContext, ArtifactUpdater, LockfileOutcome } from '../types.js';
-import { pnpmConfig } from './config.js';
+import { pnpmConfig, pnpmSpecRefusal } from './config.js';
 import { pnpmCommands, pnpmFactsOf } from './runs.js';
 import { pnpmFor } from './tool.js';
 
@@ -58,7 +58,7 @@ async function packageRefusal(path: string, text: string, root: string, insecure
     if (leavesProject(patch, fromDir)) return { file: path, depName: name, message: `${name}: the patch "${patch.slice(0, 80)}" points outside the project` };
   }
   for (const [name, spec] of specs) {
-    const refused = specRefusal(spec, fromDir);
+    const refused = pnpmSpecRefusal(spec, fromDir);
     if (refused) return { file: path, depName: name, message: `${name}: ${refused}` };
     if (!/^https?:/i.test(spec)) continue;
     try {
