@@ -104,6 +104,22 @@ describe('hostile go.mod against the go child', () => {
     expect(attacker.requests).toEqual([]);
   });
 
+  it('a module the operator keeps private (GOPRIVATE) is never fetched directly by the child: required ones refused at their line, imported ones only through the checked proxy', async () => {
+    const settings = { ...goTestSettings(proxy.url), GOPRIVATE: '*.corp.example' };
+    const required = new Map([['go.mod', goMod('require git.corp.example/admin/reset v1.0.0\n')], ['main.go', mainGo]]);
+    const before = proxy.requests.length;
+    const refused = await goSumUpdater.regenerate('go.sum', [greetUpdate(required)], required, context(required, { settings }));
+    expect(refused.files).toBeUndefined();
+    expect(refused.error).toMatchObject({ file: 'go.mod', line: 6, message: expect.stringContaining('GOPRIVATE') });
+    expect(proxy.requests.length).toBe(before);
+
+    // An import go mod tidy looks up by itself: the child asks the checked proxy, never https://internal.corp.example/ directly.
+    const imported = new Map([['go.mod', goMod()], ['main.go', mainGo], ['x.go', 'package main\n\nimport _ "internal.corp.example/secret"\n']]);
+    const outcome = await goSumUpdater.regenerate('go.sum', [greetUpdate(imported)], imported, context(imported, { settings }));
+    expect(outcome.files).toBeUndefined();
+    expect(proxy.requests.some((r) => r.includes('internal.corp.example/secret'))).toBe(true);
+  }, 120_000);
+
   it('GOPROXY=direct or off in the settings means no child run at all', async () => {
     for (const GOPROXY of ['direct', 'off']) {
       const files = new Map([['go.mod', goMod()], ['main.go', mainGo]]);
@@ -134,5 +150,36 @@ describe('hostile lookups', () => {
     } finally {
       await http.close();
     }
+  });
+});
+
+describe('a module published to cost a lookup quadratic time', () => {
+  it('many versions and a go.mod of hundreds of thousands of retractions: looked up in linear time', async () => {
+    const versions = Array.from({ length: 5_000 }, (_, i) => ({ version: `v1.0.${i}` }));
+    const retractions = Array.from({ length: 400_000 }, (_, i) => `retract v0.${i}.0\n`).join('');
+    versions.push({ version: 'v1.1.0', goMod: `module example.com/retracts\n\ngo 1.19\n\n${retractions}retract v1.0.3\n` } as (typeof versions)[number]);
+    const server = await startGoProxy([{ path: 'example.com/retracts', versions }]);
+    const http = createHttpClient({ insecureHosts: [server.host], retries: 0 });
+    try {
+      const started = Date.now();
+      const list = await createGoDatasource({ http, settings: { GOPROXY: server.url } }).getReleases('example.com/retracts');
+      expect(list.releases).toHaveLength(5_001);
+      expect(list.releases.find((r) => r.version === 'v1.0.4')?.yanked).toBeFalsy();
+      expect(list.releases.find((r) => r.version === 'v1.0.3')?.yanked).toBe(true);
+      expect(Date.now() - started).toBeLessThan(15_000);
+    } finally {
+      await http.close();
+      await server.close();
+    }
+  }, 120_000);
+});
+
+describe('a go.mod of millions of broken lines', () => {
+  it('is read in linear time with a bounded number of errors', () => {
+    const started = Date.now();
+    const read = goModManager.extract(`module example.com/app\n${'"\n'.repeat(4_000_000)}`, 'go.mod');
+    expect(read.errors.length).toBeLessThanOrEqual(101);
+    expect(read.errors.at(-1)).toMatchObject({ file: 'go.mod', message: expect.stringContaining('the rest is not read') });
+    expect(Date.now() - started).toBeLessThan(10_000);
   });
 });

@@ -1,6 +1,6 @@
 // A hostile repository against the pnpm child (real pnpm on Verdaccio): its .pnpmfile.cjs, .npmrc, pnpm-workspace.yaml and pnpm-lock.yaml as an attacker writes them.
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { basename, join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { pnpmArtifacts } from '../../src/artifacts/pnpm/index.js';
 import { pnpmLockfile } from '../../src/managers/pnpm/index.js';
@@ -104,6 +104,32 @@ describe('the address policy holds inside pnpm', () => {
       const outside = checkout({ 'pnpm-workspace.yaml': `packages:\n  - '${pattern}'\n` });
       const outcome = await pnpmArtifacts.regenerate('pnpm-lock.yaml', [withWorkspace], new Map(), contextFor(outside, { FRESHEN_NPMRC: appNpmrc() }, [verdaccio.host]));
       expect(outcome.error, pattern).toMatchObject({ file: 'pnpm-workspace.yaml', message: expect.stringContaining('points outside the project') });
+    }
+  }, 120_000);
+});
+
+describe('package.json fields pnpm follows besides the dependency maps', () => {
+  it('resolutions, pnpm.packageExtensions and pnpm.patchedDependencies leaving the project are refused before pnpm runs', async () => {
+    const outside = tempDir('freshen-pnpm-outside-');
+    writeFileSync(join(outside, 'package.json'), json({ name: 'lib-a', version: '6.6.6' }));
+    writeFileSync(join(outside, 'secret.patch'), 'not a patch\n');
+    const fields: Record<string, unknown>[] = [
+      { resolutions: { 'lib-a': `link:${outside}` } },
+      { resolutions: { 'lib-a': 'file:../../../etc' } },
+      { pnpm: { packageExtensions: { 'lib-a': { dependencies: { x: `link:${outside}` } } } } },
+      { pnpm: { packageExtensions: { 'lib-a@1': { optionalDependencies: { x: 'github:acme/tools' } } } } },
+      { pnpm: { patchedDependencies: { 'lib-a@1.1.0': join(outside, 'secret.patch') } } },
+      { pnpm: { patchedDependencies: { 'lib-a': '../../secret.patch' } } },
+      // pnpm's local resolver takes `workspace:./…` and any spec holding a slash as a folder.
+      { devDependencies: { x: `workspace:../../${basename(outside)}` } },
+      { devDependencies: { x: `workspace:./../../${basename(outside)}` } },
+      { devDependencies: { x: `sub/../../../${basename(outside)}` } },
+    ];
+    for (const field of fields) {
+      const dir = checkout({ 'package.json': app(field) });
+      const outcome = await regenerate(dir);
+      expect(outcome.files, JSON.stringify(field)).toBeUndefined();
+      expect(outcome.error, JSON.stringify(field)).toMatchObject({ file: 'package.json', message: expect.stringMatching(/outside the project|git dependency/) });
     }
   }, 120_000);
 });

@@ -1,6 +1,6 @@
 // A hostile repository against the yarn run: its .yarnrc.yml, package.json and yarn.lock as an attacker with push access writes them.
 import { existsSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { basename, join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ArtifactContext } from '../../src/artifacts/types.js';
 import { yarnArtifacts } from '../../src/artifacts/yarn/index.js';
@@ -69,6 +69,41 @@ describe('a repository .yarnrc.yml', () => {
     const outcome = await run({ 'package.json': pkg, '.yarnrc.yml': `npmRegistryServer: "${attacker.url}"\n` }, [attacker.host]);
     expect(outcome.error).toMatchObject({ file: 'package.json', line: 6, depName: 'gen' });
     expect(outcome.error!.message).toMatch(/exec: dependency.*left as it is/);
+  }, 60_000);
+});
+
+describe('a hostile package.json workspaces field', () => {
+  it.each([
+    ['a relative pattern climbing out of the copy', (dir: string) => `../../${basename(dir)}`],
+    ['an absolute pattern', (dir: string) => dir],
+    ['a pattern climbing out after a folder', (dir: string) => `packages/../../../${basename(dir)}`],
+  ])('%s is refused at its line before yarn starts (yarn would read the worker\'s disk)', async (_what, pattern) => {
+    const outside = tempDir('freshen-yarn-outside-');
+    writeFileSync(join(outside, 'package.json'), json({ name: 'stolen-secret', version: '6.6.6' }));
+    const pkg = json({ name: 'app', packageManager: 'yarn@4.18.1', workspaces: [pattern(outside)], dependencies: { lib: '^1.0.0' } });
+    const outcome = await run({ 'package.json': pkg, '.yarnrc.yml': `npmRegistryServer: "${attacker.url}"\n` }, [attacker.host]);
+    expect(outcome.files).toBeUndefined();
+    expect(outcome.error).toMatchObject({ file: 'package.json', line: 5, message: expect.stringContaining('outside the project') });
+    expect(outcome.error!.message).not.toContain('stolen-secret');
+  }, 60_000);
+});
+
+describe('a hostile classic yarn.lock', () => {
+  it.each([
+    ['an absolute path', '/etc/ssl/private/key.tgz'],
+    ['a path climbing out of the copy', '../../../../home/worker/other.tgz'],
+    ['a Windows drive path', 'C:\\secrets\\x.tgz'],
+  ])('a resolved tarball at %s is refused at its line (yarn 1 reads such a path from the disk)', async (_what, resolved) => {
+    // `other` is not updated: yarn 1 would fetch it from its resolved path as locked.
+    const classicLock = `# yarn lockfile v1\n\n\nlib@^1.0.0:\n  version "1.0.0"\n  resolved "${attacker.url}/lib/-/lib-1.0.0.tgz#abc"\n\nother@^2.0.0:\n  version "2.0.0"\n  resolved ${JSON.stringify(`${resolved}#abc`)}\n`;
+    const pkg = json({ name: 'app', dependencies: { lib: '^1.0.0', other: '^2.0.0' } });
+    const repo = new Map([['package.json', pkg], ['yarn.lock', classicLock]]);
+    const artifact: JsArtifactFacts = { tool: 'yarn', root: '', lockFile: 'yarn.lock', packageFiles: ['package.json'], configFiles: [], packageName: 'lib', key: 'lib', newVersion: '1.1.0', lockfileOnly: true };
+    const update: PlannedUpdate = { manager: 'npm', file: 'package.json', line: 1, depName: 'lib', from: '1.0.0', to: '1.1.0', updateType: 'minor', newValue: null, newDigest: null, depIndex: 0, extra: { artifact } };
+    const ctx: ArtifactContext = { readFile: async (p) => repo.get(p), settings: { FRESHEN_NPMRC: `registry=${attacker.url}/\n` }, insecureRegistries: [attacker.host], log: silentLogger, timeoutMs: 60_000 };
+    const outcome = await yarnArtifacts.regenerate('yarn.lock', [update], new Map(), ctx);
+    expect(outcome.files).toBeUndefined();
+    expect(outcome.error).toMatchObject({ file: 'yarn.lock', line: 8, depName: 'other@^2.0.0', message: expect.stringContaining('outside the project') });
   }, 60_000);
 });
 

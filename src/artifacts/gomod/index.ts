@@ -4,10 +4,11 @@ import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseGoProxy } from '../../datasources/go/index.js';
+import { fetchedDirectly } from '../../datasources/go/proxy-settings.js';
 import type { PlannedUpdate } from '../../engine/types.js';
 import { BlockedHostError } from '../../http/index.js';
 import type { GoModArtifactFacts } from '../../managers/gomod/language.js';
-import { parseGoMod } from '../../managers/gomod/index.js';
+import { isLocalPath, parseGoMod } from '../../managers/gomod/index.js';
 import { compare, isValid } from '../../versioning/go/index.js';
 import { checkToolUrls, runTool, writeTree } from '../child.js';
 import type { LocatedError } from '../../types.js';
@@ -76,6 +77,28 @@ async function copyOf(facts: GoModArtifactFacts, goModText: string, files: Reado
   return copy;
 }
 
+/**
+ * A required module the go command would fetch directly (GONOPROXY/GOPRIVATE): the child never
+ * does (no policy checks that host), and its name is not sent to the proxies either.
+ */
+function directlyFetched(goModPath: string, goModText: string, settings: ArtifactContext['settings']): LocatedError | undefined {
+  const localised = new Set<string>();
+  const fetched: { path: string; line: number }[] = [];
+  for (const d of parseGoMod(goModText).directives) {
+    if (d.verb === 'require' && d.args[0]) fetched.push({ path: d.args[0].text, line: d.line });
+    const arrow = d.args.findIndex((t) => t.text === '=>' && !t.quoted);
+    const target = d.args[arrow + 1]?.text;
+    if (d.verb !== 'replace' || arrow <= 0 || target === undefined) continue;
+    if (isLocalPath(target)) localised.add(d.args[0]!.text);
+    else fetched.push({ path: target, line: d.line });
+  }
+  for (const { path, line } of fetched) {
+    const setting = localised.has(path) ? undefined : fetchedDirectly(settings, path);
+    if (setting) return { file: goModPath, line, depName: path, message: `${path} matches the ${setting} setting: the go command would fetch it directly, which Freshen never lets it do; go.sum is not regenerated` };
+  }
+  return undefined;
+}
+
 /** Every moved requirement is still in go.mod at (at least) its new version: tidy did not drop or lower it. */
 function missingRequirement(goModText: string, updates: readonly GoModArtifactFacts[]): string | undefined {
   const required = new Map<string, string>();
@@ -110,6 +133,8 @@ async function regenerate(lockFile: string, updates: PlannedUpdate[], files: Rea
     if (err instanceof BlockedHostError) return fail(`go is not run: ${err.host} is refused by the host policy (list it in FRESHEN_INSECURE_REGISTRIES if it is yours)`);
     return fail(`go is not run: ${(err as Error).message}`);
   }
+  const direct = directlyFetched(facts.goMod, goModText, ctx.settings);
+  if (direct) return { lockFile, error: direct };
   const copy = await copyOf(facts, goModText, files, ctx);
   if (!(copy instanceof Map)) return { lockFile, error: copy };
 
@@ -136,6 +161,8 @@ async function regenerate(lockFile: string, updates: PlannedUpdate[], files: Rea
       const value = ctx.settings[name];
       if (value !== undefined) env[name] = value;
     }
+    // GOPRIVATE still keeps names from the checksum database; but every module comes through the checked proxies, never directly.
+    env.GONOPROXY = 'none';
     const run = (args: string[]) => runTool({ command: 'go', args, cwd, tempDir, env, programs: ['go'], secrets: proxy.passwords, ...(ctx.timeoutMs ? { timeoutMs: ctx.timeoutMs } : {}) });
     const targets = all.filter((f) => !f.replacement).map((f) => `${f.path}@${f.newVersion}`);
     if (targets.length > 0) {

@@ -44,6 +44,18 @@ function pnpmSettings(text: string | undefined): string[] {
     .map(([key, value]) => `${key}=${String(value)}`);
 }
 
+/**
+ * specRefusal, and what pnpm's local resolver alone takes as a folder: `workspace:./…`, `workspace:../…`
+ * and any spec without a scheme that holds a slash (`sub/../../x`).
+ */
+export function pnpmSpecRefusal(spec: string, fromDir: string): string | undefined {
+  const refused = specRefusal(spec, fromDir);
+  if (refused) return refused;
+  const local = /^workspace:/i.test(spec) ? spec.slice('workspace:'.length) : /^[a-z][a-z0-9+.-]*:/i.test(spec) ? undefined : spec;
+  if (local === undefined || !(/^(\.|[a-z]:)/i.test(local) || /[\\/]/.test(local))) return undefined;
+  return leavesProject(local, fromDir) ? `"${spec.slice(0, 80)}" points outside the project, which pnpm would read from the worker's disk` : undefined;
+}
+
 /** Every string in a value (overrides, packageExtensions): each is a dependency spec pnpm would follow. */
 function* stringsIn(value: unknown, depth = 0): Generator<string> {
   if (depth > 32) return;
@@ -70,7 +82,7 @@ export function sanitisedWorkspace(text: string, file: string): string | Located
     if (!WORKSPACE_KEYS.has(key)) continue;
     for (const spec of stringsIn(entry)) {
       // A member pattern leaving the project would have pnpm read package.json files beside the temporary copy.
-      const refused = key === 'packages' ? (leavesProject(spec.replace(/^!/, ''), '') ? `the workspace pattern "${spec}" points outside the project` : undefined) : specRefusal(spec, '');
+      const refused = key === 'packages' ? (leavesProject(spec.replace(/^!/, ''), '') ? `the workspace pattern "${spec}" points outside the project` : undefined) : pnpmSpecRefusal(spec, '');
       if (refused) return located(file, `${key}: ${refused}`);
     }
     kept[key] = entry;

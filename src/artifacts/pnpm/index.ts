@@ -3,7 +3,7 @@ import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { PlannedUpdate } from '../../engine/types.js';
-import { specRefusal } from '../npm/refusals.js';
+import { leavesProject } from '../npm/refusals.js';
 import { secretsOf } from '../../datasources/npm/config.js';
 import { firstAnchorLine } from '../../managers/pnpm/lock-yaml.js';
 import { extractCatalogs, updateCatalog } from '../../managers/pnpm/catalogs.js';
@@ -11,7 +11,7 @@ import { catalogLockedVersion, importerVersion, PNPM_LOCK } from '../../managers
 import { dataOf, type LocatedError } from '../../types.js';
 import { checkToolUrls, runTool, writeTree } from '../child.js';
 import type { ArtifactContext, ArtifactUpdater, LockfileOutcome } from '../types.js';
-import { pnpmConfig } from './config.js';
+import { pnpmConfig, pnpmSpecRefusal } from './config.js';
 import { pnpmCommands, pnpmFactsOf } from './runs.js';
 import { pnpmFor } from './tool.js';
 
@@ -28,9 +28,22 @@ function specsOf(text: string): [string, string][] | Error {
   } catch (err) {
     return err as Error;
   }
-  const pnpmField = manifest.pnpm as Record<string, unknown> | undefined;
-  const maps = [...DEPENDENCY_SECTIONS.map((s) => manifest[s]), pnpmField?.overrides];
+  const pnpmField = (manifest.pnpm && typeof manifest.pnpm === 'object' ? manifest.pnpm : {}) as Record<string, unknown>;
+  // pnpm also follows `resolutions` (as overrides) and the specs inside `pnpm.packageExtensions`.
+  const extensions = Object.values((pnpmField.packageExtensions && typeof pnpmField.packageExtensions === 'object' ? pnpmField.packageExtensions : {}) as Record<string, unknown>)
+    .flatMap((extension) => (extension && typeof extension === 'object' ? DEPENDENCY_SECTIONS.map((s) => (extension as Record<string, unknown>)[s]) : []));
+  const maps = [...DEPENDENCY_SECTIONS.map((s) => manifest[s]), pnpmField.overrides, manifest.resolutions, ...extensions];
   return maps.flatMap((map) => (map && typeof map === 'object' ? Object.entries(map).filter((e): e is [string, string] => typeof e[1] === 'string') : []));
+}
+
+/** `pnpm.patchedDependencies` paths: patches are never copied, and one outside the project is a file of the worker's disk. */
+function patchesOf(text: string): [string, string][] {
+  try {
+    const patched = (JSON.parse(text) as { pnpm?: { patchedDependencies?: unknown } }).pnpm?.patchedDependencies;
+    return patched && typeof patched === 'object' ? Object.entries(patched).filter((e): e is [string, string] => typeof e[1] === 'string') : [];
+  } catch {
+    return [];
+  }
 }
 
 /**
@@ -41,8 +54,11 @@ async function packageRefusal(path: string, text: string, root: string, insecure
   const specs = specsOf(text);
   if (specs instanceof Error) return { file: path, message: `invalid JSON: ${specs.message}` };
   const fromDir = path.slice(root ? root.length + 1 : 0).split('/').slice(0, -1).join('/');
+  for (const [name, patch] of patchesOf(text)) {
+    if (leavesProject(patch, fromDir)) return { file: path, depName: name, message: `${name}: the patch "${patch.slice(0, 80)}" points outside the project` };
+  }
   for (const [name, spec] of specs) {
-    const refused = specRefusal(spec, fromDir);
+    const refused = pnpmSpecRefusal(spec, fromDir);
     if (refused) return { file: path, depName: name, message: `${name}: ${refused}` };
     if (!/^https?:/i.test(spec)) continue;
     try {

@@ -9,7 +9,8 @@
  * - offering, for each name in FRESHEN_POETRY_PINS (JSON name → version), only that version, so
  *   `poetry update --lock <name>` lands on exactly the planned release;
  * - never building an sdist (that runs the package's own code): metadata comes from PKG-INFO and
- *   static setup files only.
+ *   static setup files only;
+ * - never resolving a direct reference (file, directory, url, git) a release's metadata names.
  * Fails closed when Poetry's internals are not the ones this was written against.
  */
 export const POETRY_WRAPPER = String.raw`
@@ -83,6 +84,15 @@ def refuse_build(path):
     raise inspection_info.PackageInfoError(path, "freshen: building an sdist to read its metadata is refused")
 
 inspection_info.get_pep517_metadata = refuse_build
+
+from poetry.puzzle import provider as puzzle_provider
+
+# The project's own git/path/url dependencies are refused before Poetry runs: any reaching the
+# resolver come from a release's metadata (x @ file:///…, git+…), which would read the worker's disk.
+def refuse_direct_origin(self, dependency):
+    raise RuntimeError("freshen: %s is a direct reference (%s), which Freshen never resolves" % (dependency.name, dependency.source_type))
+
+puzzle_provider.Provider.search_for_direct_origin_dependency = refuse_direct_origin
 
 from poetry.console.application import main
 sys.argv[0] = "poetry"

@@ -50,6 +50,14 @@ function packageRefusal(file: string, text: string, fromDir: string): LocatedErr
     return undefined;
   }
   const lines = new LineIndex(text);
+  // yarn globs workspace patterns from the copy's root: one leaving it reads the worker's disk.
+  const workspaces = getMember(root, 'workspaces');
+  const patterns = workspaces?.kind === 'array' ? workspaces : getMember(workspaces, 'packages');
+  if (patterns?.kind === 'array') {
+    for (const item of patterns.items) {
+      if (item.kind === 'string' && leavesProject(item.value.replace(/^!/, ''), fromDir)) return { file, line: lines.lineOf(item.start), depName: 'workspaces', message: `the workspace pattern "${item.value.slice(0, 80)}" points outside the project` };
+    }
+  }
   for (const section of [...DEPENDENCY_TYPES, 'resolutions']) {
     const map = getMember(root, section);
     if (map?.kind !== 'object') continue;
@@ -69,7 +77,9 @@ function lockRefusal(lockFile: string, lock: YarnLock): LocatedError | undefined
     let reason = specs.map((spec) => yarnSpecRefusal(spec, '')).find(Boolean);
     if (!reason && entry.resolved !== undefined) {
       const resolved = entry.resolved;
-      if (/^file:/i.test(resolved)) reason = leavesProject(resolved.slice(5), '') ? 'a package outside the project' : undefined;
+      // yarn 1 reads a `resolved` path from the disk (its "legacy local paths"): /x, ./x, ../x, C:x as well as file:.
+      const path = /^file:/i.test(resolved) ? resolved.slice(5) : /^([a-z]:|\.{0,2}[\\/])/i.test(resolved) ? resolved : undefined;
+      if (path !== undefined) reason = leavesProject(path.split('#')[0]!, '') ? 'a package outside the project' : undefined;
       else if (isGitSpec(resolved) && !/^https?:\/\/[^/]+\/.*\.tgz(#|$)/i.test(resolved)) reason = GIT_REASON;
     }
     if (reason) return { file: lockFile, line: entry.line, depName: entry.descriptors[0]!, message: reason };

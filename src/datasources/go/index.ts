@@ -3,10 +3,10 @@ import type { HttpClient, HttpResponse } from '../../http/index.js';
 import { BlockedHostError } from '../../http/index.js';
 import type { Datasource, Logger, Release, ReleaseList } from '../../types.js';
 import { silentLogger } from '../../types.js';
-import { compare, getMajor, isCanonical, isIncompatible, isPseudoVersion, isStable } from '../../versioning/go/index.js';
+import { compare, getMajor, isCanonical, isIncompatible, isPseudoVersion, isStable, isValid } from '../../versioning/go/index.js';
 import { isModulePath, nextMajorPaths, versionFitsPath } from '../../versioning/go/module-path.js';
 import { fetchedDirectly, GoProxySettingError, parseGoProxy, proxyCredentials, type GoProxy } from './proxy-settings.js';
-import { hasOwnGoMod, readRetractions } from './retract.js';
+import { hasOwnGoMod, readRetractions, retractionTest } from './retract.js';
 
 export { DEFAULT_GOPROXY, GoProxySettingError, matchesPrefixPatterns, parseGoProxy, type GoProxy, type GoProxySettings } from './proxy-settings.js';
 
@@ -141,11 +141,8 @@ export function createGoDatasource(options: GoDatasourceOptions): Datasource<GoR
       const latestMod = latest ? await goModOf(found.proxy, name, latest) : undefined;
       // Like the go command: once the latest compatible version has a go.mod, +incompatible ones are no candidates.
       if (latestMod !== undefined && hasOwnGoMod(latestMod)) versions = versions.filter((v) => !isIncompatible(v));
-      const retractions = latestMod ? readRetractions(latestMod) : [];
-      const releases = (await withTimes(found.proxy, name, versions, limit, {})).map((release) => {
-        const retracted = retractions.some((r) => compare(release.version, r.low) >= 0 && compare(release.version, r.high) <= 0);
-        return retracted ? { ...release, yanked: true } : release;
-      });
+      const retracted = retractionTest(latestMod ? readRetractions(latestMod) : [], compare, isValid);
+      const releases = (await withTimes(found.proxy, name, versions, limit, {})).map((release) => (retracted(release.version) ? { ...release, yanked: true } : release));
 
       const highestMajor = versions.length > 0 ? Math.max(...versions.map(getMajor)) : 0;
       for (const nextPath of nextMajorPaths(name, highestMajor, options.maxNextMajors ?? 5)) {

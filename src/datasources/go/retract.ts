@@ -38,3 +38,23 @@ export function hasOwnGoMod(goMod: string): boolean {
     return text !== '' && !text.startsWith('module ') && !text.startsWith('module\t');
   });
 }
+
+/**
+ * Whether a version lies in a retracted interval: the intervals sorted once, then a binary search
+ * per version, so a go.mod of many retractions never costs versions × retractions.
+ */
+export function retractionTest(retractions: readonly Retraction[], compare: (a: string, b: string) => number, isValid: (v: string) => boolean): (version: string) => boolean {
+  const sorted = retractions.filter((r) => isValid(r.low) && isValid(r.high)).sort((a, b) => compare(a.low, b.low));
+  // reach[i]: the highest `high` among sorted[0..i].
+  const reach: string[] = [];
+  sorted.forEach((r, i) => reach.push(i === 0 || compare(r.high, reach[i - 1]!) > 0 ? r.high : reach[i - 1]!));
+  return (version) => {
+    let [lo, hi, last] = [0, sorted.length - 1, -1];
+    while (lo <= hi) {
+      const mid = (lo + hi) >> 1;
+      if (compare(sorted[mid]!.low, version) <= 0) [last, lo] = [mid, mid + 1];
+      else hi = mid - 1;
+    }
+    return last >= 0 && compare(reach[last]!, version) >= 0;
+  };
+}

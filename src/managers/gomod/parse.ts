@@ -27,6 +27,7 @@ export interface GoModFile {
 const SPACE = /[ \t]/;
 /** The longest directive, `replace a v1 => b v2`, has 6 words; more on one line is no go.mod. */
 const MAX_WORDS_PER_LINE = 16;
+const MAX_LINE_ERRORS = 100;
 
 /** The tokens of one line (from `from` to `to` in text) and its comment; throws a message for an unterminated quote. */
 function tokenize(text: string, from: number, to: number): { tokens: Token[]; comment: string } {
@@ -84,6 +85,11 @@ export function parseGoMod(text: string): GoModFile {
       block = readLine(tokens, comment, line, block, directives);
     } catch (err) {
       errors.push({ line, message: (err as Error).message });
+      // Millions of broken lines would be millions of messages: past this many, the file is no go.mod.
+      if (errors.length >= MAX_LINE_ERRORS) {
+        errors.push({ line, message: `more than ${MAX_LINE_ERRORS} lines are not go.mod; the rest is not read` });
+        return { directives, errors };
+      }
     }
     if (directives.length > MAX_DEPENDENCIES_PER_FILE) {
       errors.push({ line, message: `more than ${MAX_DEPENDENCIES_PER_FILE} directives; the rest of go.mod is not read` });

@@ -127,7 +127,11 @@ export function parsePyproject(text: string): Pyproject {
         const found = located([...path, name], spec);
         add({ ...base, constraint: spec, offset: at([...path, name]), ...(found ? { range: { start: found.start, end: found.end } } : {}), ...(name.toLowerCase() === 'python' ? { skipReason: 'python: the interpreter version, not a package' } : {}) });
       } else if (Array.isArray(spec)) {
-        add({ ...base, constraint: null, offset: at([...path, name, 0, 'version']), skipReason: 'multiple constraints (per Python or platform): not rewritten' });
+        // Poetry resolves every alternative while locking, so one git/path/url entry is as unresolvable as a lone one.
+        const index = spec.findIndex((s) => isTable(s) && Object.keys(NOT_RESOLVED).some((k) => k in s));
+        const kind = index < 0 ? undefined : Object.keys(NOT_RESOLVED).find((k) => k in (spec[index] as Table));
+        if (kind) add({ ...base, constraint: null, offset: at([...path, name, index, kind]), skipReason: NOT_RESOLVED[kind]! });
+        else add({ ...base, constraint: null, offset: at([...path, name, 0, 'version']), skipReason: 'multiple constraints (per Python or platform): not rewritten' });
       } else if (isTable(spec)) {
         const kind = Object.keys(NOT_RESOLVED).find((k) => k in spec);
         const version = typeof spec.version === 'string' ? spec.version : null;

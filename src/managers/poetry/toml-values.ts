@@ -65,6 +65,8 @@ export function tomlStrings(text: string): TomlString[] {
       }
       skipSpace();
       if (text[i] !== '.') return keys;
+      // Every value below a table copies its path: a header of thousands of dotted keys would cost values × keys.
+      if (keys.length >= MAX_NESTING) throw new LimitError(`a key of more than ${MAX_NESTING} dotted parts`, text.slice(0, i).split('\n').length);
       i++;
     }
   }
