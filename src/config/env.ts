@@ -125,8 +125,10 @@ const envSchema = z.object({
   GOPRIVATE: z.string().min(1).optional(),
   GONOPROXY: z.string().min(1).optional(),
   GONOSUMCHECK: z.string().min(1).optional(),
-  /** Where yarn and pnpm versions a repository's `packageManager` names are installed once (default: under the OS temp dir). */
+  /** Where yarn and pnpm versions a repository's `packageManager` names are installed once (default: ~/.cache/freshen/tools). */
   FRESHEN_TOOLS_DIR: z.string().min(1).optional(),
+  /** Where the ecosystem tools run in private copies of a project (default: ~/.cache/freshen/work; not the shared temp directory, whose parent folders the tools read config files from). */
+  FRESHEN_WORK_DIR: z.string().min(1).optional(),
   /** Seconds a package repository's GitHub releases and changelog stay cached for release notes. */
   FRESHEN_RELEASE_NOTES_TTL_SECONDS: z.coerce.number().int().min(60).max(7 * 24 * 3600).default(6 * 3600),
   /** Namespace of every Redis key Freshen writes (queue and memory). */

@@ -23,7 +23,7 @@ import { repositoryCredentials } from './registry-credentials.js';
 import type { ScanContextFactory } from './scan-repo.js';
 
 /** The app's settings the ecosystems read (datasources, artifact updaters); nothing else of the environment reaches them. */
-export const ECOSYSTEM_SETTINGS = ['FRESHEN_NPMRC', 'PIP_INDEX_URL', 'GOPROXY', 'GOSUMDB', 'GONOSUMDB', 'GOPRIVATE', 'GONOPROXY', 'GONOSUMCHECK', 'FRESHEN_TOOLS_DIR'] as const;
+export const ECOSYSTEM_SETTINGS = ['FRESHEN_NPMRC', 'PIP_INDEX_URL', 'GOPROXY', 'GOSUMDB', 'GONOSUMDB', 'GOPRIVATE', 'GONOPROXY', 'GONOSUMCHECK', 'FRESHEN_TOOLS_DIR', 'FRESHEN_WORK_DIR'] as const;
 
 function ecosystemSettings(env: Partial<Record<(typeof ECOSYSTEM_SETTINGS)[number], string | undefined>>): Record<string, string | undefined> {
   return Object.fromEntries(ECOSYSTEM_SETTINGS.map((name) => [name, env[name]]));

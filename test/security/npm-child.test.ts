@@ -66,11 +66,12 @@ async function scanDir(dir: string, insecure = [verdaccio.host]) {
   return scan(directorySource(dir), { images: noImages, log: silentLogger, planners: [planner] });
 }
 
-async function write(dir: string, updates: PlannedUpdate[], insecure = [verdaccio.host]) {
+async function write(dir: string, updates: PlannedUpdate[], insecure = [verdaccio.host], workDir?: string) {
   const source = directorySource(dir);
   const texts = new Map<string, string>();
   for (const file of new Set(updates.map((u) => u.file))) texts.set(file, await source.read(file));
-  return applyUpdatesWithArtifacts(texts, updates, { readFile: (p) => source.read(p).catch(() => undefined), settings: { ...languageEnv(), FRESHEN_NPMRC: appNpmrc() }, insecureRegistries: insecure });
+  const settings = { ...languageEnv(), FRESHEN_NPMRC: appNpmrc(), ...(workDir ? { FRESHEN_WORK_DIR: workDir } : {}) };
+  return applyUpdatesWithArtifacts(texts, updates, { readFile: (p) => source.read(p).catch(() => undefined), settings, insecureRegistries: insecure });
 }
 
 /** What a server was sent that carries the operator's token, anywhere in its headers. */
@@ -234,12 +235,7 @@ describe('paths outside the project are never read', () => {
     const text = pkg({ 'lib-a': '^1.0.0', ...deps }, extra);
     const dir = project({ 'package.json': text, 'package-lock.json': locks.a!, '.npmrc': repoNpmrc() });
     const { updates } = await scanDir(dir);
-    const savedTmp = process.env.TMPDIR;
-    process.env.TMPDIR = privateTmp;
-    const written = await write(dir, updates).finally(() => {
-      if (savedTmp === undefined) delete process.env.TMPDIR;
-      else process.env.TMPDIR = savedTmp;
-    });
+    const written = await write(dir, updates, [verdaccio.host], privateTmp);
     expect(written.files.get('package-lock.json') ?? '').not.toContain('outside-secret');
     expect(written.files.size).toBe(0);
     expect(written.errors).toContainEqual(expect.objectContaining({ file: 'package.json', line: lineOf(text, needle), message: expect.stringMatching(/points outside the project.*package-lock\.json left as it is$/) }));

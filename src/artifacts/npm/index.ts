@@ -14,6 +14,7 @@ export const npmArtifacts: ArtifactUpdater = {
       ...(ctx.settings.FRESHEN_NPMRC ? { appNpmrc: ctx.settings.FRESHEN_NPMRC } : {}),
       vars: { ...ctx.settings },
       insecureRegistries: ctx.insecureRegistries,
+      workDir: ctx.settings.FRESHEN_WORK_DIR,
       ...(ctx.timeoutMs ? { timeoutMs: ctx.timeoutMs } : {}),
     });
   },

@@ -1,6 +1,6 @@
 // Regenerates package-lock.json (or npm-shrinkwrap.json) with real npm in a temporary copy (no scripts, no git, no paths outside); all or nothing per lockfile.
-import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { toolWorkDir } from '../tools-dir.js';
+import { mkdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
 import { NpmrcError, npmOptionsFrom, redactSecrets, secretsOf, toNpmrc, type NpmOptions } from '../../datasources/npm/index.js';
 import type { JsArtifactFacts } from '../../managers/npm/js-lockfile.js';
@@ -13,6 +13,8 @@ import { npmRefusal } from './refusals.js';
 
 export interface NpmLockfileOptions extends NpmChildOptions {
   readFile(path: string): Promise<string | undefined>;
+  /** Where npm's private copies are made (FRESHEN_WORK_DIR); default the worker user's cache. */
+  workDir?: string | undefined;
   appNpmrc?: string;
   vars?: Record<string, string | undefined>;
   timeoutMs?: number;
@@ -58,7 +60,7 @@ export async function regenerateLockfile(updates: PlannedUpdate[], files: Readon
     plainHttpRefusal(npmOptions, options.insecureRegistries ?? [], lockFile);
   if (refused) return { lockFile, error: refused };
   const secrets = secretsOf(npmOptions);
-  const dir = await mkdtemp(join(tmpdir(), 'freshen-npm-'));
+  const dir = await toolWorkDir({ FRESHEN_WORK_DIR: options.workDir }, 'npm-');
   try {
     const rel = (path: string) => path.slice(project.root ? project.root.length + 1 : 0);
     for (const [path, text] of texts) {

@@ -1,6 +1,6 @@
 // Regenerates pnpm-lock.yaml with real pnpm in a temporary copy: Freshen's own .npmrc, no scripts, no pnpmfile, the address guard; all or nothing.
-import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { toolWorkDir } from '../tools-dir.js';
+import { readFile, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { PlannedUpdate } from '../../engine/types.js';
 import { leavesProject } from '../npm/refusals.js';
@@ -123,7 +123,7 @@ async function regenerate(lockFile: string, updates: PlannedUpdate[], files: Rea
   } catch (err) {
     return fail({ file: facts.packageFiles.find((p) => p === (facts.root ? `${facts.root}/package.json` : 'package.json')) ?? lockFile, message: (err as Error).message });
   }
-  const dir = await mkdtemp(join(tmpdir(), 'freshen-pnpm-'));
+  const dir = await toolWorkDir(ctx.settings, 'pnpm-');
   try {
     const rel = (path: string) => path.slice(facts.root ? facts.root.length + 1 : 0);
     // Only the manifests and the lockfile are copied: no .pnpmfile.cjs, patches or scripts come along.

@@ -1,6 +1,6 @@
 // Regenerates poetry.lock with Debian's Poetry in a temporary copy, through Freshen's guarded wrapper; all or nothing per lockfile.
-import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { toolWorkDir } from '../tools-dir.js';
+import { readFile, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { PlannedUpdate } from '../../engine/types.js';
 import { lockFileOf, parsePyproject, type PoetryArtifactFacts } from '../../managers/poetry/index.js';
@@ -56,7 +56,7 @@ export async function regeneratePoetryLock(lockFile: string, updates: PlannedUpd
   const network = await poetryNetwork(pyprojectPath, sources, ctx.settings, ctx.insecureRegistries);
   if ('message' in network) return { lockFile, error: network };
 
-  const tempDir = await mkdtemp(join(tmpdir(), 'freshen-poetry-'));
+  const tempDir = await toolWorkDir(ctx.settings, 'poetry-');
   try {
     const project = join(tempDir, 'project');
     await writeTree(project, new Map([['pyproject.toml', pyproject], ['poetry.lock', lockText]]));

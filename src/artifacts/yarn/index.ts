@@ -1,6 +1,6 @@
 // Regenerates yarn.lock (classic and Berry) with the yarn the project names, in a temporary copy: no scripts, Freshen's own settings, all or nothing.
-import { mkdtemp, readFile, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { toolWorkDir } from '../tools-dir.js';
+import { readFile, rm } from 'node:fs/promises';
 import { basename, join } from 'node:path';
 import { NpmrcError, npmOptionsFrom, secretsOf, toNpmrc, type NpmOptions } from '../../datasources/npm/config.js';
 import type { PlannedUpdate } from '../../engine/types.js';
@@ -117,7 +117,7 @@ export const yarnArtifacts: ArtifactUpdater = {
   lockfileOf: (update) => yarnFactsOf(update)?.lockFile,
   async regenerate(lockFile, updates, files, ctx): Promise<LockfileOutcome> {
     const facts = yarnFactsOf(updates[0]!)!;
-    const tempDir = await mkdtemp(join(tmpdir(), 'freshen-yarn-'));
+    const tempDir = await toolWorkDir(ctx.settings, 'yarn-');
     try {
       const prepared = await prepare(facts, updates, files, ctx, tempDir);
       const project = join(tempDir, 'project');

@@ -1,8 +1,7 @@
 // Which yarn runs a project: the version its packageManager names, from npm packages (bundled, or installed once into the tools cache), never corepack.
-import { toolsDirOf } from '../tools-dir.js';
+import { toolsDirOf, toolWorkDir } from '../tools-dir.js';
 import { createRequire } from 'node:module';
 import { access, mkdir, mkdtemp, readFile, rename, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { npmOptionsFrom, secretsOf, toNpmrc } from '../../datasources/npm/config.js';
 import type { YarnFlavour } from '../../managers/yarn/index.js';
@@ -79,7 +78,7 @@ export async function yarnEntry(tool: YarnTool, ctx: ArtifactContext): Promise<s
 async function install(tool: YarnTool, toolsDir: string, dir: string, ctx: ArtifactContext): Promise<void> {
   await mkdir(toolsDir, { recursive: true });
   const staging = await mkdtemp(join(toolsDir, '.installing-'));
-  const temp = await mkdtemp(join(tmpdir(), 'freshen-yarn-install-'));
+  const temp = await toolWorkDir(ctx.settings, 'yarn-install-');
   try {
     const options = npmOptionsFrom({ appNpmrc: ctx.settings.FRESHEN_NPMRC, vars: ctx.settings });
     await writeFile(join(temp, 'npmrc'), toNpmrc(options), { mode: 0o600 });
