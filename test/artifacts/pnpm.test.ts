@@ -230,7 +230,7 @@ describe('packageManager names another pnpm', () => {
     const outcome = await pnpmArtifacts.regenerate('pnpm-lock.yaml', [update], new Map(), ctx);
     expect(outcome.error).toBeUndefined();
     expect(locked(dir, outcome.files!.get('pnpm-lock.yaml')!, 'package.json', 'pm-lib', '^1.0.0')).toBe('1.0.1');
-    const installed = join(tools, 'pnpm-10.99.0', 'node_modules', 'pnpm', 'package.json');
+    const installed = join(tools, 'pnpm@10.99.0', 'node_modules', 'pnpm', 'package.json');
     expect(JSON.parse(readFileSync(installed, 'utf8')).version).toBe('10.99.0');
 
     // Once: a second run uses the cached copy even with the registry unreachable.
