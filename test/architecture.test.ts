@@ -87,8 +87,6 @@ const NOT_YET_REGISTERED: readonly (readonly [file: string, folder: string])[] =
   // npmPlanner/pipPlanner: one manager through the language planner with a datasource built from
   // explicit options (tests, and the npm lockfile guard); production goes through the registries.
   ['src/engine/extract.ts', 'managers/pip'],
-  ['src/engine/language/index.ts', 'datasources/npm'],
-  ['src/engine/language/index.ts', 'datasources/pypi'],
   ['src/engine/language/release-notes.ts', 'versioning/pep440'],
   ['src/engine/npm-lockfile-guard.ts', 'managers/npm'],
   ['src/engine/pip-includes.ts', 'managers/pip'],
@@ -104,8 +102,6 @@ const NOT_YET_REGISTERED: readonly (readonly [file: string, folder: string])[] =
   ['src/engine/planners/tool-checksums.ts', 'datasources/github-releases'],
   ['src/engine/planners/tool-checksums.ts', 'managers/dockerfile-tools'],
   ['src/engine/planners/tool-pins.ts', 'datasources/github-releases'],
-  ['src/engine/planners/tool-pins.ts', 'datasources/npm'],
-  ['src/engine/planners/tool-pins.ts', 'datasources/pypi'],
   ['src/engine/planners/tool-pins.ts', 'managers/dockerfile-tools'],
   ['src/github/tool-releases.ts', 'datasources/github-releases'],
   // Insight reads images (registry client), end-of-life tables and OSV directly.

@@ -1,8 +1,7 @@
 // The one composition of a scan's planners, for the CLI and the app alike: datasources from the registry, images first, then OS pins, the language planner, tool pins, release notes and insight as the config asks.
 import { createDatasources, type DatasourceDeps, type PackageIndexes } from '../datasources/index.js';
-import { releaseNotesPlanner, type ReleaseNotesSource } from '../engine/language/index.js';
+import { languagePlanners, type ReleaseNotesSource } from '../engine/language/index.js';
 import { imagesPlanner } from '../engine/planners/images.js';
-import { languagePlanner } from '../engine/planners/language.js';
 import { createToolPinsPlanner, type ToolPinsPlannerOptions, type VersionList } from '../engine/planners/tool-pins.js';
 import type { ImageLookup, Planner } from '../engine/types.js';
 import type { HttpClient } from '../http/index.js';
@@ -51,7 +50,7 @@ export function scanPlanners(config: RepoConfig, parts: ScanParts): Planner[] {
     npmVersions: (name) => toolVersions(datasources.get('npm'), name),
     pypiVersions: (name) => toolVersions(datasources.get('pypi'), name, settings.PIP_INDEX_URL),
   });
-  const language = [languagePlanner({ datasources, settings }), tools, ...(releaseNotes ? [releaseNotesPlanner(releaseNotes)] : [])];
+  const language = languagePlanners({ datasources, settings, tools: [tools], ...(releaseNotes ? { releaseNotes } : {}) });
   // Images first: OS pins and insight read the image updates. Tags are read through the `docker`
   // datasource over the context's image client at plan time, so what wraps that client (the app's
   // lookup metrics) sees tag lookups as well as digests.

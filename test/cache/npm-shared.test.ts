@@ -11,7 +11,9 @@ import { sharedNpm } from '../../src/datasources/npm/cache.js';
 import { createNpmDatasource, npmOptionsFrom, sendsCredentials } from '../../src/datasources/npm/index.js';
 import { directorySource } from '../../src/engine/directory-source.js';
 import { scan } from '../../src/engine/index.js';
+import { createDatasources } from '../../src/datasources/index.js';
 import { languagePlanners } from '../../src/engine/language/index.js';
+import { createHttpClient } from '../../src/http/index.js';
 import type { ImageLookup } from '../../src/engine/types.js';
 import { silentLogger } from '../../src/types.js';
 import { startLoopbackServer, type LoopbackServer } from '../http/loopback-server.js';
@@ -120,7 +122,8 @@ describe('npm lookups shared by workers', () => {
     const noImages: ImageLookup = { getTags: () => Promise.reject(new Error('no images')), getDigest: () => Promise.reject(new Error('no images')) };
     const planWith = (installationId: number) => {
       const cache = sharedCache();
-      const planners = languagePlanners({ env: {}, insecureRegistries: [registry.host], npm: (direct) => sharedNpm(direct, cache, installationId, 600) });
+      const datasources = createDatasources({ http: createHttpClient({ insecureHosts: [registry.host] }), settings: {}, insecureRegistries: [registry.host], shared: { npm: (direct) => sharedNpm(direct, cache, installationId, 600) } });
+      const planners = languagePlanners({ datasources, settings: {} });
       return scan(directorySource(projectDir), { images: noImages, log: silentLogger, planners });
     };
     const [first, second] = await Promise.all([planWith(1), planWith(2)]);

@@ -13,7 +13,9 @@ import { loadEnv } from '../../src/config/env.js';
 import { createImageLookup } from '../../src/datasources/oci/index.js';
 import { directorySource } from '../../src/engine/directory-source.js';
 import { scan } from '../../src/engine/index.js';
+import { createDatasources } from '../../src/datasources/index.js';
 import { languagePlanners } from '../../src/engine/language/index.js';
+import { createHttpClient } from '../../src/http/index.js';
 import { start, type Running } from '../../src/main.js';
 import { createLogger, environmentSecrets } from '../../src/observability/logging.js';
 import { silentLogger } from '../../src/types.js';
@@ -81,7 +83,7 @@ describe('a repository whose requirements files name private indexes with passwo
   it('gets located errors that name the index host, never its user or password', async () => {
     const images = createImageLookup({ insecureRegistries: [], log: silentLogger });
     const insecure = env.FRESHEN_INSECURE_REGISTRIES!.split(',');
-    const result = await scan(directorySource(dir), { images, log: silentLogger, planners: languagePlanners({ env, insecureRegistries: insecure }) });
+    const result = await scan(directorySource(dir), { images, log: silentLogger, planners: languagePlanners({ datasources: createDatasources({ http: createHttpClient({ insecureHosts: insecure }), settings: env, insecureRegistries: insecure }), settings: env }) });
     const where = result.errors.map((e) => `${e.file}:${e.line}`);
     expect(where).toEqual(expect.arrayContaining(['requirements.txt:2', 'requirements-dev.txt:2', 'requirements-ci.txt:2', 'tools/requirements.txt:1']));
     const byFile = (file: string) => result.errors.find((e) => e.file === file)!.message;

@@ -1,5 +1,5 @@
 // Which pnpm runs: the bundled one, or the version `packageManager` names, installed once from the operator's npm registry into a tools cache.
-import { cachedToolPackage } from '../tool-cache.js';
+import { cachedToolPackage } from '../npm/tool-cache.js';
 import { createRequire } from 'node:module';
 import { readFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';

@@ -1,5 +1,5 @@
 // Which yarn runs a project: the version its packageManager names, from npm packages (bundled, or installed once into the tools cache), never corepack.
-import { cachedToolPackage } from '../tool-cache.js';
+import { cachedToolPackage } from '../npm/tool-cache.js';
 import { createRequire } from 'node:module';
 import { join } from 'node:path';
 import type { YarnFlavour } from '../../managers/yarn/index.js';

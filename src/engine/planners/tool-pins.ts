@@ -1,7 +1,5 @@
 // The tool pin planner: newer versions of tools a Dockerfile downloads, with every checksum that guards them, or held with why.
 import type { GitHubRelease, GitHubReleaseSource } from '../../datasources/github-releases/index.js';
-import type { NpmVersion } from '../../datasources/npm/index.js';
-import type { PypiRelease } from '../../datasources/pypi/index.js';
 import { decodeDigest, encodeDigest, SAFE_TOOL_VERSION, VERSION_MARK, type DigestPart, type ToolExtra, type ToolSource } from '../../managers/dockerfile-tools/index.js';
 import { dataOf, type Dependency, type UpdateType, type Versioning } from '../../types.js';
 import { getVersioning, loose, pep440, semver } from '../../versioning/index.js';
@@ -39,11 +37,6 @@ export interface VersionList {
   sourceUrl?: string;
 }
 
-/** An npm package's or PyPI project's versions, without deprecated or yanked ones. */
-export function versionList(pkg: { versions: NpmVersion[]; sourceUrl?: string } | { releases: PypiRelease[]; sourceUrl?: string }): VersionList {
-  const versions = 'versions' in pkg ? pkg.versions.filter((v) => !v.deprecated).map((v) => v.version) : pkg.releases.filter((r) => !r.yanked).map((r) => r.version);
-  return { versions, ...(pkg.sourceUrl ? { sourceUrl: pkg.sourceUrl } : {}) };
-}
 
 /** What a source offers: its versions, and where their release notes are. */
 interface Lookup {

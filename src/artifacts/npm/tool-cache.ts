@@ -1,10 +1,10 @@
 // A tool package a repository's `packageManager` names (yarn, pnpm), installed once per version into the tools cache by npm from the operator's registry.
 import { access, mkdir, mkdtemp, readFile, rename, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { npmOptionsFrom, secretsOf, toNpmrc } from '../datasources/npm/config.js';
-import { runTool } from './child.js';
-import { toolsDirOf, toolWorkDir } from './tools-dir.js';
-import type { ArtifactContext } from './types.js';
+import { npmOptionsFrom, secretsOf, toNpmrc } from '../../datasources/npm/config.js';
+import { runTool } from '../child.js';
+import { toolsDirOf, toolWorkDir } from '../tools-dir.js';
+import type { ArtifactContext } from '../types.js';
 
 const exists = (path: string) => access(path).then(() => true, () => false);
 const installing = new Map<string, Promise<void>>();
