@@ -2,7 +2,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { runCli } from '../../src/cli.js';
+import { runCliCaptured } from '../support/cli.js';
 import { startGoProxy, type GoProxyServer } from '../support/go-proxy.js';
 import { goTestSettings, runGo } from '../support/go-tool.js';
 import { tempCheckout, tempDir } from '../support/temp-dir.js';
@@ -65,12 +65,8 @@ afterAll(async () => {
   await proxy?.close();
 });
 
-async function cli(args: string[]) {
-  let out = '';
-  let err = '';
-  const env = { PATH: process.env.PATH, ...goTestSettings(proxy.url), FRESHEN_INSECURE_REGISTRIES: proxy.host };
-  const code = await runCli(args, { out: (t) => (out += t), err: (t) => (err += t), env });
-  return { code, out, err };
+function cli(args: string[]) {
+  return runCliCaptured(args, { PATH: process.env.PATH, ...goTestSettings(proxy.url), FRESHEN_INSECURE_REGISTRIES: proxy.host });
 }
 
 describe('freshen scan --write on a Go module', () => {
@@ -122,12 +118,8 @@ describe("go.mod's go and toolchain lines", () => {
   afterAll(async () => {
     await toolchains?.close();
   });
-  const scanJson = async (dir: string) => {
-    let out = '';
-    const env = { PATH: process.env.PATH, ...goTestSettings(toolchains.url), FRESHEN_INSECURE_REGISTRIES: toolchains.host };
-    await runCli(['scan', dir, '--json'], { out: (t) => (out += t), err: () => {}, env });
-    return JSON.parse(out) as { updates: { depName: string; from: string; to: string }[]; errors: unknown[] };
-  };
+  const env = () => ({ PATH: process.env.PATH, ...goTestSettings(toolchains.url), FRESHEN_INSECURE_REGISTRIES: toolchains.host });
+  const scanJson = async (dir: string) => (await runCliCaptured(['scan', dir, '--json'], env())).json as { updates: { depName: string; from: string; to: string }[]; errors: unknown[] };
 
   it('are left alone by default: nothing is asked of the proxy for them', async () => {
     const report = await scanJson(tempCheckout('freshen-golines-', files()));
@@ -140,8 +132,7 @@ describe("go.mod's go and toolchain lines", () => {
     expect(report.errors).toEqual([]);
     expect(report.updates.map((u) => [u.depName, u.from, u.to])).toEqual([['go', '1.22', '1.23'], ['toolchain', '1.22.3', 'go1.23.4']]);
     const dir = tempCheckout('freshen-golines-', files('goDirective: bump\n'));
-    const env = { PATH: process.env.PATH, ...goTestSettings(toolchains.url), FRESHEN_INSECURE_REGISTRIES: toolchains.host };
-    await runCli(['scan', dir, '--write'], { out: () => {}, err: () => {}, env });
+    await runCliCaptured(['scan', dir, '--write'], env());
     expect(readFileSync(join(dir, 'go.mod'), 'utf8')).toBe('module example.com/lines\n\ngo 1.23\n\ntoolchain go1.23.4\n');
   });
 });

@@ -3,7 +3,7 @@ import { cpSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'n
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { runCli } from '../../src/cli.js';
+import { runCliCaptured } from '../support/cli.js';
 import { pnpmLockfile } from '../../src/managers/pnpm/index.js';
 import { catalogLockedVersion } from '../../src/managers/pnpm/lockfile.js';
 import { pnpm } from '../support/pnpm-project.js';
@@ -15,12 +15,8 @@ let dir: string;
 const json = (value: unknown) => JSON.stringify(value, null, 2) + '\n';
 const token = () => `//${verdaccio.host}/:_authToken=${verdaccio.token}\n`;
 
-async function cli(args: string[]) {
-  let out = '';
-  let err = '';
-  const env = { PATH: process.env.PATH, FRESHEN_INSECURE_REGISTRIES: verdaccio.host, FRESHEN_NPMRC: token() };
-  const code = await runCli(args, { out: (t) => (out += t), err: (t) => (err += t), env });
-  return { code, out, err, json: out.startsWith('{') ? JSON.parse(out) : undefined };
+function cli(args: string[]) {
+  return runCliCaptured(args, { PATH: process.env.PATH, FRESHEN_INSECURE_REGISTRIES: verdaccio.host, FRESHEN_NPMRC: token() });
 }
 
 function snapshot(root: string): Record<string, string> {

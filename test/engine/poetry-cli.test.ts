@@ -2,7 +2,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { runCli } from '../../src/cli.js';
+import { runCliCaptured } from '../support/cli.js';
 import { startPythonIndex, type PythonIndex } from '../support/python-index.js';
 import { firstLock, lockCheck, lockedIn, pyprojectText } from '../support/poetry-project.js';
 import { tempCheckout } from '../support/temp-dir.js';
@@ -23,12 +23,8 @@ afterAll(async () => {
   await index?.close();
 });
 
-async function cli(args: string[]) {
-  let out = '';
-  let err = '';
-  const env = { PATH: process.env.PATH, PIP_INDEX_URL: `${index.url}/simple`, FRESHEN_INSECURE_REGISTRIES: index.host };
-  const code = await runCli(args, { out: (t) => (out += t), err: (t) => (err += t), env });
-  return { code, out, err };
+function cli(args: string[]) {
+  return runCliCaptured(args, { PATH: process.env.PATH, PIP_INDEX_URL: `${index.url}/simple`, FRESHEN_INSECURE_REGISTRIES: index.host });
 }
 
 describe('freshen scan --write on a Poetry project', () => {

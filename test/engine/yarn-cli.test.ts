@@ -2,7 +2,7 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { runCli } from '../../src/cli.js';
+import { runCliCaptured } from '../support/cli.js';
 import { yarnLockfile } from '../../src/managers/yarn/index.js';
 import { tempCheckout } from '../support/temp-dir.js';
 import { publish, startVerdaccio, type VerdaccioInstance } from '../support/verdaccio.js';
@@ -13,12 +13,8 @@ const json = (value: unknown) => JSON.stringify(value, null, 2) + '\n';
 type Flavour = 'classic' | 'berry';
 const checkouts = {} as Record<Flavour, string>;
 
-async function cli(args: string[]) {
-  let out = '';
-  let err = '';
-  const env = { PATH: process.env.PATH, FRESHEN_INSECURE_REGISTRIES: verdaccio.host, FRESHEN_NPMRC: `//${verdaccio.host}/:_authToken=${verdaccio.token}\n` };
-  const code = await runCli(args, { out: (t) => (out += t), err: (t) => (err += t), env });
-  return { code, out, err, json: out.startsWith('{') ? JSON.parse(out) : undefined };
+function cli(args: string[]) {
+  return runCliCaptured(args, { PATH: process.env.PATH, FRESHEN_INSECURE_REGISTRIES: verdaccio.host, FRESHEN_NPMRC: `//${verdaccio.host}/:_authToken=${verdaccio.token}\n` });
 }
 
 function snapshot(dir: string): Record<string, string> {
