@@ -1,6 +1,7 @@
 // package-lock.json and npm-shrinkwrap.json (lockfileVersion 2 and 3): the version node would load for a dependency.
 import { dirOf, joinPath, selfAndParents } from '../paths.js';
 import type { JsLockfile } from './js-lockfile.js';
+import { memoByText } from '../parse-memo.js';
 
 interface LockDoc {
   lockfileVersion?: number;
@@ -8,25 +9,13 @@ interface LockDoc {
 }
 
 // Parsed once per lockfile text: a repository's workspace members all read the same lockfile.
-const parsed = new Map<string, LockDoc | Error>();
-
-function docOf(text: string): LockDoc {
-  let doc = parsed.get(text);
-  if (!doc) {
-    try {
-      doc = JSON.parse(text) as LockDoc;
-      if ((doc.lockfileVersion ?? 1) < 2 || !doc.packages) {
-        doc = new Error(`lockfileVersion ${doc.lockfileVersion ?? 1} is not supported; run npm 7 or newer once to upgrade it`);
-      }
-    } catch (err) {
-      doc = err instanceof Error ? err : new Error(String(err));
-    }
-    if (parsed.size > 64) parsed.clear();
-    parsed.set(text, doc);
+const docOf = memoByText((text: string): LockDoc => {
+  const doc = JSON.parse(text) as LockDoc;
+  if ((doc.lockfileVersion ?? 1) < 2 || !doc.packages) {
+    throw new Error(`lockfileVersion ${doc.lockfileVersion ?? 1} is not supported; run npm 7 or newer once to upgrade it`);
   }
-  if (doc instanceof Error) throw doc;
   return doc;
-}
+});
 
 export const npmLockfile: JsLockfile = {
   tool: 'npm',

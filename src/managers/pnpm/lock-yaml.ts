@@ -2,6 +2,7 @@
 import { Composer, isMap, isScalar, Lexer, LineCounter, Parser, type CST, type Document, type Node } from 'yaml';
 import { ParseError } from '../../types.js';
 import { LimitError, MAX_FILE_BYTES, MAX_NESTING } from '../limits.js';
+import { memoByText } from '../parse-memo.js';
 import { mapGet, resolveNode } from '../yaml-values.js';
 
 /** What lockedVersion and the catalog lookups need; `packages` and `snapshots` (most of the file) are not composed. */
@@ -46,14 +47,14 @@ function* nestingCapped(text: string, lineCounter: LineCounter): Generator<CST.T
   yield* parser.end();
 }
 
-let last: { text: string; lock: PnpmLock } | undefined;
 
 /**
- * Parses a pnpm-lock.yaml (the last one is kept: lockedVersion is asked once per dependency).
- * Throws a ParseError with the line when it is not YAML or not a mapping.
+ * Parses a pnpm-lock.yaml (remembered: lockedVersion is asked once per dependency). Throws a
+ * ParseError with the line when it is not YAML or not a mapping.
  */
-export function readPnpmLock(text: string): PnpmLock {
-  if (last?.text === text) return last.lock;
+export const readPnpmLock = memoByText(parsePnpmLock, 4);
+
+function parsePnpmLock(text: string): PnpmLock {
   if (text.length > MAX_FILE_BYTES) throw new LimitError(`larger than ${MAX_FILE_BYTES} bytes; not read`);
   const lineCounter = new LineCounter();
   const docs = Array.from(new Composer({ merge: true, uniqueKeys: false }).compose(nestingCapped(wantedSections(text), lineCounter)));
@@ -64,9 +65,7 @@ export function readPnpmLock(text: string): PnpmLock {
   if (docs.length > 1) throw new ParseError('a pnpm lockfile holds one YAML document', lineCounter.linePos(docs[1]!.range[0]).line);
   const version = scalarText(mapGet(doc.contents, 'lockfileVersion', doc));
   const major = version === undefined ? undefined : Number.parseInt(version, 10);
-  const lock = { doc, major: Number.isNaN(major) ? undefined : major };
-  last = { text, lock };
-  return lock;
+  return { doc, major: Number.isNaN(major) ? undefined : major };
 }
 
 /** The text of a scalar (numbers as written: `lockfileVersion: 5.4`), else undefined. */

@@ -1,5 +1,6 @@
 // yarn.lock as a JsLockfile: the version yarn locked for a package.json range, classic and Berry alike.
 import type { JsLockfile } from '../npm/js-lockfile.js';
+import { memoByText } from '../parse-memo.js';
 import { parseYarnLock, type YarnLock, type YarnLockEntry } from './parse.js';
 
 /** Berry's default protocol: `^1.0.0` in package.json is `npm:^1.0.0` in the lockfile. */
@@ -25,17 +26,15 @@ export function lockEntryFor(lock: YarnLock, key: string, range: string): YarnLo
 }
 
 // The planner asks once per dependency with the same text: parse each lockfile once.
-const MAX_REMEMBERED = 16;
-const parsed = new Map<string, { text: string; lock: YarnLock }>();
+const parsedLocks = new Map<string, (text: string) => YarnLock>();
 
 function parsedLock(text: string, lockFile: string): YarnLock {
-  const known = parsed.get(lockFile);
-  if (known && known.text === text) return known.lock;
-  const lock = parseYarnLock(text, lockFile);
-  parsed.delete(lockFile);
-  if (parsed.size >= MAX_REMEMBERED) parsed.delete(parsed.keys().next().value!);
-  parsed.set(lockFile, { text, lock });
-  return lock;
+  let parse = parsedLocks.get(lockFile);
+  if (!parse) {
+    if (parsedLocks.size >= 16) parsedLocks.delete(parsedLocks.keys().next().value!);
+    parsedLocks.set(lockFile, (parse = memoByText((t) => parseYarnLock(t, lockFile), 1)));
+  }
+  return parse(text);
 }
 
 export const yarnLockfile: JsLockfile = {
