@@ -47,24 +47,15 @@ export function lockFileOf(pyproject: string): string {
 }
 
 // One parse per lockfile per scan: the planner passes the same texts map for every dependency.
-const parsedLocks = new WeakMap<ReadonlyMap<string, string>, Map<string, Map<string, string>>>();
-
 function locked(texts: ReadonlyMap<string, string>, lockFile: string): Map<string, string> | undefined {
   const text = texts.get(lockFile);
   if (text === undefined) return undefined;
-  let byFile = parsedLocks.get(texts);
-  if (!byFile) parsedLocks.set(texts, (byFile = new Map()));
-  let versions = byFile.get(lockFile);
-  if (!versions) {
-    try {
-      versions = lockedVersions(text);
-    } catch (err) {
-      const line = err instanceof ParseError && err.line ? ` line ${err.line}` : '';
-      throw new Error(`${lockFile}${line}: ${(err as Error).message}`);
-    }
-    byFile.set(lockFile, versions);
+  try {
+    return lockedVersions(text);
+  } catch (err) {
+    const line = err instanceof ParseError && err.line ? ` line ${err.line}` : '';
+    throw new Error(`${lockFile}${line}: ${(err as Error).message}`);
   }
-  return versions;
 }
 
 /** The lowest version a constraint's first alternative allows by its lower bounds, or null when it has none. */

@@ -2,11 +2,14 @@
 import { parse, TomlError } from 'smol-toml';
 import { LimitError, MAX_FILE_BYTES, MAX_NESTING } from '../limits.js';
 import { ParseError } from '../../types.js';
+import { memoByText } from '../parse-memo.js';
 
 const normalize = (name: string) => name.toLowerCase().replace(/[-_.]+/g, '-');
 
-/** name → version of every `[[package]]`. Throws ParseError (with the line) for a file that is not TOML. */
-export function lockedVersions(text: string): Map<string, string> {
+/** name → version of every `[[package]]` (remembered per text). Throws ParseError (with the line) for a file that is not TOML. */
+export const lockedVersions = memoByText(readLockedVersions);
+
+function readLockedVersions(text: string): Map<string, string> {
   if (text.length > MAX_FILE_BYTES) throw new LimitError(`larger than ${MAX_FILE_BYTES} bytes; not read`, 1);
   let doc: Record<string, unknown>;
   try {
